@@ -1,0 +1,79 @@
+"""Driver behind bench/compare. Each workload = (label, tenfold bench args, peer args, threads)."""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SECONDS = os.environ.get("SECONDS_PER_RUN", "1")
+
+
+def workloads():
+    w = {"add": [], "dot": [], "gemm": [], "einsum": []}
+    w["add"].append(("add 16M floats, 1 thread", ["add", "--n", "16777216", "--no-scalar"],
+                     ["add", "n=16777216"], 1))
+    w["add"].append(("add 1M floats, 1 thread", ["add", "--n", "1048576", "--no-scalar"],
+                     ["add", "n=1048576"], 1))
+    w["dot"].append(("dot 1M floats, 1 thread", ["dot", "--n", "1048576", "--no-scalar"],
+                     ["dot", "n=1048576"], 1))
+    for threads in (2, 1):
+        for n in (512, 1024, 2048):
+            w["gemm"].append((f"sgemm n={n}, {threads} thread(s)",
+                              ["gemm", "--n", str(n), "--threads", str(threads)],
+                              ["gemm", f"m={n}", f"n={n}", f"k={n}"], threads))
+    for (m, n, k) in ((16, 16, 4096), (4096, 4096, 16)):
+        w["gemm"].append((f"sgemm m={m} n={n} k={k}, 2 threads",
+                          ["gemm", "--m", str(m), "--n", str(n), "--k", str(k), "--threads", "2"],
+                          ["gemm", f"m={m}", f"n={n}", f"k={k}"], 2))
+    for expr, shapes, label in (
+            ("abc,bcd->ad", "64x128x96,128x96x64", "tensordot 3-D x 3-D over two modes"),
+            ("bij,bjk->bik", "64x128x128,64x128x128", "batched matmul"),
+            ("ij,jbc->ibc", "128x128,128x128x128", "mode-1 product of 128^3")):
+        w["einsum"].append((label + " (" + expr + ")",
+                            ["einsum", "--expr", expr, "--shapes", shapes, "--threads", "2"],
+                            ["einsum", f"expr={expr}", f"shapes={shapes}"], 2))
+    return w
+
+
+def run_json(cmd, env=None):
+    p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr.strip()}")
+    lines = [l for l in p.stdout.splitlines() if l.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"{' '.join(cmd)} printed no JSON:\n{p.stdout}\n{p.stderr}")
+    return json.loads(lines[-1])
+
+
+def main(args):
+    table = workloads()
+    chosen = args or list(table)
+    for c in chosen:
+        if c not in table:
+            sys.exit(f"bench/compare: unknown workload '{c}'; known: {', '.join(table)}")
+    peer_env = dict(os.environ)
+    peer_env.pop("OPENBLAS_CORETYPE", None)
+    peer_env.pop("OPENBLAS_L2_SIZE", None)
+    print(f"{'workload':58s} {'tenfold ms':>11s} {'peer ms':>11s} {'ratio':>7s}  peer")
+    for c in chosen:
+        for label, ours_args, peer_args, threads in table[c]:
+            try:
+                ours = run_json([os.path.join(ROOT, "tenfold"), "bench", *ours_args, "--seconds", SECONDS, "--json"])
+                env = dict(peer_env, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+                theirs = run_json(["/usr/bin/python3", os.path.join(ROOT, "bench", "peers", "numpy_peer.py"),
+                                   *peer_args, f"seconds={SECONDS}"], env)
+            except RuntimeError as e:
+                print(f"{label:58s} error: {e}")
+                continue
+            ratio = theirs["ms"] / ours["ms"]
+            extra = ""
+            if "gflops" in ours and "gflops" in theirs:
+                extra = f"  ({ours['gflops']:.1f} vs {theirs['gflops']:.1f} GFLOP/s)"
+            elif "gbps" in ours and "gbps" in theirs:
+                extra = f"  ({ours['gbps']:.1f} vs {theirs['gbps']:.1f} GB/s)"
+            print(f"{label:58s} {ours['ms']:11.4f} {theirs['ms']:11.4f} {ratio:6.2f}x  {theirs['peer']}{extra}",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

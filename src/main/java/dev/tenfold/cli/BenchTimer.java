@@ -1,0 +1,36 @@
+package dev.tenfold.cli;
+
+/**
+ * Wall-clock timing for the CLI benchmarks: warm up (JIT) for a while, then run repeatedly and
+ * keep the best and the median time. JMH (in bench/) is the rigorous harness; this one gives
+ * quick figures and the numbers {@code bench/compare} sets against the peers.
+ */
+final class BenchTimer {
+    /** Best and median milliseconds over {@code runs} timed runs. */
+    record Timing(double bestMs, double medianMs, int runs) { }
+
+    private BenchTimer() { }
+
+    static Timing time(Runnable body, double warmupSeconds, double measureSeconds, int minRuns) {
+        long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        int warm = 0;
+        while (System.nanoTime() < warmEnd || warm < 2) {
+            body.run();
+            warm++;
+        }
+        double[] samples = new double[16];
+        int n = 0;
+        long end = System.nanoTime() + (long) (measureSeconds * 1e9);
+        while (n < minRuns || System.nanoTime() < end) {
+            long t0 = System.nanoTime();
+            body.run();
+            double ms = (System.nanoTime() - t0) / 1e6;
+            if (n == samples.length) samples = java.util.Arrays.copyOf(samples, n * 2);
+            samples[n++] = ms;
+            if (n >= 100_000) break;
+        }
+        double[] s = java.util.Arrays.copyOf(samples, n);
+        java.util.Arrays.sort(s);
+        return new Timing(s[0], s[n / 2], n);
+    }
+}
