@@ -1,0 +1,69 @@
+package dev.tenfold.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tenfold.tensor.TensorScope;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class CliTest {
+    private record Result(int code, String out, String err) { }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void infoJsonNamesProviderAndWidth() {
+        Result r = run("info", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().trim().startsWith("{") && r.out().contains("\"simd_provider\""), r.out());
+        assertTrue(r.out().contains("\"vector_bits\"") && r.out().contains("\"threads\""), r.out());
+    }
+
+    @Test
+    void benchAddPrintsOneJsonObjectWithTheRequiredFields() {
+        Result r = run("bench", "add", "--n", "1000", "--seconds", "0.05", "--json");
+        assertEquals(0, r.code(), r.err());
+        String json = r.out().trim();
+        assertEquals(1, json.lines().count(), json);
+        for (String f : new String[] {"\"name\": \"add\"", "\"ms\":", "\"gflops\":", "\"gbps\":", "\"simd_over_scalar\":"}) {
+            assertTrue(json.contains(f), f + " missing in " + json);
+        }
+    }
+
+    @Test
+    void demoRunsAndLeaksNothing() {
+        long before = TensorScope.liveBytes();
+        Result r = run("demo", "--quick");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("fold(unfold(x, 1)) == x: true"), r.out());
+        assertTrue(r.out().contains("live off-heap bytes after the scope closed: 0"), r.out());
+        assertEquals(before, TensorScope.liveBytes());
+    }
+
+    @Test
+    void usageErrorsExitWithCode2AndSayWhatIsWrong() {
+        Result unknown = run("frobnicate");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("unknown command 'frobnicate'"), unknown.err());
+        Result badOpt = run("bench", "add", "--size", "3");
+        assertEquals(2, badOpt.code());
+        assertTrue(badOpt.err().contains("unknown option --size"), badOpt.err());
+        Result badInt = run("bench", "add", "--n", "many");
+        assertEquals(2, badInt.code());
+        assertTrue(badInt.err().contains("--n needs an integer, got 'many'"), badInt.err());
+        Result zero = run("bench", "add", "--n", "0");
+        assertEquals(2, zero.code());
+        assertTrue(zero.err().contains("--n must be >= 1"), zero.err());
+        assertEquals(2, run().code());
+        assertEquals(0, run("help", "bench").code());
+    }
+}
