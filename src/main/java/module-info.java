@@ -13,5 +13,6 @@ module dev.tenfold {
 
     exports dev.tenfold.simd;
     exports dev.tenfold.tensor;
+    exports dev.tenfold.conv;
     exports dev.tenfold.cli;
 }
