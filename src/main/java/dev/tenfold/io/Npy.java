@@ -120,7 +120,7 @@ public final class Npy {
             NpyDecoder decoder = new NpyDecoder(NpyDtype.parse(h.descr(), source));
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, h.dataOffset(), h.dataBytes(), arena);
-                return allocateAndFill(scope, h, dst -> decoder.decode(data, 0, dst, 0, h.shape().size()));
+                return allocateAndFill(scope, h, source, dst -> decoder.decode(data, 0, dst, 0, h.shape().size()));
             }
         }
     }
@@ -156,7 +156,7 @@ public final class Npy {
         NpyDecoder decoder = new NpyDecoder(NpyDtype.parse(h.descr(), source));
         long need = h.dataBytes();
         int item = h.itemSize();
-        return allocateAndFill(scope, h, dst -> {
+        return allocateAndFill(scope, h, source, dst -> {
             byte[] buf = new byte[(int) Math.min(need, CHUNK_BYTES)];
             MemorySegment bufSegment = MemorySegment.ofArray(buf);
             for (long done = 0; done < need; ) {
@@ -178,10 +178,10 @@ public final class Npy {
      * Allocates the result in {@code scope} and fills it. Fortran-order data is the C-order data
      * of the reversed shape; it is decoded into a temporary scope, then transposed into the result.
      */
-    private static Tensor allocateAndFill(TensorScope scope, NpyHeader h, Filler filler) throws IOException {
+    private static Tensor allocateAndFill(TensorScope scope, NpyHeader h, String source, Filler filler) throws IOException {
         Shape shape = h.shape();
         if (!h.fortranOrder() || nonUnitDims(shape) <= 1) {
-            Tensor t = scope.zeros(shape);
+            Tensor t = allocate(scope, shape, h, source);
             filler.fill(t.segment());
             return t;
         }
@@ -193,9 +193,23 @@ public final class Npy {
             perm[i] = rank - 1 - i;
         }
         try (TensorScope tmp = TensorScope.open()) {
-            Tensor stored = tmp.zeros(reversed);
+            Tensor stored = allocate(tmp, Shape.of(reversed), h, source);
             filler.fill(stored.segment());
             return stored.permute(perm).copyTo(scope);
+        }
+    }
+
+    /**
+     * {@code scope.zeros(shape)}, with a failed native allocation reported as a format error: a
+     * stream's header can promise any size, and its data length is only known by reading it.
+     */
+    private static Tensor allocate(TensorScope scope, Shape shape, NpyHeader h, String source) {
+        try {
+            return scope.zeros(shape);
+        } catch (OutOfMemoryError e) {
+            throw new NpyFormatException(source, "shape " + h.shape() + " of dtype '" + h.descr() + "' needs "
+                    + Math.multiplyExact(shape.size(), (long) Float.BYTES) + " bytes as float32, which cannot be allocated ("
+                    + e.getMessage() + ")");
         }
     }
 
