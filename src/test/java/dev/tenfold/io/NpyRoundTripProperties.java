@@ -4,7 +4,7 @@ import static dev.tenfold.io.NpyTestSupport.assertBits;
 import static dev.tenfold.io.NpyTestSupport.elementsByIndex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -201,7 +201,7 @@ class NpyRoundTripProperties {
         for (int i = 0; i < expected.length; i++) {
             boolean same = Float.floatToRawIntBits(expected[i]) == Float.floatToRawIntBits(actual[i])
                     || (Float.isNaN(expected[i]) && Float.isNaN(actual[i]));
-            assertTrue(same, what + ": element " + i + " expected " + expected[i] + " got " + actual[i]);
+            if (!same) fail(what + ": element " + i + " expected " + expected[i] + " got " + actual[i]);
         }
     }
 
