@@ -114,9 +114,14 @@ public final class Tensor {
         return segment.getAtIndex(F32, index(idx));
     }
 
-    /** Sets the element at {@code idx}; returns this. */
+    /**
+     * Sets the element at {@code idx}; returns this.
+     *
+     * @throws IllegalArgumentException on a broadcast view (its elements share memory)
+     */
     public Tensor set(float value, int... idx) {
         scope.checkOpen();
+        ElementwiseOps.checkWritable("set", this);
         segment.setAtIndex(F32, index(idx), value);
         return this;
     }
