@@ -165,20 +165,27 @@ public final class TensorScope implements AutoCloseable {
 
     /** Uniform in [lo, hi) from a SplitMix64 stream: same seed, same bits. */
     public Tensor uniform(long seed, float lo, float hi, int... dims) {
-        if (!(hi > lo)) throw new IllegalArgumentException("uniform: need lo < hi, got lo=" + lo + ", hi=" + hi);
+        if (!(hi > lo) || !Float.isFinite(lo) || !Float.isFinite(hi)) {
+            throw new IllegalArgumentException("uniform: need finite lo < hi, got lo=" + lo + ", hi=" + hi);
+        }
         Tensor t = zeros(dims);
         SplitMix64 rng = new SplitMix64(seed);
         MemorySegment seg = t.segment();
         long n = t.size();
+        double span = (double) hi - lo; // in double: hi - lo may overflow float
+        float below = Math.nextDown(hi);
         for (long i = 0; i < n; i++) {
-            seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (lo + (hi - lo) * rng.nextDouble()));
+            // rounding to float can reach hi when u is within 2^-25 of 1
+            seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, Math.min((float) (lo + span * rng.nextDouble()), below));
         }
         return t;
     }
 
     /** Normal(mean, std²) from a SplitMix64 stream: same seed, same bits. */
     public Tensor normal(long seed, float mean, float std, int... dims) {
-        if (!(std >= 0)) throw new IllegalArgumentException("normal: std must be >= 0, got " + std);
+        if (!(std >= 0) || !Float.isFinite(std) || !Float.isFinite(mean)) {
+            throw new IllegalArgumentException("normal: need finite mean and std >= 0, got mean=" + mean + ", std=" + std);
+        }
         Tensor t = zeros(dims);
         SplitMix64 rng = new SplitMix64(seed);
         MemorySegment seg = t.segment();
