@@ -92,6 +92,7 @@ public final class Tensor {
     // ------------------------------------------------------------------ element access
 
     private long index(int[] idx) {
+        if (idx == null) throw new IllegalArgumentException("index must not be null (tensor of shape " + shape + ")");
         if (idx.length != rank()) {
             throw new IllegalArgumentException("index " + Arrays.toString(idx) + " has " + idx.length
                     + " coordinates; tensor of shape " + shape + " needs " + rank());
@@ -148,6 +149,7 @@ public final class Tensor {
     /** A view with axes reordered: result axis i is this tensor's axis {@code perm[i]}. */
     public Tensor permute(int... perm) {
         scope.checkOpen();
+        if (perm == null) throw new IllegalArgumentException("perm must not be null (tensor of shape " + shape + ")");
         if (perm.length != rank()) {
             throw new IllegalArgumentException("perm " + Arrays.toString(perm) + " has " + perm.length
                     + " axes; tensor of shape " + shape + " has " + rank());
@@ -298,6 +300,7 @@ public final class Tensor {
     /** A new contiguous copy allocated in {@code target}. */
     public Tensor copyTo(TensorScope target) {
         scope.checkOpen();
+        if (target == null) throw new IllegalArgumentException("copyTo: target scope must not be null");
         Tensor out = target.zeros(shape);
         out.copyFrom(this);
         return out;

@@ -85,6 +85,7 @@ public final class TensorScope implements AutoCloseable {
 
     /** Zero tensor of {@code shape}. */
     public Tensor zeros(Shape shape) {
+        if (shape == null) throw new IllegalArgumentException("shape must not be null");
         return Tensor.wrapNew(this, shape, allocate(shape.size()));
     }
 
@@ -124,12 +125,16 @@ public final class TensorScope implements AutoCloseable {
 
     /** A 1-D tensor holding {@code data}. */
     public Tensor vector(float... data) {
+        if (data == null) throw new IllegalArgumentException("data must not be null");
         return fromArray(data, data.length);
     }
 
     /** A 2-D tensor from rows of equal length. */
     public Tensor matrix(float[]... rows) {
-        if (rows.length == 0) throw new IllegalArgumentException("rows must not be empty");
+        if (rows == null || rows.length == 0) throw new IllegalArgumentException("rows must not be null or empty");
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r] == null) throw new IllegalArgumentException("rows: row " + r + " is null");
+        }
         int cols = rows[0].length;
         float[] flat = new float[rows.length * cols];
         for (int r = 0; r < rows.length; r++) {
