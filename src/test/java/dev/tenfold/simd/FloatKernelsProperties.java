@@ -210,17 +210,21 @@ class FloatKernelsProperties {
                 Buf dst = Buf.of(arena, c.offD, c.n);
                 for (UnaryOp op : new UnaryOp[] {UnaryOp.RELU, UnaryOp.CLAMP}) {
                     K.unary(op, -1f, 1f, src.seg, src.off, dst.seg, dst.off, c.n);
-                    for (int i = 0; i < c.n; i++) {
-                        assertEquals(Float.isNaN(x[i]), Float.isNaN(dst.get(i)), op + " NaN at " + i + " of " + c.n);
-                    }
+                    assertNaNWhereInputIs(x, dst, op + " n=" + c.n);
                 }
                 Buf other = Buf.of(arena, c.offB, values(r, c.n, false));
                 K.binary(BinaryOp.MAX, src.seg, src.off, other.seg, other.off, dst.seg, dst.off, c.n);
-                for (int i = 0; i < c.n; i++) assertEquals(Float.isNaN(x[i]), Float.isNaN(dst.get(i)), "MAX NaN at " + i);
+                assertNaNWhereInputIs(x, dst, "MAX(x, y)");
                 K.binary(BinaryOp.MAX, other.seg, other.off, src.seg, src.off, dst.seg, dst.off, c.n);
-                for (int i = 0; i < c.n; i++) assertEquals(Float.isNaN(x[i]), Float.isNaN(dst.get(i)), "MAX (NaN right) at " + i);
+                assertNaNWhereInputIs(x, dst, "MAX(y, x)");
             }
         });
+    }
+
+    private static void assertNaNWhereInputIs(float[] x, Buf dst, String what) {
+        for (int i = 0; i < x.length; i++) {
+            if (Float.isNaN(x[i]) != Float.isNaN(dst.get(i))) fail(what + " at " + i + ": input " + x[i] + ", output " + dst.get(i));
+        }
     }
 
     @Test
@@ -238,10 +242,11 @@ class FloatKernelsProperties {
                 Buf dst = Buf.of(arena, c.offD, c.n);
                 Buf src = Buf.of(arena, c.offA, ex);
                 K.unary(UnaryOp.EXP, 0, 0, src.seg, src.off, dst.seg, dst.off, c.n);
-                for (int i = 0; i < c.n; i++) assertWithinUlps(K.name() + " EXP", i, ex[i], dst.get(i), Math.exp(ex[i]));
+                String exp = K.name() + " EXP", log = K.name() + " LOG";
+                for (int i = 0; i < c.n; i++) assertWithinUlps(exp, i, ex[i], dst.get(i), Math.exp(ex[i]));
                 src = Buf.of(arena, c.offA, lg);
                 K.unary(UnaryOp.LOG, 0, 0, src.seg, src.off, dst.seg, dst.off, c.n);
-                for (int i = 0; i < c.n; i++) assertWithinUlps(K.name() + " LOG", i, lg[i], dst.get(i), Math.log(lg[i]));
+                for (int i = 0; i < c.n; i++) assertWithinUlps(log, i, lg[i], dst.get(i), Math.log(lg[i]));
                 dst.assertGuardsIntact("EXP/LOG");
             }
         });
@@ -344,7 +349,8 @@ class FloatKernelsProperties {
                 float v = values(r, 1, true)[0];
                 Buf fb = Buf.of(arena, c.offB, c.n);
                 K.fill(fb.seg, fb.off, c.n, v);
-                for (int i = 0; i < c.n; i++) assertSame(K.name() + " fill " + v, i, fb.get(i), v);
+                String fwhat = K.name() + " fill " + v;
+                for (int i = 0; i < c.n; i++) assertSame(fwhat, i, fb.get(i), v);
                 fb.assertGuardsIntact("fill");
 
                 float[] src = values(r, c.n, true);
@@ -438,29 +444,31 @@ class FloatKernelsProperties {
                 Buf d1 = Buf.of(arena, c.offD, c.n);
                 Buf d2 = Buf.of(arena, c.offD, c.n);
                 for (UnaryOp op : UnaryOp.values()) {
+                    String what = "scalar vs " + K.name() + " " + op;
                     K.unary(op, -2f, 3f, ab.seg, ab.off, d1.seg, d1.off, c.n);
                     SCALAR.unary(op, -2f, 3f, ab.seg, ab.off, d2.seg, d2.off, c.n);
                     for (int i = 0; i < c.n; i++) {
                         if (op == UnaryOp.EXP || op == UnaryOp.LOG) {
                             if (Float.isFinite(d2.get(i)) && d2.get(i) != 0f && Math.abs(d2.get(i)) >= Float.MIN_NORMAL) {
-                                assertWithinUlps("scalar vs " + K.name() + " " + op, i, a[i], d1.get(i), d2.get(i));
+                                assertWithinUlps(what, i, a[i], d1.get(i), d2.get(i));
                             } else if (Math.abs(d2.get(i)) < Float.MIN_NORMAL) { // zero or subnormal
                                 assertTrue(Math.abs(d1.get(i)) <= Float.MIN_NORMAL, op + "(" + a[i] + ") = " + d1.get(i));
                             } else { // NaN or infinite
-                                assertSame("scalar vs " + K.name() + " " + op, i, d1.get(i), d2.get(i));
+                                assertSame(what, i, d1.get(i), d2.get(i));
                             }
                         } else {
-                            assertSame("scalar vs " + K.name() + " " + op, i, d1.get(i), d2.get(i));
+                            assertSame(what, i, d1.get(i), d2.get(i));
                         }
                     }
                 }
                 for (BinaryOp op : BinaryOp.values()) {
+                    String what = "scalar vs " + K.name() + " " + op;
                     K.binary(op, ab.seg, ab.off, bb.seg, bb.off, d1.seg, d1.off, c.n);
                     SCALAR.binary(op, ab.seg, ab.off, bb.seg, bb.off, d2.seg, d2.off, c.n);
-                    for (int i = 0; i < c.n; i++) assertSame("scalar vs " + K.name() + " " + op, i, d1.get(i), d2.get(i));
+                    for (int i = 0; i < c.n; i++) assertSame(what, i, d1.get(i), d2.get(i));
                     K.binaryScalar(op, ab.seg, ab.off, 1.5f, false, d1.seg, d1.off, c.n);
                     SCALAR.binaryScalar(op, ab.seg, ab.off, 1.5f, false, d2.seg, d2.off, c.n);
-                    for (int i = 0; i < c.n; i++) assertSame("scalar vs " + K.name() + " s " + op, i, d1.get(i), d2.get(i));
+                    for (int i = 0; i < c.n; i++) assertSame(what + " (s, a)", i, d1.get(i), d2.get(i));
                 }
                 float[] fin = values(r, c.n, false, 15);
                 Buf fb = Buf.of(arena, c.offA, fin);
