@@ -97,7 +97,7 @@ public final class TensorScope implements AutoCloseable {
     /** Tensor filled with {@code value}. */
     public Tensor full(float value, int... dims) {
         Tensor t = zeros(dims);
-        if (value != 0f) t.fill(value);
+        if (Float.floatToRawIntBits(value) != 0) t.fill(value); // zeros are +0.0; -0.0 must be written
         return t;
     }
 
