@@ -11,6 +11,7 @@ import static dev.tenfold.tensor.TensorOracles.randomLayout;
 import static dev.tenfold.tensor.TensorOracles.ravel;
 import static dev.tenfold.tensor.TensorOracles.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -273,6 +274,15 @@ class ElementwiseProperties {
                 lf.assertBase(filled, "fill(" + v + ") into " + describe(lf.view()));
             }
         });
+    }
+
+    @Test
+    void fullAndFillKeepTheSignOfZero() {
+        try (TensorScope scope = TensorScope.open()) {
+            assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(scope.full(-0f, 3).get(2)), "full(-0.0)");
+            assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(scope.scalar(-0f).item()), "scalar(-0.0)");
+            assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(scope.ones(40).fill(-0f).get(39)), "fill(-0.0)");
+        }
     }
 
     // ------------------------------------------------------------------ aliasing (numpy semantics)
