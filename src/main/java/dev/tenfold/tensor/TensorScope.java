@@ -86,6 +86,9 @@ public final class TensorScope implements AutoCloseable {
     /** Zero tensor of {@code shape}. */
     public Tensor zeros(Shape shape) {
         if (shape == null) throw new IllegalArgumentException("shape must not be null");
+        if (shape.size() > Long.MAX_VALUE / 4) {
+            throw new IllegalArgumentException("shape " + shape + " has " + shape.size() + " elements; its byte count overflows a long");
+        }
         return Tensor.wrapNew(this, shape, allocate(shape.size()));
     }
 
