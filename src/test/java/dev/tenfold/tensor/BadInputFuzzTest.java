@@ -131,6 +131,11 @@ class BadInputFuzzTest {
                 };
             }
             case 1 -> { // illegal dims
+                if (r.nextInt(8) == 0) { // valid dims whose byte count overflows a long
+                    int[] huge = {Integer.MAX_VALUE, Integer.MAX_VALUE - r.nextInt(1000)}; // > 2^61 elements
+                    String hs = Shape.of(huge).toString();
+                    return iae("dims", "zeros" + hs, () -> s.zeros(huge), hs);
+                }
                 int[] d = dimsAtLeastRank(r, 1);
                 d[r.nextInt(d.length)] = -r.nextInt(4); // 0 or negative
                 String ds = Arrays.toString(d);
