@@ -225,7 +225,7 @@ public final class Tensor {
                     + " of size " + d + " in shape " + shape);
         }
         int[] dims = shape.dims();
-        dims[a] = (stop - start + step - 1) / step;
+        dims[a] = (int) (((long) stop - start + step - 1) / step); // long: the sum overflows int for huge steps
         long[] st = strides.clone();
         st[a] = strides[a] * step;
         return new Tensor(scope, segment, Shape.of(dims), st, offset + start * strides[a]);
