@@ -325,6 +325,17 @@ class ViewProperties {
         }
     }
 
+    @Test
+    void sliceWithAHugeStepTakesOneElement() {
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = scope.arange(10);
+            Tensor s = x.slice(0, 3, 10, Integer.MAX_VALUE); // numpy x[3:10:2**31-1] == [3.]
+            assertArrayEquals(new int[] {1}, s.dims());
+            assertEquals(3f, s.get(0));
+            assertArrayEquals(new int[] {3}, x.slice(0, 1, 10, 3).dims(), "x[1:10:3] == [1, 4, 7]");
+        }
+    }
+
     // ------------------------------------------------------------------ unfold / fold
 
     @Test
