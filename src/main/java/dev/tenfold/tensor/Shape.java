@@ -77,6 +77,7 @@ public final class Shape {
 
     /** Numpy broadcasting of two shapes. */
     public static Shape broadcast(Shape a, Shape b) {
+        if (a == null || b == null) throw new IllegalArgumentException("broadcast: shapes must not be null, got " + a + " and " + b);
         int r = Math.max(a.rank(), b.rank());
         int[] out = new int[r];
         for (int i = 0; i < r; i++) {

@@ -92,6 +92,7 @@ public final class Tensor {
     // ------------------------------------------------------------------ element access
 
     private long index(int[] idx) {
+        if (idx == null) throw new IllegalArgumentException("index must not be null (tensor of shape " + shape + ")");
         if (idx.length != rank()) {
             throw new IllegalArgumentException("index " + Arrays.toString(idx) + " has " + idx.length
                     + " coordinates; tensor of shape " + shape + " needs " + rank());
@@ -114,9 +115,14 @@ public final class Tensor {
         return segment.getAtIndex(F32, index(idx));
     }
 
-    /** Sets the element at {@code idx}; returns this. */
+    /**
+     * Sets the element at {@code idx}; returns this.
+     *
+     * @throws IllegalArgumentException on a broadcast view (its elements share memory)
+     */
     public Tensor set(float value, int... idx) {
         scope.checkOpen();
+        ElementwiseOps.checkWritable("set", this);
         segment.setAtIndex(F32, index(idx), value);
         return this;
     }
@@ -143,6 +149,7 @@ public final class Tensor {
     /** A view with axes reordered: result axis i is this tensor's axis {@code perm[i]}. */
     public Tensor permute(int... perm) {
         scope.checkOpen();
+        if (perm == null) throw new IllegalArgumentException("perm must not be null (tensor of shape " + shape + ")");
         if (perm.length != rank()) {
             throw new IllegalArgumentException("perm " + Arrays.toString(perm) + " has " + perm.length
                     + " axes; tensor of shape " + shape + " has " + rank());
@@ -218,7 +225,7 @@ public final class Tensor {
                     + " of size " + d + " in shape " + shape);
         }
         int[] dims = shape.dims();
-        dims[a] = (stop - start + step - 1) / step;
+        dims[a] = (int) (((long) stop - start + step - 1) / step); // long: the sum overflows int for huge steps
         long[] st = strides.clone();
         st[a] = strides[a] * step;
         return new Tensor(scope, segment, Shape.of(dims), st, offset + start * strides[a]);
@@ -293,6 +300,7 @@ public final class Tensor {
     /** A new contiguous copy allocated in {@code target}. */
     public Tensor copyTo(TensorScope target) {
         scope.checkOpen();
+        if (target == null) throw new IllegalArgumentException("copyTo: target scope must not be null");
         Tensor out = target.zeros(shape);
         out.copyFrom(this);
         return out;

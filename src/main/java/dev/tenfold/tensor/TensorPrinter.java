@@ -1,5 +1,7 @@
 package dev.tenfold.tensor;
 
+import java.util.Locale;
+
 /** Formats a tensor as its shape, layout and a preview: at most 3 leading and 3 trailing entries per axis. */
 final class TensorPrinter {
     private static final int EDGE = 3;
@@ -35,6 +37,6 @@ final class TensorPrinter {
 
     private static String formatValue(float v) {
         if (v == (long) v && Math.abs(v) < 1e7) return (long) v + ".";
-        return String.format("%.4g", v);
+        return String.format(Locale.ROOT, "%.4g", v); // "0.2500" in every default locale
     }
 }

@@ -85,6 +85,10 @@ public final class TensorScope implements AutoCloseable {
 
     /** Zero tensor of {@code shape}. */
     public Tensor zeros(Shape shape) {
+        if (shape == null) throw new IllegalArgumentException("shape must not be null");
+        if (shape.size() > Long.MAX_VALUE / 4) {
+            throw new IllegalArgumentException("shape " + shape + " has " + shape.size() + " elements; its byte count overflows a long");
+        }
         return Tensor.wrapNew(this, shape, allocate(shape.size()));
     }
 
@@ -96,7 +100,7 @@ public final class TensorScope implements AutoCloseable {
     /** Tensor filled with {@code value}. */
     public Tensor full(float value, int... dims) {
         Tensor t = zeros(dims);
-        if (value != 0f) t.fill(value);
+        if (Float.floatToRawIntBits(value) != 0) t.fill(value); // zeros are +0.0; -0.0 must be written
         return t;
     }
 
@@ -124,12 +128,16 @@ public final class TensorScope implements AutoCloseable {
 
     /** A 1-D tensor holding {@code data}. */
     public Tensor vector(float... data) {
+        if (data == null) throw new IllegalArgumentException("data must not be null");
         return fromArray(data, data.length);
     }
 
     /** A 2-D tensor from rows of equal length. */
     public Tensor matrix(float[]... rows) {
-        if (rows.length == 0) throw new IllegalArgumentException("rows must not be empty");
+        if (rows == null || rows.length == 0) throw new IllegalArgumentException("rows must not be null or empty");
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r] == null) throw new IllegalArgumentException("rows: row " + r + " is null");
+        }
         int cols = rows[0].length;
         float[] flat = new float[rows.length * cols];
         for (int r = 0; r < rows.length; r++) {
@@ -165,20 +173,27 @@ public final class TensorScope implements AutoCloseable {
 
     /** Uniform in [lo, hi) from a SplitMix64 stream: same seed, same bits. */
     public Tensor uniform(long seed, float lo, float hi, int... dims) {
-        if (!(hi > lo)) throw new IllegalArgumentException("uniform: need lo < hi, got lo=" + lo + ", hi=" + hi);
+        if (!(hi > lo) || !Float.isFinite(lo) || !Float.isFinite(hi)) {
+            throw new IllegalArgumentException("uniform: need finite lo < hi, got lo=" + lo + ", hi=" + hi);
+        }
         Tensor t = zeros(dims);
         SplitMix64 rng = new SplitMix64(seed);
         MemorySegment seg = t.segment();
         long n = t.size();
+        double span = (double) hi - lo; // in double: hi - lo may overflow float
+        float below = Math.nextDown(hi);
         for (long i = 0; i < n; i++) {
-            seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (lo + (hi - lo) * rng.nextDouble()));
+            // rounding to float can reach hi when u is within 2^-25 of 1
+            seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, Math.min((float) (lo + span * rng.nextDouble()), below));
         }
         return t;
     }
 
     /** Normal(mean, std²) from a SplitMix64 stream: same seed, same bits. */
     public Tensor normal(long seed, float mean, float std, int... dims) {
-        if (!(std >= 0)) throw new IllegalArgumentException("normal: std must be >= 0, got " + std);
+        if (!(std >= 0) || !Float.isFinite(std) || !Float.isFinite(mean)) {
+            throw new IllegalArgumentException("normal: need finite mean and std >= 0, got mean=" + mean + ", std=" + std);
+        }
         Tensor t = zeros(dims);
         SplitMix64 rng = new SplitMix64(seed);
         MemorySegment seg = t.segment();
