@@ -434,7 +434,7 @@ class FloatKernelsProperties {
 
     @Test
     void scalarKernelsAgreeWithTheActiveProvider() {
-        qt().withExamples(80).forAll(cases()).checkAssert(c -> {
+        qt().withExamples(50).forAll(cases()).checkAssert(c -> {
             SplittableRandom r = c.rng();
             float[] a = values(r, c.n, true);
             float[] b = values(r, c.n, true);
