@@ -46,7 +46,9 @@ public final class Kernels {
             return ScalarFloatKernels.INSTANCE;
         }
         if (!prop.equals("auto") && !prop.equals("128") && !prop.equals("256") && !prop.equals("512")) {
-            throw new IllegalArgumentException("-D" + PROPERTY + " must be auto, scalar, 128, 256 or 512; got '" + prop + "'");
+            System.getLogger("dev.tenfold.simd").log(System.Logger.Level.WARNING,
+                    "-D" + PROPERTY + "=" + prop + " is not one of auto, scalar, 128, 256, 512; using auto");
+            System.setProperty(PROPERTY, "auto");
         }
         if (!vectorModulePresent()) {
             System.getLogger("dev.tenfold.simd").log(System.Logger.Level.WARNING,

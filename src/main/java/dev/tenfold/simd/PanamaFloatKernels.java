@@ -149,7 +149,9 @@ final class PanamaFloatKernels implements FloatKernels {
         double total = 0;
         for (long start = 0; start < n; start += BLOCK) {
             int len = (int) Math.min(BLOCK, n - start);
-            total += sumBlock(a, ao + start, len);
+            double block = sumBlock(a, ao + start, len);
+            // float accumulators can overflow where a double sum does not: redo such a block in double
+            total += Double.isFinite(block) ? block : ScalarFloatKernels.INSTANCE.sum(a, ao + start, len);
         }
         return total;
     }
@@ -174,7 +176,9 @@ final class PanamaFloatKernels implements FloatKernels {
         double total = 0;
         for (long start = 0; start < n; start += BLOCK) {
             int len = (int) Math.min(BLOCK, n - start);
-            total += dotBlock(a, ao + start, b, bo + start, len);
+            double block = dotBlock(a, ao + start, b, bo + start, len);
+            total += Double.isFinite(block) ? block
+                    : ScalarFloatKernels.INSTANCE.dot(a, ao + start, b, bo + start, len);
         }
         return total;
     }
