@@ -168,6 +168,7 @@ final class ElementwiseOps {
             src = c;
         }
         MemorySegment d = dst.segment(), ms = src.segment();
+        if (TiledCopy.copy(dst.dims(), d, dst.strides(), dst.offset(), ms, ss, src.offset())) return;
         FloatKernels kern = k();
         StridedLoops.forEachRun(dst.dims(), dst.strides(), dst.offset(), ss, src.offset(), null, 0,
                 (o0, o1, o2, n, s0, s1, s2) -> {
