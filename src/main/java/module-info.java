@@ -13,4 +13,5 @@ module dev.tenfold {
 
     exports dev.tenfold.simd;
     exports dev.tenfold.tensor;
+    exports dev.tenfold.linalg;
 }
