@@ -120,14 +120,21 @@ final class GemmBlocked {
         }
 
         void work(int id) {
-            for (int t; (t = nextPack.getAndIncrement()) < packTasks; ) {
-                pack(t);
-                packed.incrementAndGet();
+            int units = unitsM * unitsN;
+            if (packTasks > 0) {
+                float[] tmp = GemmBuffers.take(Packing.scratchFloats(kc));
+                try {
+                    for (int t; (t = nextPack.getAndIncrement()) < packTasks; ) {
+                        pack(t, tmp);
+                        packed.incrementAndGet();
+                    }
+                } finally {
+                    GemmBuffers.give(tmp);
+                }
             }
             for (int spins = 0; packed.get() < packTasks; spins++) {
                 if (spins < 1000) Thread.onSpinWait(); else Thread.yield();
             }
-            int units = unitsM * unitsN;
             float[] tile = GemmBuffers.take(MR * NR);
             float[] acc = nk > 1 ? GemmBuffers.take((long) (ceilDiv(aPanels, unitsM) + 1) * (ceilDiv(bPanels, unitsN) + 1) * MR * NR) : null;
             try {
@@ -142,14 +149,14 @@ final class GemmBlocked {
             }
         }
 
-        private void pack(int task) {
+        private void pack(int task, float[] tmp) {
             if (task < aTasks) {
                 int end = Math.min(aPanels, (task + 1) * PANELS_PER_TASK);
                 for (int pa = task * PANELS_PER_TASK; pa < end; pa++) {
                     for (int q = 0; q < nk; q++) {
                         int p0 = q * kc;
                         Packing.packA(a, i0 + rows, i0 + pa * MR, p0, Math.min(kc, k - p0), ap,
-                                (q * aPanels + pa) * MR * KA);
+                                (q * aPanels + pa) * MR * KA, tmp);
                     }
                 }
             } else {
@@ -159,7 +166,7 @@ final class GemmBlocked {
                     for (int q = 0; q < nk; q++) {
                         int p0 = q * kc;
                         int kcq = Math.min(kc, k - p0);
-                        Packing.packB(b, j0 + cols, j0 + pb * NR, p0, kcq, bp, p0 * bPanels * NR + pb * kcq * NR);
+                        Packing.packB(b, j0 + cols, j0 + pb * NR, p0, kcq, bp, p0 * bPanels * NR + pb * kcq * NR, tmp);
                     }
                 }
             }

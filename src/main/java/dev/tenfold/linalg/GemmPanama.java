@@ -18,6 +18,16 @@ final class GemmPanama implements GemmEngine {
     @Override
     public void sgemm(int m, int n, int k, float alpha, GemmOperand a, GemmOperand b, float beta, GemmOperand c,
                       int threads) {
-        GemmBlocked.run(m, n, k, alpha, a, b, beta, c, threads);
+        if (n == 1) {
+            GemmSkinny.gemv(m, k, alpha, a, b, beta, c, threads);
+        } else if (m == 1) {
+            GemmSkinny.gemv(n, k, alpha, transpose(b), transpose(a), beta, transpose(c), threads);
+        } else {
+            GemmBlocked.run(m, n, k, alpha, a, b, beta, c, threads);
+        }
+    }
+
+    private static GemmOperand transpose(GemmOperand x) {
+        return new GemmOperand(x.seg(), x.off(), x.colStride(), x.rowStride());
     }
 }

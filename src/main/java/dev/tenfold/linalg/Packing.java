@@ -26,22 +26,34 @@ final class Packing {
 
     private Packing() { }
 
+    /** Floats of scratch that {@link #packA} and {@link #packB} need for a k block of {@code kc}. */
+    static int scratchFloats(int kc) {
+        return Math.max(kc * roundUp(MR, L), kc * NR) + L;
+    }
+
+    static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
     /**
      * Packs A rows {@code [r0, r0+MR)} (rows at or past {@code rows} become zeros), k range
-     * {@code [p0, p0+kc)}, into {@code dst[d + r·KA + p]}.
+     * {@code [p0, p0+kc)}, into {@code dst[d + r·KA + p]}. {@code tmp} is scratch of
+     * {@link #scratchFloats} floats.
      */
-    static void packA(GemmOperand a, int rows, int r0, int p0, int kc, float[] dst, int d) {
+    static void packA(GemmOperand a, int rows, int r0, int p0, int kc, float[] dst, int d, float[] tmp) {
         MemorySegment s = a.seg();
         int valid = Math.max(0, Math.min(MR, rows - r0));
         if (a.colStride() == 1) {
             for (int r = 0; r < valid; r++) {
                 MemorySegment.copy(s, F32, a.index(r0 + r, p0) << 2, dst, d + r * KA, kc);
             }
-        } else if (Math.abs(a.rowStride()) < Math.abs(a.colStride())) {
-            long rs = a.rowStride();
-            for (int p = 0; p < kc; p++) {
-                long src = a.index(r0, p0 + p);
-                for (int r = 0; r < valid; r++) dst[d + r * KA + p] = s.getAtIndex(F32, src + r * rs);
+        } else if (a.rowStride() == 1) {
+            // Columns of the panel are contiguous: copy each (vector loads), then transpose on the heap.
+            int w = roundUp(MR, L);
+            for (int p = 0; p < kc; p++) copyRun(s, a.index(r0, p0 + p), valid, tmp, p * w);
+            for (int r = 0; r < valid; r++) {
+                int o = d + r * KA;
+                for (int p = 0; p < kc; p++) dst[o + p] = tmp[p * w + r];
             }
         } else {
             long cs = a.colStride();
@@ -56,30 +68,39 @@ final class Packing {
 
     /**
      * Packs B columns {@code [j0, j0+NR)} (columns at or past {@code cols} become zeros), k range
-     * {@code [p0, p0+kc)}, into {@code dst[d + NR·p + j]}.
+     * {@code [p0, p0+kc)}, into {@code dst[d + NR·p + j]}. {@code tmp} is scratch of
+     * {@link #scratchFloats} floats.
      */
-    static void packB(GemmOperand b, int cols, int j0, int p0, int kc, float[] dst, int d) {
+    static void packB(GemmOperand b, int cols, int j0, int p0, int kc, float[] dst, int d, float[] tmp) {
         MemorySegment s = b.seg();
         int valid = Math.max(0, Math.min(NR, cols - j0));
-        if (valid == NR && b.colStride() == 1) {
-            copyRows(s, b.index(p0, j0), b.rowStride(), kc, dst, d);
+        if (b.colStride() == 1) {
+            if (valid == NR) {
+                copyRows(s, b.index(p0, j0), b.rowStride(), kc, dst, d);
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    copyRun(s, b.index(p0 + p, j0), valid, dst, d + p * NR);
+                    Arrays.fill(dst, d + p * NR + roundUp(valid, L), d + (p + 1) * NR, 0f);
+                }
+            }
             return;
         }
         if (valid < NR) {
             for (int p = 0; p < kc; p++) Arrays.fill(dst, d + p * NR + valid, d + (p + 1) * NR, 0f);
         }
-        if (Math.abs(b.colStride()) <= Math.abs(b.rowStride())) {
+        if (b.rowStride() == 1) {
+            // Columns are contiguous along k: bulk-copy each, then transpose on the heap.
+            for (int j = 0; j < valid; j++) MemorySegment.copy(s, F32, b.index(p0, j0 + j) << 2, tmp, j * kc, kc);
+            for (int p = 0; p < kc; p++) {
+                int o = d + p * NR;
+                for (int j = 0; j < valid; j++) dst[o + j] = tmp[j * kc + p];
+            }
+        } else {
             long cs = b.colStride();
             for (int p = 0; p < kc; p++) {
                 long src = b.index(p0 + p, j0);
                 int o = d + p * NR;
                 for (int j = 0; j < valid; j++) dst[o + j] = s.getAtIndex(F32, src + j * cs);
-            }
-        } else {
-            long rs = b.rowStride();
-            for (int j = 0; j < valid; j++) {
-                long src = b.index(p0, j0 + j);
-                for (int p = 0; p < kc; p++) dst[d + p * NR + j] = s.getAtIndex(F32, src + p * rs);
             }
         }
     }
@@ -91,6 +112,19 @@ final class Packing {
             FloatVector.fromMemorySegment(F, s, byteOff, LE).intoArray(dst, d);
             FloatVector.fromMemorySegment(F, s, byteOff + 4L * L, LE).intoArray(dst, d + L);
             d += NR;
+        }
+    }
+
+    /**
+     * {@code len} contiguous floats from float index {@code src} into {@code dst[d …]}, whole
+     * vectors (the last one masked); writes up to the next multiple of L, zeros past {@code len}.
+     */
+    private static void copyRun(MemorySegment s, long src, int len, float[] dst, int d) {
+        long byteOff = src << 2;
+        int o = 0;
+        for (; o + L <= len; o += L) FloatVector.fromMemorySegment(F, s, byteOff + 4L * o, LE).intoArray(dst, d + o);
+        if (o < len) {
+            FloatVector.fromMemorySegment(F, s, byteOff + 4L * o, LE, F.indexInRange(o, len)).intoArray(dst, d + o);
         }
     }
 
