@@ -2,6 +2,7 @@ package dev.tenfold.linalg;
 
 import static dev.tenfold.linalg.MicroKernels.KA;
 import static dev.tenfold.linalg.MicroKernels.KC_MAX;
+import static dev.tenfold.linalg.MicroKernels.L;
 import static dev.tenfold.linalg.MicroKernels.MR;
 import static dev.tenfold.linalg.MicroKernels.NR;
 
@@ -183,15 +184,21 @@ final class GemmBlocked {
                 boolean first = q == 0, last = q == nk - 1;
                 for (int jp = qa; jp < qb; jp++) {
                     int bi = bBase + jp * kcq * NR;
+                    int width = Math.min(NR, cols - jp * NR);
+                    boolean narrow = width <= L;
                     for (int ip = pa; ip < pb; ip++) {
                         int ai = aBase + ip * MR * KA;
                         int ct = ((jp - qa) * panelsM + (ip - pa)) * MR * NR;
-                        if (last) {
-                            MicroKernels.tile(kcq, ap, ai, bp, bi, first ? null : acc, ct, tile, 0);
-                            Packing.storeTile(tile, Math.min(MR, rows - ip * MR), Math.min(NR, cols - jp * NR),
-                                    alpha, beta, c, i0 + ip * MR, j0 + jp * NR);
+                        float[] in = first ? null : acc, out = last ? tile : acc;
+                        int outOff = last ? 0 : ct;
+                        if (narrow) {
+                            MicroKernels.narrowTile(kcq, ap, ai, bp, bi, in, ct, out, outOff);
                         } else {
-                            MicroKernels.tile(kcq, ap, ai, bp, bi, first ? null : acc, ct, acc, ct);
+                            MicroKernels.tile(kcq, ap, ai, bp, bi, in, ct, out, outOff);
+                        }
+                        if (last) {
+                            Packing.storeTile(tile, Math.min(MR, rows - ip * MR), width, alpha, beta, c,
+                                    i0 + ip * MR, j0 + jp * NR);
                         }
                     }
                 }

@@ -20,7 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors (24 accumulators, 2 B loads and 12 broadcasts per step); narrower species use 6×2
  * vectors (12 accumulators, fits the 16 registers of AVX2). The accumulators are named locals
  * so C2 keeps them in registers; both kernels stay far below the 8000-byte HugeMethodLimit.
- * The two bodies are the same pattern unrolled for MR = 12 and MR = 6.
+ * The bodies are one pattern unrolled for MR = 12 and MR = 6, two vectors wide or (for the
+ * last column panel when at most L columns are left) one vector wide.
  */
 final class MicroKernels {
     /** Species chosen from {@code -Dtenfold.simd} (128/256/512) or the preferred shape. */
@@ -31,8 +32,11 @@ final class MicroKernels {
     static final int NR = 2 * L;
     /** Tile rows. */
     static final int MR = L >= 16 ? 12 : 6;
-    /** Largest k block a packed panel holds. */
-    static final int KC_MAX = 256;
+    /**
+     * Largest k block of a packed panel. 512-bit: 512 (a 64 KB B micro-panel streams from L2
+     * fast enough, and fewer k blocks mean fewer partial-sum passes); narrower species: 256.
+     */
+    static final int KC_MAX = L >= 16 ? 512 : 256;
     /** Row pitch of a packed A micro-panel (KC_MAX plus one cache line against set conflicts). */
     static final int KA = KC_MAX + 16;
 
@@ -59,6 +63,20 @@ final class MicroKernels {
             tile12(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
         } else {
             tile6(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
+        }
+    }
+
+    /**
+     * Like {@link #tile} for a B micro-panel of one vector per k step ({@code b[bi + L·p + j]},
+     * j < L): the last column panel when at most L columns are left. Tiles keep the row pitch
+     * NR; only the first L columns are written.
+     */
+    static void narrowTile(int kc, float[] a, int ai, float[] b, int bi,
+                           float[] cIn, int cInOff, float[] out, int outOff) {
+        if (MR == 12) {
+            narrow12(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
+        } else {
+            narrow6(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
         }
     }
 
@@ -224,5 +242,91 @@ final class MicroKernels {
         c4b.intoArray(out, outOff + 9 * L);
         c5a.intoArray(out, outOff + 10 * L);
         c5b.intoArray(out, outOff + 11 * L);
+    }
+
+    private static void narrow12(int kc, float[] a, int ai, float[] b, int bi,
+                                    float[] cIn, int cInOff, float[] out, int outOff) {
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        FloatVector c8, c9, c10, c11;
+        if (cIn == null) {
+            FloatVector z = FloatVector.zero(F);
+            c0 = z; c1 = z; c2 = z; c3 = z; c4 = z; c5 = z; c6 = z; c7 = z; c8 = z; c9 = z;
+            c10 = z; c11 = z;
+        } else {
+            c0 = FloatVector.fromArray(F, cIn, cInOff);
+            c1 = FloatVector.fromArray(F, cIn, cInOff + NR);
+            c2 = FloatVector.fromArray(F, cIn, cInOff + 2 * NR);
+            c3 = FloatVector.fromArray(F, cIn, cInOff + 3 * NR);
+            c4 = FloatVector.fromArray(F, cIn, cInOff + 4 * NR);
+            c5 = FloatVector.fromArray(F, cIn, cInOff + 5 * NR);
+            c6 = FloatVector.fromArray(F, cIn, cInOff + 6 * NR);
+            c7 = FloatVector.fromArray(F, cIn, cInOff + 7 * NR);
+            c8 = FloatVector.fromArray(F, cIn, cInOff + 8 * NR);
+            c9 = FloatVector.fromArray(F, cIn, cInOff + 9 * NR);
+            c10 = FloatVector.fromArray(F, cIn, cInOff + 10 * NR);
+            c11 = FloatVector.fromArray(F, cIn, cInOff + 11 * NR);
+        }
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            c0 = FloatVector.broadcast(F, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, a[ai + KA]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, a[ai + 2 * KA]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, a[ai + 3 * KA]).fma(b0, c3);
+            c4 = FloatVector.broadcast(F, a[ai + 4 * KA]).fma(b0, c4);
+            c5 = FloatVector.broadcast(F, a[ai + 5 * KA]).fma(b0, c5);
+            c6 = FloatVector.broadcast(F, a[ai + 6 * KA]).fma(b0, c6);
+            c7 = FloatVector.broadcast(F, a[ai + 7 * KA]).fma(b0, c7);
+            c8 = FloatVector.broadcast(F, a[ai + 8 * KA]).fma(b0, c8);
+            c9 = FloatVector.broadcast(F, a[ai + 9 * KA]).fma(b0, c9);
+            c10 = FloatVector.broadcast(F, a[ai + 10 * KA]).fma(b0, c10);
+            c11 = FloatVector.broadcast(F, a[ai + 11 * KA]).fma(b0, c11);
+            ai++;
+            bi += L;
+        }
+        c0.intoArray(out, outOff);
+        c1.intoArray(out, outOff + NR);
+        c2.intoArray(out, outOff + 2 * NR);
+        c3.intoArray(out, outOff + 3 * NR);
+        c4.intoArray(out, outOff + 4 * NR);
+        c5.intoArray(out, outOff + 5 * NR);
+        c6.intoArray(out, outOff + 6 * NR);
+        c7.intoArray(out, outOff + 7 * NR);
+        c8.intoArray(out, outOff + 8 * NR);
+        c9.intoArray(out, outOff + 9 * NR);
+        c10.intoArray(out, outOff + 10 * NR);
+        c11.intoArray(out, outOff + 11 * NR);
+    }
+
+    private static void narrow6(int kc, float[] a, int ai, float[] b, int bi,
+                                    float[] cIn, int cInOff, float[] out, int outOff) {
+        FloatVector c0, c1, c2, c3, c4, c5;
+        if (cIn == null) {
+            FloatVector z = FloatVector.zero(F);
+            c0 = z; c1 = z; c2 = z; c3 = z; c4 = z; c5 = z;
+        } else {
+            c0 = FloatVector.fromArray(F, cIn, cInOff);
+            c1 = FloatVector.fromArray(F, cIn, cInOff + NR);
+            c2 = FloatVector.fromArray(F, cIn, cInOff + 2 * NR);
+            c3 = FloatVector.fromArray(F, cIn, cInOff + 3 * NR);
+            c4 = FloatVector.fromArray(F, cIn, cInOff + 4 * NR);
+            c5 = FloatVector.fromArray(F, cIn, cInOff + 5 * NR);
+        }
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            c0 = FloatVector.broadcast(F, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, a[ai + KA]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, a[ai + 2 * KA]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, a[ai + 3 * KA]).fma(b0, c3);
+            c4 = FloatVector.broadcast(F, a[ai + 4 * KA]).fma(b0, c4);
+            c5 = FloatVector.broadcast(F, a[ai + 5 * KA]).fma(b0, c5);
+            ai++;
+            bi += L;
+        }
+        c0.intoArray(out, outOff);
+        c1.intoArray(out, outOff + NR);
+        c2.intoArray(out, outOff + 2 * NR);
+        c3.intoArray(out, outOff + 3 * NR);
+        c4.intoArray(out, outOff + 4 * NR);
+        c5.intoArray(out, outOff + 5 * NR);
     }
 }

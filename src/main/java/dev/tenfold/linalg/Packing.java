@@ -68,12 +68,17 @@ final class Packing {
 
     /**
      * Packs B columns {@code [j0, j0+NR)} (columns at or past {@code cols} become zeros), k range
-     * {@code [p0, p0+kc)}, into {@code dst[d + NR·p + j]}. {@code tmp} is scratch of
-     * {@link #scratchFloats} floats.
+     * {@code [p0, p0+kc)}, into {@code dst[d + NR·p + j]}; a panel of at most L valid columns is
+     * packed narrow, {@code dst[d + L·p + j]}, for {@link MicroKernels#narrowTile}. {@code tmp} is
+     * scratch of {@link #scratchFloats} floats.
      */
     static void packB(GemmOperand b, int cols, int j0, int p0, int kc, float[] dst, int d, float[] tmp) {
         MemorySegment s = b.seg();
         int valid = Math.max(0, Math.min(NR, cols - j0));
+        if (valid <= L) {
+            packNarrowB(b, valid, j0, p0, kc, dst, d);
+            return;
+        }
         if (b.colStride() == 1) {
             if (valid == NR) {
                 copyRows(s, b.index(p0, j0), b.rowStride(), kc, dst, d);
@@ -102,6 +107,22 @@ final class Packing {
                 int o = d + p * NR;
                 for (int j = 0; j < valid; j++) dst[o + j] = s.getAtIndex(F32, src + j * cs);
             }
+        }
+    }
+
+    /** Narrow panel (valid ≤ L columns): {@code dst[d + L·p + j]}, zeros past {@code valid}. */
+    private static void packNarrowB(GemmOperand b, int valid, int j0, int p0, int kc, float[] dst, int d) {
+        MemorySegment s = b.seg();
+        if (b.colStride() == 1) {
+            for (int p = 0; p < kc; p++) copyRun(s, b.index(p0 + p, j0), valid, dst, d + p * L);
+            return;
+        }
+        long cs = b.colStride();
+        for (int p = 0; p < kc; p++) {
+            long src = b.index(p0 + p, j0);
+            int o = d + p * L;
+            for (int j = 0; j < valid; j++) dst[o + j] = s.getAtIndex(F32, src + j * cs);
+            Arrays.fill(dst, o + valid, o + L, 0f);
         }
     }
 

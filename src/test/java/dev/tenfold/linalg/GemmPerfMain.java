@@ -13,7 +13,7 @@ import java.util.Locale;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -XX:MaxInlineLevel=30 -cp target/classes:target/test-classes \
- *     dev.tenfold.linalg.GemmPerfMain [shapes=512,1024,2048] [threads=1,2] [seconds=2]
+ *     dev.tenfold.linalg.GemmPerfMain [shapes=512,1024,2048] [threads=1,2] [seconds=2] [warmup=5]
  * </pre>
  */
 public final class GemmPerfMain {
@@ -23,16 +23,21 @@ public final class GemmPerfMain {
         String shapes = "512,1024,2048,16x4096x16,4096x16x4096";
         String threads = "1,2";
         double seconds = 2;
+        double warmup = 5;
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             switch (kv[0]) {
                 case "shapes" -> shapes = kv[1];
                 case "threads" -> threads = kv[1];
                 case "seconds" -> seconds = Double.parseDouble(kv[1]);
+                case "warmup" -> warmup = Double.parseDouble(kv[1]);
                 default -> throw new IllegalArgumentException("unknown argument " + arg);
             }
         }
         System.out.println("engine " + Gemm.engineName());
+        // The kernels run ~100x slower until C2 has compiled them (seconds on a busy machine).
+        Gemm.setThreads(1);
+        time(1024, 1024, 1024, "nn", warmup);
         List<int[]> list = new ArrayList<>();
         List<String> modes = new ArrayList<>();
         for (String s : shapes.split(",")) {
