@@ -6,8 +6,10 @@ import static dev.tenfold.linalg.MicroKernels.L;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Matrix-vector products for the Vector API engine: {@code y = alpha·A·x + beta·y} with A m×k.
@@ -15,7 +17,7 @@ import jdk.incubator.vector.FloatVector;
  * ({@code Cᵀ = Bᵀ·Aᵀ}). Packing would cost as much as the product, so A is read in place:
  * <ul>
  *   <li>rows contiguous along k: dot form, four rows at a time, two accumulators per row;</li>
- *   <li>columns contiguous along m: axpy form, up to 8 vectors of y held in registers;</li>
+ *   <li>columns contiguous along m: axpy form, streaming column runs into a heap accumulator;</li>
  *   <li>other strides: each row is gathered into a heap buffer, then the dot form.</li>
  * </ul>
  * Each y element is reduced in a fixed order (lane partial sums combined in lane order, no
@@ -24,8 +26,10 @@ import jdk.incubator.vector.FloatVector;
 final class GemmSkinny {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    /** Rows handled by one work item (a multiple of 8·L and of 4). */
-    private static final int ROWS_PER_TASK = 512;
+    /** Rows handled by one work item of the dot form (a multiple of 4). */
+    private static final int DOT_ROWS = 512;
+    /** Rows handled by one work item of the axpy form (its accumulator stays in L1). */
+    private static final int AXPY_ROWS = 2048;
 
     private GemmSkinny() { }
 
@@ -36,16 +40,18 @@ final class GemmSkinny {
         try {
             MemorySegment s = x.seg();
             for (int p = 0; p < k; p++) xs[p] = s.getAtIndex(F32, x.index(p, 0));
-            int tasks = GemmBlocked.ceilDiv(m, ROWS_PER_TASK);
+            boolean axpy = a.rowStride() == 1 && a.colStride() != 1;
+            int taskRows = axpy ? AXPY_ROWS : DOT_ROWS;
+            int tasks = GemmBlocked.ceilDiv(m, taskRows);
             int participants = (int) Math.min(Math.min(threads, tasks), Math.max(1, 2L * m * k / (1 << 20)));
             AtomicInteger next = new AtomicInteger();
             GemmThreads.parallel(participants, id -> {
-                float[] row = a.colStride() == 1 || a.rowStride() == 1 ? null : GemmBuffers.take(k);
-                float[] lanes = GemmBuffers.take(8L * L);
+                float[] row = axpy || a.colStride() == 1 ? null : GemmBuffers.take(k);
+                float[] lanes = GemmBuffers.take(axpy ? AXPY_ROWS + L : 8L * L);
                 try {
                     for (int t; (t = next.getAndIncrement()) < tasks; ) {
-                        int r0 = t * ROWS_PER_TASK, r1 = Math.min(m, r0 + ROWS_PER_TASK);
-                        if (a.rowStride() == 1 && a.colStride() != 1) {
+                        int r0 = t * taskRows, r1 = Math.min(m, r0 + taskRows);
+                        if (axpy) {
                             axpyForm(r0, r1, k, alpha, a, xs, beta, y, lanes);
                         } else {
                             dotForm(r0, r1, k, alpha, a, xs, beta, y, row, lanes);
@@ -146,56 +152,32 @@ final class GemmSkinny {
         return sum;
     }
 
-    /** Columns contiguous along m: y[i] = Σ_p A[i,p]·x[p] in p order, eight, then one vector, then one row at a time. */
+    /**
+     * Columns contiguous along m: {@code acc[i] = fma(A[i,p], x[p], acc[i])} for p in order, each
+     * step streaming one contiguous column run of A (DRAM-friendly) into an L1-resident heap
+     * accumulator; the partial last vector is masked.
+     */
     private static void axpyForm(int r0, int r1, int k, float alpha, GemmOperand a, float[] xs, float beta,
-                                 GemmOperand y, float[] lanes) {
+                                 GemmOperand y, float[] acc) {
         MemorySegment s = a.seg();
-        long cs = a.colStride();
-        int i = r0;
-        for (; i + 8 * L <= r1; i += 8 * L) {
-            axpy8(s, a.index(i, 0) << 2, cs << 2, k, xs, lanes);
-            for (int r = 0; r < 8 * L; r++) store(y, i + r, alpha, beta, lanes[r]);
-        }
-        for (; i + L <= r1; i += L) {
-            long o = a.index(i, 0) << 2;
-            FloatVector acc = FloatVector.zero(F);
-            for (int p = 0; p < k; p++) {
-                acc = FloatVector.fromMemorySegment(F, s, o + p * (cs << 2), LE).fma(FloatVector.broadcast(F, xs[p]), acc);
-            }
-            acc.intoArray(lanes, 0);
-            for (int r = 0; r < L; r++) store(y, i + r, alpha, beta, lanes[r]);
-        }
-        for (; i < r1; i++) {
-            long base = a.index(i, 0);
-            float acc = 0f;
-            for (int p = 0; p < k; p++) acc = Math.fma(s.getAtIndex(F32, base + p * cs), xs[p], acc);
-            store(y, i, alpha, beta, acc);
-        }
-    }
-
-    private static void axpy8(MemorySegment s, long o, long csBytes, int k, float[] xs, float[] lanes) {
-        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        long lb = 4L * L;
+        int len = r1 - r0;
+        int full = len / L * L;
+        Arrays.fill(acc, 0, full + L, 0f);
+        VectorMask<Float> tail = F.indexInRange(full, len);
         for (int p = 0; p < k; p++) {
+            long o = a.index(r0, p) << 2;
             FloatVector xp = FloatVector.broadcast(F, xs[p]);
-            long q = o + p * csBytes;
-            c0 = FloatVector.fromMemorySegment(F, s, q, LE).fma(xp, c0);
-            c1 = FloatVector.fromMemorySegment(F, s, q + lb, LE).fma(xp, c1);
-            c2 = FloatVector.fromMemorySegment(F, s, q + 2 * lb, LE).fma(xp, c2);
-            c3 = FloatVector.fromMemorySegment(F, s, q + 3 * lb, LE).fma(xp, c3);
-            c4 = FloatVector.fromMemorySegment(F, s, q + 4 * lb, LE).fma(xp, c4);
-            c5 = FloatVector.fromMemorySegment(F, s, q + 5 * lb, LE).fma(xp, c5);
-            c6 = FloatVector.fromMemorySegment(F, s, q + 6 * lb, LE).fma(xp, c6);
-            c7 = FloatVector.fromMemorySegment(F, s, q + 7 * lb, LE).fma(xp, c7);
+            int i = 0;
+            for (; i < full; i += L) {
+                FloatVector.fromMemorySegment(F, s, o + 4L * i, LE).fma(xp, FloatVector.fromArray(F, acc, i))
+                        .intoArray(acc, i);
+            }
+            if (i < len) {
+                FloatVector.fromMemorySegment(F, s, o + 4L * i, LE, tail).fma(xp, FloatVector.fromArray(F, acc, i))
+                        .intoArray(acc, i);
+            }
         }
-        c0.intoArray(lanes, 0);
-        c1.intoArray(lanes, L);
-        c2.intoArray(lanes, 2 * L);
-        c3.intoArray(lanes, 3 * L);
-        c4.intoArray(lanes, 4 * L);
-        c5.intoArray(lanes, 5 * L);
-        c6.intoArray(lanes, 6 * L);
-        c7.intoArray(lanes, 7 * L);
+        for (int r = 0; r < len; r++) store(y, r0 + r, alpha, beta, acc[r]);
     }
 
     private static void store(GemmOperand y, int i, float alpha, float beta, float v) {
