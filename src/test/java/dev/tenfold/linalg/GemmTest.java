@@ -193,4 +193,33 @@ class GemmTest {
             Gemm.setThreads(saved);
         }
     }
+
+    @Test
+    void matrixVectorProductsSpanningSeveralTasksAgreeAcrossThreadCounts() {
+        int saved = Gemm.threads();
+        try (TensorScope scope = TensorScope.open()) {
+            for (int layout = 0; layout < 4; layout++) {
+                Tensor a = GemmTestSupport.operand(scope, 11 + layout, 2500, 300, layout);
+                Tensor x = GemmTestSupport.operand(scope, 12, 300, 1, layout);
+                Tensor expected = GemmNaive.matmul(a, x);
+                Tensor rowExpected = GemmNaive.matmul(x.t(), a.t());
+                float[] first = null, firstRow = null;
+                for (int t = 1; t <= 3; t++) {
+                    Gemm.setThreads(t);
+                    Tensor y = Gemm.matmul(a, x), row = Gemm.matmul(x.t(), a.t());
+                    assertTrue(y.allClose(expected, 1e-4, 1e-4), "layout " + layout);
+                    assertTrue(row.allClose(rowExpected, 1e-4, 1e-4), "layout " + layout);
+                    if (first == null) {
+                        first = y.toArray();
+                        firstRow = row.toArray();
+                    } else {
+                        assertArrayEquals(first, y.toArray(), "threads " + t);
+                        assertArrayEquals(firstRow, row.toArray(), "threads " + t);
+                    }
+                }
+            }
+        } finally {
+            Gemm.setThreads(saved);
+        }
+    }
 }
