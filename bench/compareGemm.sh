@@ -33,7 +33,7 @@ PYEOF
 }
 for r in $(seq "$ROUNDS"); do
   "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:MaxInlineLevel=30 \
-      -cp target/classes:target/test-classes dev.tenfold.linalg.GemmPerfMain "shapes=$SHAPES" "threads=$THREADS" 2>/dev/null \
+      -cp target/classes:target/test-classes dev.tenfold.linalg.GemmPerfMain "shapes=$SHAPES" "threads=$THREADS" seconds=3 warmup=8 2>/dev/null \
       | grep GFLOP >> "$OUT/java"
   for t in ${THREADS//,/ }; do numpy_bench "$t" >> "$OUT/numpy"; done
 done

@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>A (rows in MR panels) and B (columns in NR panels) are packed once into shared heap
  *       buffers, in parallel; operands too big for the scratch cap are handled in chunks;</li>
  *   <li>C is cut into units of about {@link #UNIT_ROWS}×{@link #UNIT_COLS} that the threads claim
- *       from a counter. A unit loops k blocks → column panels → row panels, so the B micro-panel
- *       stays in L1 across the row panels and the unit's A block and partial sums (a heap
- *       buffer in tile order) stay in L2; the last k block writes C through {@link Packing#storeTile}.</li>
+ *       from a counter. A unit loops k blocks → column panels → row panels: the B micro-panel is
+ *       reused across the row panels from L1/L2, the unit's A block (144×528 floats, ~300 KB) and
+ *       its partial sums (a heap buffer in tile order, ~300 KB) stay in the 1 MB L2; the last k
+ *       block writes C through {@link Packing#storeTile}.</li>
  * </ol>
  * Every C element is reduced in the same order (k blocks in order, k steps in order inside the
  * kernel), whatever the unit shapes or thread count: results are bitwise reproducible.

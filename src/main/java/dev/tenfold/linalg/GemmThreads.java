@@ -81,7 +81,7 @@ final class GemmThreads {
     private static synchronized ThreadPoolExecutor pool(int helpers) {
         if (pool == null) {
             AtomicInteger n = new AtomicInteger();
-            pool = new ThreadPoolExecutor(helpers, helpers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            pool = new ThreadPoolExecutor(helpers, helpers, 30, TimeUnit.SECONDS, new SpinningQueue(),
                     r -> new Worker(r, "tenfold-gemm-" + n.incrementAndGet()));
             pool.allowCoreThreadTimeOut(true);
         } else if (pool.getMaximumPoolSize() < helpers) {
@@ -89,6 +89,37 @@ final class GemmThreads {
             pool.setCorePoolSize(helpers);
         }
         return pool;
+    }
+
+    /**
+     * A task queue whose idle workers spin briefly (about 50 µs) before parking, so back-to-back
+     * GEMM calls do not pay a thread wake-up each.
+     */
+    private static final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
+        private static final long serialVersionUID = 1L;
+        private static final long SPIN_NANOS = 50_000;
+
+        private Runnable spin() {
+            long end = System.nanoTime() + SPIN_NANOS;
+            do {
+                Runnable r = poll();
+                if (r != null) return r;
+                Thread.onSpinWait();
+            } while (System.nanoTime() < end);
+            return null;
+        }
+
+        @Override
+        public Runnable take() throws InterruptedException {
+            Runnable r = spin();
+            return r != null ? r : super.take();
+        }
+
+        @Override
+        public Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
+            Runnable r = spin();
+            return r != null ? r : super.poll(timeout, unit);
+        }
     }
 
     private static final class Worker extends Thread {
