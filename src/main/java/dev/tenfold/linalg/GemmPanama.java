@@ -8,7 +8,9 @@ package dev.tenfold.linalg;
  */
 final class GemmPanama implements GemmEngine {
 
-    GemmPanama() { }
+    GemmPanama() {
+        MicroKernels.warmUpInBackground();
+    }
 
     @Override
     public String name() {

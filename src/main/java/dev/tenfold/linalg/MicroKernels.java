@@ -42,6 +42,32 @@ final class MicroKernels {
 
     private MicroKernels() { }
 
+    /**
+     * Gets the kernels compiled by C2 early: until then they run interpreted or in C1, where
+     * vector operations are not intrinsified and a kernel call is 100-1000× slower. HotSpot
+     * compiles a method after ~600 calls; real calls (k blocks of up to 512 steps) are costly
+     * in that phase, so this runs cheap 4-step calls (both with and without partial sums) on a
+     * daemon thread, until they run at compiled speed (or a cap), so that no caller waits for it.
+     */
+    static void warmUpInBackground() {
+        Thread t = new Thread(MicroKernels::warmUp, "tenfold-gemm-warmup");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void warmUp() {
+        int kc = 4;
+        float[] a = new float[MR * KA], b = new float[kc * NR], c = new float[MR * NR];
+        int fastInARow = 0;
+        for (int i = 0; i < 200_000 && fastInARow < 5_000; i++) {
+            float[] in = (i & 1) == 0 ? null : c;
+            long t0 = System.nanoTime();
+            tile(kc, a, 0, b, 0, in, 0, c, 0);
+            narrowTile(kc, a, 0, b, 0, in, 0, c, 0);
+            fastInARow = System.nanoTime() - t0 < 2_000 ? fastInARow + 1 : 0;
+        }
+    }
+
     static VectorSpecies<Float> pickSpecies(String prop) {
         return switch (prop.trim()) {
             case "128" -> FloatVector.SPECIES_128;
