@@ -16,4 +16,5 @@ module dev.tenfold {
     exports dev.tenfold.io;
     exports dev.tenfold.simd;
     exports dev.tenfold.tensor;
+    exports dev.tenfold.linalg;
 }
