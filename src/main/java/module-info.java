@@ -14,7 +14,7 @@ module dev.tenfold {
     exports dev.tenfold.cli;
     exports dev.tenfold.conv;
     exports dev.tenfold.io;
+    exports dev.tenfold.linalg;
     exports dev.tenfold.simd;
     exports dev.tenfold.tensor;
-    exports dev.tenfold.linalg;
 }
