@@ -34,9 +34,35 @@ public final class Svd {
      */
     public static Svd decompose(DenseMatrix a) {
         DenseMatrix.requireFinite("Svd.decompose", "a", a);
-        if (a.rows() >= a.cols()) return tall(a);
-        Svd t = tall(a.transpose());
-        return new Svd(t.v, t.sigma, t.u);
+        // exact power-of-two scaling keeps squared column norms inside the double range
+        double maxAbs = a.maxAbs();
+        int exponent = maxAbs == 0 ? 0 : Math.getExponent(maxAbs);
+        DenseMatrix scaled = exponent == 0 ? a : a.scale(Math.scalb(1.0, -exponent));
+        Svd svd;
+        if (a.rows() >= a.cols()) {
+            svd = tall(scaled);
+        } else {
+            Svd t = tall(scaled.transpose());
+            svd = new Svd(t.v, t.sigma, t.u);
+        }
+        for (int j = 0; j < svd.sigma.length; j++) svd.sigma[j] = Math.scalb(svd.sigma[j], exponent);
+        applySignConvention(svd.u, svd.v);
+        return svd;
+    }
+
+    /** Flips column pairs (u_j, v_j) so that the entry of largest magnitude of u_j is positive. */
+    private static void applySignConvention(DenseMatrix u, DenseMatrix v) {
+        int m = u.rows();
+        int k = u.cols();
+        double[] ud = u.data();
+        double[] vd = v.data();
+        for (int j = 0; j < k; j++) {
+            int best = j;
+            for (int i = 1; i < m; i++) if (Math.abs(ud[i * k + j]) > Math.abs(ud[best])) best = i * k + j;
+            if (ud[best] >= 0) continue;
+            for (int i = 0; i < m; i++) ud[i * k + j] = -ud[i * k + j];
+            for (int i = 0; i < v.rows(); i++) vd[i * k + j] = -vd[i * k + j];
+        }
     }
 
     /** m ≥ n. */
@@ -73,11 +99,6 @@ public final class Svd {
         // U = Q·U_R; its columns as rows: Uᵀ = U_Rᵀ·Qᵀ, and ur holds U_R's columns as rows
         int m = a.rows();
         double[] urows = DenseMatrix.wrap(n, n, ur).multiplyTransposed(qr.qShared()).data(); // n×m
-        for (int j = 0; j < n; j++) {
-            if (Numerics.makeLargestPositive(urows, j, m)) {
-                for (int t = 0; t < n; t++) vrows[j * n + t] = -vrows[j * n + t];
-            }
-        }
         DenseMatrix uMat = DenseMatrix.wrap(m, n, Numerics.transpose(urows, n, m));
         DenseMatrix vMat = DenseMatrix.wrap(n, n, Numerics.transpose(vrows, n, n));
         return new Svd(uMat, sigma, vMat);

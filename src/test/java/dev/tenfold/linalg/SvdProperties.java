@@ -147,6 +147,17 @@ class SvdProperties {
     }
 
     @Test
+    void extremeScalesDoNotOverflowOrUnderflow() {
+        for (double scale : new double[] {1e-300, 1e-160, 1e160, 1e300}) {
+            DenseMatrix a = DenseMatrix.of(3, 2, 3, 0, 4, 0, 0, 1).scale(scale);
+            Svd svd = Svd.decompose(a);
+            assertEquals(5 * scale, svd.singularValues()[0], 1e-14 * 5 * scale, "σ₁ at scale " + scale);
+            assertEquals(scale, svd.singularValues()[1], 1e-14 * scale, "σ₂ at scale " + scale);
+            assertTrue(orthogonalityError(svd.u()) <= 1e-14);
+        }
+    }
+
+    @Test
     void rejectsBadInput() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Svd.decompose(DenseMatrix.of(1, 3, 1, 2, Double.NaN)));
