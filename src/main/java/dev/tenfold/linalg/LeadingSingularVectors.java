@@ -142,6 +142,11 @@ public final class LeadingSingularVectors {
      *                                  source yields NaN/infinite values
      */
     public static Result of(int rows, long cols, ColumnBlockSource source, int r, Options options) {
+        return of(rows, cols, source, r, options, 0);
+    }
+
+    /** As {@link #of(int, long, ColumnBlockSource, int, Options)} with a forced block width (0 = auto; tests). */
+    static Result of(int rows, long cols, ColumnBlockSource source, int r, Options options, int blockWidth) {
         if (rows < 1 || cols < 1) {
             throw new IllegalArgumentException("LeadingSingularVectors: matrix shape (" + rows + ", " + cols
                     + ") must have rows >= 1 and cols >= 1");
@@ -153,7 +158,7 @@ public final class LeadingSingularVectors {
         int l = (int) Math.min((long) rows, (long) k + options.oversampling());
         Method m = options.method();
         if (m == Method.AUTO) m = rows <= options.gramMaxRows() || l >= rows ? Method.GRAM : Method.RANDOMIZED;
-        Blocks blocks = new Blocks(rows, cols, source);
+        Blocks blocks = new Blocks(rows, cols, source, blockWidth);
         return m == Method.GRAM ? gram(blocks, k) : randomized(blocks, k, l, options);
     }
 
@@ -268,11 +273,11 @@ public final class LeadingSingularVectors {
         final double[] block;
         private final ColumnBlockSource source;
 
-        Blocks(int rows, long cols, ColumnBlockSource source) {
+        Blocks(int rows, long cols, ColumnBlockSource source, int forcedWidth) {
             this.rows = rows;
             this.cols = cols;
             this.source = source;
-            int w = Math.max(64, Math.min(4096, (BLOCK_DOUBLES / rows) & ~7));
+            int w = forcedWidth > 0 ? forcedWidth : Math.max(64, Math.min(4096, (BLOCK_DOUBLES / rows) & ~7));
             this.width = (int) Math.min(w, cols);
             this.block = new double[Math.multiplyExact(rows, width)];
         }

@@ -14,6 +14,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaDoubleKernels implements DoubleKernels {
     static final VectorSpecies<Double> D = pickSpecies(System.getProperty(Kernels.PROPERTY, "auto"));
     private static final int L = D.length();
+    /**
+     * dot/axpy/rotate shorter than this run the plain loop: for the short vectors of small
+     * solves the vector code gains little once compiled, and costs much while it is still
+     * interpreted (a cold JVM runs Vector API code ~100× slower until C2 compiles it).
+     */
+    static final int SHORT = 32;
 
     static VectorSpecies<Double> pickSpecies(String prop) {
         return switch (prop.trim()) {
@@ -34,6 +40,7 @@ final class PanamaDoubleKernels implements DoubleKernels {
 
     @Override
     public double dot(double[] a, int ao, double[] b, int bo, int n) {
+        if (n < SHORT) return ScalarDoubleKernels.INSTANCE.dot(a, ao, b, bo, n);
         DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
         int i = 0;
         for (int e = n - 4 * L; i <= e; i += 4 * L) {
@@ -50,6 +57,10 @@ final class PanamaDoubleKernels implements DoubleKernels {
 
     @Override
     public void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+        if (n < SHORT) {
+            ScalarDoubleKernels.INSTANCE.axpy(alpha, x, xo, y, yo, n);
+            return;
+        }
         DoubleVector av = DoubleVector.broadcast(D, alpha);
         int i = 0;
         for (int e = D.loopBound(n); i < e; i += L) {
@@ -60,6 +71,10 @@ final class PanamaDoubleKernels implements DoubleKernels {
 
     @Override
     public void rotate(double[] x, int xo, double[] y, int yo, int n, double c, double s) {
+        if (n < SHORT) {
+            ScalarDoubleKernels.INSTANCE.rotate(x, xo, y, yo, n, c, s);
+            return;
+        }
         DoubleVector cv = DoubleVector.broadcast(D, c);
         DoubleVector sv = DoubleVector.broadcast(D, s);
         int i = 0;

@@ -68,29 +68,32 @@ final class LinalgTestSupport {
         return m;
     }
 
-    /**
-     * A random n×n orthogonal matrix as a product of n Householder reflections I − 2vvᵀ/(vᵀv)
-     * (built without the library's QR).
-     */
+    /** A random n×n orthogonal matrix (see {@link #randomOrthonormalColumns}). */
     static DenseMatrix randomOrthogonal(SplitMix64 rng, int n) {
-        DenseMatrix q = DenseMatrix.identity(n);
-        for (int r = 0; r < n; r++) {
-            double[] v = new double[n];
+        return randomOrthonormalColumns(rng, n, n);
+    }
+
+    /**
+     * A random m×k matrix with orthonormal columns: the first k columns of the identity hit by
+     * max(k, 2) random Householder reflections I − 2vvᵀ/(vᵀv), O(m·k²), built without the
+     * library's QR.
+     */
+    static DenseMatrix randomOrthonormalColumns(SplitMix64 rng, int m, int k) {
+        double[] e = new double[m * k];
+        for (int j = 0; j < k; j++) e[j * k + j] = 1;
+        double[] v = new double[m];
+        double[] proj = new double[k];
+        for (int r = 0; r < Math.max(k, 2); r++) {
             double vv = 0;
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < m; i++) {
                 v[i] = rng.nextGaussian();
                 vv += v[i] * v[i];
             }
-            DenseMatrix h = DenseMatrix.identity(n);
-            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) h.set(i, j, h.get(i, j) - 2 * v[i] * v[j] / vv);
-            q = mul(q, h);
+            java.util.Arrays.fill(proj, 0);
+            for (int i = 0; i < m; i++) for (int j = 0; j < k; j++) proj[j] += v[i] * e[i * k + j];
+            for (int i = 0; i < m; i++) for (int j = 0; j < k; j++) e[i * k + j] -= 2 * v[i] * proj[j] / vv;
         }
-        return q;
-    }
-
-    /** Random m×k matrix with orthonormal columns (first k columns of a random orthogonal). */
-    static DenseMatrix randomOrthonormalColumns(SplitMix64 rng, int m, int k) {
-        return randomOrthogonal(rng, m).columns(0, k);
+        return DenseMatrix.wrap(m, k, e);
     }
 
     /** U·diag(s)·Vᵀ for U m×k, V n×k. */

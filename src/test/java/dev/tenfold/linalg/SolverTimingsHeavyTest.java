@@ -1,0 +1,73 @@
+package dev.tenfold.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tenfold.linalg.LeadingSingularVectors.Method;
+import dev.tenfold.linalg.LeadingSingularVectors.Options;
+import dev.tenfold.tensor.SplitMix64;
+import dev.tenfold.tensor.Tensor;
+import dev.tenfold.tensor.TensorScope;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Prints warm timings of the solvers (best of several runs). Not a benchmark harness and no
+ * timing assertions; run with {@code -Pheavy -Dtest=SolverTimingsHeavyTest}.
+ */
+@Tag("heavy")
+class SolverTimingsHeavyTest {
+
+    private static <T> double bestMillis(int reps, Supplier<T> work) {
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            T r = work.get();
+            long t1 = System.nanoTime();
+            if (r == null) throw new AssertionError();
+            best = Math.min(best, (t1 - t0) / 1e6);
+        }
+        return best;
+    }
+
+    @Test
+    void printTimings() {
+        System.out.println("double kernels: " + DoubleKernels.get().name());
+        try (TensorScope scope = TensorScope.open()) {
+            int rows = 200, cols = 40_000;
+            Tensor x = scope.normal(1, 0f, 1f, rows, cols);
+            Options gram = Options.defaults().withMethod(Method.GRAM);
+            double ms = bestMillis(5, () -> LeadingSingularVectors.of(x, 10, gram));
+            double flops = (double) rows * (rows + 1) * cols; // lower triangle, 2 flops per multiply-add
+            System.out.printf("Gram top-10 of %dx%d float (contiguous): %.1f ms (%.1f GFLOP/s incl. read + eigen)%n",
+                    rows, cols, ms, flops / ms / 1e6);
+            Tensor xt = scope.normal(2, 0f, 1f, cols, rows).t();
+            ms = bestMillis(3, () -> LeadingSingularVectors.of(xt, 10, gram));
+            System.out.printf("Gram top-10 of %dx%d float (transposed view): %.1f ms%n", rows, cols, ms);
+            SplitMix64 rng = new SplitMix64(3);
+            DenseMatrix g = LinalgTestSupport.gaussian(rng, rows, rows);
+            DenseMatrix sym = g.plus(g.transpose());
+            System.out.printf("SymmetricEigen 200x200: %.1f ms%n", bestMillis(5, () -> SymmetricEigen.decompose(sym)));
+
+            int big = 1000, bigCols = 20_000;
+            Tensor y = scope.normal(4, 0f, 1f, big, bigCols);
+            System.out.printf("Gram top-10 of %dx%d: %.1f ms%n", big, bigCols,
+                    bestMillis(2, () -> LeadingSingularVectors.of(y, 10, gram)));
+            Options rand = Options.defaults().withMethod(Method.RANDOMIZED);
+            System.out.printf("Randomized top-10 (p=10, q=2) of %dx%d: %.1f ms%n", big, bigCols,
+                    bestMillis(3, () -> LeadingSingularVectors.of(y, 10, rand)));
+            assertEquals(Method.RANDOMIZED, LeadingSingularVectors.of(y, 10).method());
+        }
+        SplitMix64 rng = new SplitMix64(5);
+        DenseMatrix a200 = LinalgTestSupport.gaussian(rng, 200, 200);
+        System.out.printf("Svd 200x200: %.1f ms%n", bestMillis(5, () -> Svd.decompose(a200)));
+        DenseMatrix tall = LinalgTestSupport.gaussian(rng, 2000, 50);
+        System.out.printf("QR 2000x50: %.1f ms%n", bestMillis(5, () -> QR.factor(tall)));
+        System.out.printf("Svd 2000x50: %.1f ms%n", bestMillis(5, () -> Svd.decompose(tall)));
+        DenseMatrix f = LinalgTestSupport.gaussian(rng, 300, 200);
+        DenseMatrix spd = f.transposeMultiply(f);
+        DenseMatrix m = LinalgTestSupport.gaussian(rng, 5000, 200);
+        System.out.printf("Cholesky.solveRight G 200x200, M 5000x200: %.1f ms%n",
+                bestMillis(5, () -> Cholesky.solveRight(spd, m)));
+    }
+}
