@@ -1,5 +1,6 @@
 package dev.tenfold.linalg;
 
+import dev.tenfold.tensor.SplitMix64;
 import java.util.Optional;
 
 /**
@@ -10,8 +11,11 @@ import java.util.Optional;
  *
  * <p>Conventions: matrices are row-major {@link DenseMatrix}. The input must be symmetric within
  * 1e-5·max|a| (float-rounded Gram matrices pass) and its symmetric part (A + Aᵀ)/2 is used.
- * A pivot counts as positive only above {@link #PIVOT_RTOL}·max(diag A), so a matrix with
- * condition number beyond ~1e12 is treated as not numerically SPD.
+ * A is <em>numerically SPD</em> when the factorization meets no pivot at or below
+ * {@link #RCOND_MIN}·max(diag A) <em>and</em> the estimated reciprocal condition number
+ * λ_min/λ_max (a few steps of power and inverse iteration with the factor, deterministic) is
+ * above {@link #RCOND_MIN}. The second test matters: without pivoting, Cholesky of a singular
+ * PSD matrix can end with rounding-noise pivots far above the noise level of λ_min.
  *
  * <p>Fallback chain of the static solvers ({@link #solve(DenseMatrix, DenseMatrix)},
  * {@link #solveRight(DenseMatrix, DenseMatrix)}), reported in {@link SpdSolution#path()}:
@@ -30,8 +34,8 @@ import java.util.Optional;
  * </ol>
  */
 public final class Cholesky {
-    /** A pivot must exceed this times the largest diagonal entry of A. */
-    public static final double PIVOT_RTOL = 1e-12;
+    /** Smallest accepted reciprocal condition number λ_min/λ_max (and relative pivot). */
+    public static final double RCOND_MIN = 1e-12;
     /** Ridge sizes tried, relative to trace(A)/n, in order. */
     public static final double[] RIDGE_STEPS = {1e-8, 1e-6, 1e-4};
     /** A ridge solution is accepted when ‖residual‖_F ≤ this · ‖right-hand side‖_F. */
@@ -39,11 +43,15 @@ public final class Cholesky {
     /** Eigenvalues with |λ| at or below this · max|λ| are zero for the pseudo-inverse. */
     public static final double PINV_RTOL = 1e-12;
 
+    private static final int POWER_STEPS = 3;
+    private static final int INVERSE_STEPS = 4;
+
     private final int n;
     /** L, row-major lower triangle. */
     private final double[] lower;
     /** Lᵀ, row-major upper triangle (so back substitution reads rows). */
     private final double[] upper;
+    private double rcond;
 
     private Cholesky(int n, double[] lower) {
         this.n = n;
@@ -58,9 +66,7 @@ public final class Cholesky {
      */
     public static Optional<Cholesky> tryFactor(DenseMatrix a) {
         double[] s = checkedSymmetric("Cholesky.tryFactor", "a", a);
-        int n = a.rows();
-        double[] l = factorLower(s, n, 0, PIVOT_RTOL * maxDiagonal(s, n));
-        return l == null ? Optional.empty() : Optional.of(new Cholesky(n, l));
+        return Optional.ofNullable(factorIfWellConditioned(s, a.rows(), 0));
     }
 
     /**
@@ -71,8 +77,15 @@ public final class Cholesky {
      */
     public static Cholesky factor(DenseMatrix a) {
         return tryFactor(a).orElseThrow(() -> new IllegalArgumentException("Cholesky.factor: a of shape " + a.shape()
-                + " is not numerically positive definite (a pivot fell below " + PIVOT_RTOL + " * max diagonal)"));
+                + " is not numerically positive definite (a pivot or the estimated reciprocal condition number"
+                + " is at or below " + RCOND_MIN + ")"));
     }
+
+    /**
+     * Estimated reciprocal condition number λ_min/λ_max of the factored matrix (an estimate from
+     * power and inverse iteration; it errs on the high side, by a small factor at most in practice).
+     */
+    public double reciprocalConditionEstimate() { return rcond; }
 
     /** Order n of the factored matrix. */
     public int size() { return n; }
@@ -159,9 +172,8 @@ public final class Cholesky {
     private static SpdSolution solveRightChecked(String op, String name, DenseMatrix g, DenseMatrix m) {
         double[] s = checkedSymmetric(op, name, g);
         int n = g.rows();
-        double floor = PIVOT_RTOL * maxDiagonal(s, n);
-        double[] l = factorLower(s, n, 0, floor);
-        if (l != null) return new SpdSolution(new Cholesky(n, l).solveRight(m), SpdSolution.Path.CHOLESKY, 0, n);
+        Cholesky ch = factorIfWellConditioned(s, n, 0);
+        if (ch != null) return new SpdSolution(ch.solveRight(m), SpdSolution.Path.CHOLESKY, 0, n);
         double trace = 0;
         for (int i = 0; i < n; i++) trace += s[i * n + i];
         DenseMatrix sym = DenseMatrix.wrap(n, n, s);
@@ -169,9 +181,9 @@ public final class Cholesky {
             double mNorm = m.frobeniusNorm();
             for (double step : RIDGE_STEPS) {
                 double ridge = step * trace / n;
-                l = factorLower(s, n, ridge, floor);
-                if (l == null) continue;
-                DenseMatrix x = new Cholesky(n, l).solveRight(m);
+                ch = factorIfWellConditioned(s, n, ridge);
+                if (ch == null) continue;
+                DenseMatrix x = ch.solveRight(m);
                 double residual = x.multiply(sym).minus(m).frobeniusNorm();
                 if (residual <= RIDGE_RESIDUAL_RTOL * mNorm) {
                     return new SpdSolution(x, SpdSolution.Path.CHOLESKY_RIDGE, ridge, n);
@@ -218,6 +230,53 @@ public final class Cholesky {
         double m = 0;
         for (int i = 0; i < n; i++) m = Math.max(m, s[i * n + i]);
         return m;
+    }
+
+    /**
+     * The factor of s + ridge·I when it is numerically SPD (pivots above RCOND_MIN·max diagonal
+     * and estimated reciprocal condition above RCOND_MIN), else null.
+     */
+    private static Cholesky factorIfWellConditioned(double[] s, int n, double ridge) {
+        double maxDiag = maxDiagonal(s, n) + ridge;
+        double[] l = factorLower(s, n, ridge, RCOND_MIN * maxDiag);
+        if (l == null) return null;
+        Cholesky ch = new Cholesky(n, l);
+        ch.rcond = ch.estimateReciprocalCondition(s, ridge, maxDiag);
+        return ch.rcond > RCOND_MIN ? ch : null;
+    }
+
+    /**
+     * λ_min/λ_max of s + ridge·I estimated with a fixed pseudo-random start: λ_max from
+     * {@value #POWER_STEPS} power steps (at least the largest diagonal entry), λ_min from
+     * {@value #INVERSE_STEPS} inverse-iteration steps through this factor. Both are Rayleigh-type
+     * bounds (λ_max from below, λ_min from above), so the estimate is never too small.
+     */
+    private double estimateReciprocalCondition(double[] s, double ridge, double maxDiag) {
+        if (n == 1) return 1;
+        DoubleKernels kern = DoubleKernels.get();
+        SplitMix64 rng = new SplitMix64(0x5EED + n);
+        double[] start = new double[n];
+        for (int i = 0; i < n; i++) start[i] = 2 * rng.nextDouble() - 1;
+        double[] x = start.clone();
+        double[] y = new double[n];
+        double lambdaMax = maxDiag;
+        for (int step = 0; step < POWER_STEPS; step++) {
+            double norm = Numerics.norm2(x, 0, n);
+            for (int i = 0; i < n; i++) y[i] = (kern.dot(s, i * n, x, 0, n) + ridge * x[i]) / norm;
+            lambdaMax = Math.max(lambdaMax, Numerics.norm2(y, 0, n));
+            System.arraycopy(y, 0, x, 0, n);
+        }
+        double lambdaMin = lambdaMax;
+        x = start;
+        for (int step = 0; step < INVERSE_STEPS; step++) {
+            double norm = Numerics.norm2(x, 0, n);
+            for (int i = 0; i < n; i++) x[i] /= norm;
+            solveRowsInPlace(x, 1);
+            double grown = Numerics.norm2(x, 0, n);
+            if (!(grown > 0) || Double.isInfinite(grown)) return 0;
+            lambdaMin = Math.min(lambdaMin, 1 / grown);
+        }
+        return lambdaMin / lambdaMax;
     }
 
     /**
