@@ -8,7 +8,9 @@ import java.lang.foreign.ValueLayout;
  * {@link ColumnBlockSource} over a float32 tensor of rank ≥ 2 seen as a matrix: rows are axis 0,
  * columns enumerate the remaining axes in row-major order (so a view
  * {@code x.permute(n, others…)} reads as the mode-n unfolding). Any strides; nothing is copied
- * except the requested block. Runs along the last axis with stride 1 are bulk-copied.
+ * except the requested block. Runs along the last axis with stride 1 are bulk-copied; when
+ * instead the rows are contiguous (row stride 1, e.g. a transposed view or the unfolding along
+ * the last mode), each column is bulk-copied.
  */
 final class TensorColumnBlocks implements ColumnBlockSource {
     private final MemorySegment segment;
@@ -27,10 +29,29 @@ final class TensorColumnBlocks implements ColumnBlockSource {
         int[] d = x.dims();
         this.rowStride = st[0];
         this.rows = d[0];
-        this.dims = java.util.Arrays.copyOfRange(d, 1, d.length);
-        this.strides = java.util.Arrays.copyOfRange(st, 1, st.length);
+        // trailing axes without size-1 axes, merged where contiguous across: longer runs, same order
+        int[] td = new int[d.length - 1];
+        long[] ts = new long[d.length - 1];
+        int m = 0;
         long c = 1;
-        for (int v : dims) c *= v;
+        for (int t = 1; t < d.length; t++) {
+            c *= d[t];
+            if (d[t] == 1) continue;
+            if (m > 0 && ts[m - 1] == st[t] * d[t] && (long) td[m - 1] * d[t] <= Integer.MAX_VALUE) {
+                td[m - 1] *= d[t];
+                ts[m - 1] = st[t];
+            } else {
+                td[m] = d[t];
+                ts[m++] = st[t];
+            }
+        }
+        if (m == 0) {
+            td[0] = 1;
+            ts[0] = 1;
+            m = 1;
+        }
+        this.dims = java.util.Arrays.copyOf(td, m);
+        this.strides = java.util.Arrays.copyOf(ts, m);
         this.cols = c;
     }
 
@@ -66,20 +87,37 @@ final class TensorColumnBlocks implements ColumnBlockSource {
             }
         }
         long step = strides[last];
-        if (step == 1 && scratch.length < width) scratch = new float[width];
-        for (int i = 0; i < rows; i++) {
-            long base = offset + i * rowStride;
-            int o = i * width;
-            for (int r = 0; r < runs; r++) {
-                long p = base + runStart[r];
-                int len = runLen[r];
-                if (step == 1) {
-                    MemorySegment.copy(segment, ValueLayout.JAVA_FLOAT, p * Float.BYTES, scratch, 0, len);
+        if (step == 1) { // rows of the block are runs of contiguous floats
+            if (scratch.length < width) scratch = new float[width];
+            for (int i = 0; i < rows; i++) {
+                long base = offset + i * rowStride;
+                int o = i * width;
+                for (int r = 0; r < runs; r++) {
+                    int len = runLen[r];
+                    MemorySegment.copy(segment, ValueLayout.JAVA_FLOAT, (base + runStart[r]) * Float.BYTES, scratch, 0, len);
                     for (int k = 0; k < len; k++) dst[o + k] = scratch[k];
-                } else {
-                    for (int k = 0; k < len; k++) dst[o + k] = segment.getAtIndex(ValueLayout.JAVA_FLOAT, p + k * step);
+                    o += len;
                 }
-                o += len;
+            }
+        } else if (rowStride == 1 && rows > 1) { // columns are contiguous (e.g. a transposed view)
+            if (scratch.length < rows) scratch = new float[rows];
+            int c = 0;
+            for (int r = 0; r < runs; r++) {
+                for (int k = 0; k < runLen[r]; k++, c++) {
+                    long col = offset + runStart[r] + k * step;
+                    MemorySegment.copy(segment, ValueLayout.JAVA_FLOAT, col * Float.BYTES, scratch, 0, rows);
+                    for (int i = 0; i < rows; i++) dst[i * width + c] = scratch[i];
+                }
+            }
+        } else {
+            for (int i = 0; i < rows; i++) {
+                long base = offset + i * rowStride;
+                int o = i * width;
+                for (int r = 0; r < runs; r++) {
+                    long p = base + runStart[r];
+                    for (int k = 0; k < runLen[r]; k++) dst[o + k] = segment.getAtIndex(ValueLayout.JAVA_FLOAT, p + k * step);
+                    o += runLen[r];
+                }
             }
         }
     }

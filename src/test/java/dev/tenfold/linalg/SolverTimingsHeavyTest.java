@@ -63,7 +63,30 @@ class SolverTimingsHeavyTest {
             System.out.printf("Randomized top-10 (p=10, q=2) of %dx%d: %.1f ms%n", big, bigCols,
                     bestMillis(3, () -> LeadingSingularVectors.of(y, 10, rand)));
             assertEquals(Method.RANDOMIZED, LeadingSingularVectors.of(y, 10).method());
+
+            // low rank 10 (σ = 2000·0.8^i) plus unit Gaussian noise: randomized vs Gram subspace
+            int sr = 600, sc = 12_000, rank = 10;
+            SplitMix64 srng = new SplitMix64(9);
+            DenseMatrix u = LinalgTestSupport.randomOrthonormalColumns(srng, sr, rank);
+            DenseMatrix v = LinalgTestSupport.gaussian(srng, sc, rank).scale(1 / Math.sqrt(sc));
+            double[] sv = new double[rank];
+            for (int i = 0; i < rank; i++) sv[i] = 2000 * Math.pow(0.8, i);
+            DenseMatrix signal = LinalgTestSupport.scaleColumns(u, sv).multiplyTransposed(v);
+            float[] data = new float[sr * sc];
+            for (int i = 0; i < data.length; i++) data[i] = (float) (signal.data()[i] + srng.nextGaussian());
+            Tensor noisy = scope.fromArray(data, sr, sc);
+            LeadingSingularVectors.Result exact = LeadingSingularVectors.of(noisy, rank, gram);
+            LeadingSingularVectors.Result approx = LeadingSingularVectors.of(noisy, rank, rand);
+            double[] cosines = Svd.decompose(exact.vectors().transposeMultiply(approx.vectors())).singularValues();
+            System.out.printf("low-rank+noise %dx%d, r=%d: Gram %.1f ms, randomized %.1f ms, "
+                            + "smallest principal cosine %.9f, sigma_10 %.3f vs %.3f%n", sr, sc, rank,
+                    bestMillis(2, () -> LeadingSingularVectors.of(noisy, rank, gram)),
+                    bestMillis(2, () -> LeadingSingularVectors.of(noisy, rank, rand)),
+                    cosines[rank - 1], exact.singularValues()[rank - 1], approx.singularValues()[rank - 1]);
         }
+        DenseMatrix g1000 = LinalgTestSupport.gaussian(new SplitMix64(8), 1000, 1000);
+        DenseMatrix sym1000 = g1000.plus(g1000.transpose());
+        System.out.printf("SymmetricEigen 1000x1000: %.1f ms%n", bestMillis(1, () -> SymmetricEigen.decompose(sym1000)));
         SplitMix64 rng = new SplitMix64(5);
         DenseMatrix a200 = LinalgTestSupport.gaussian(rng, 200, 200);
         System.out.printf("Svd 200x200: %.1f ms%n", bestMillis(5, () -> Svd.decompose(a200)));
