@@ -119,7 +119,7 @@ public final class Cholesky {
 
     /** Each of the {@code rows} rows x (length n) of {@code x} becomes A⁻¹x (A symmetric). */
     private void solveRowsInPlace(double[] x, int rows) {
-        DoubleKernels kern = DoubleKernels.get();
+        DoubleKernels kern = DoubleKernels.forWork(2.0 * rows * n * n);
         for (int r = 0; r < rows; r++) {
             int o = r * n;
             for (int j = 0; j < n; j++) { // L·y = x
@@ -253,7 +253,7 @@ public final class Cholesky {
      */
     private double estimateReciprocalCondition(double[] s, double ridge, double maxDiag) {
         if (n == 1) return 1;
-        DoubleKernels kern = DoubleKernels.get();
+        DoubleKernels kern = DoubleKernels.forWork(2.0 * (POWER_STEPS + INVERSE_STEPS) * n * n);
         SplitMix64 rng = new SplitMix64(0x5EED + n);
         double[] start = new double[n];
         for (int i = 0; i < n; i++) start[i] = 2 * rng.nextDouble() - 1;
@@ -261,18 +261,18 @@ public final class Cholesky {
         double[] y = new double[n];
         double lambdaMax = maxDiag;
         for (int step = 0; step < POWER_STEPS; step++) {
-            double norm = Numerics.norm2(x, 0, n);
+            double norm = Numerics.norm2(kern, x, 0, n);
             for (int i = 0; i < n; i++) y[i] = (kern.dot(s, i * n, x, 0, n) + ridge * x[i]) / norm;
-            lambdaMax = Math.max(lambdaMax, Numerics.norm2(y, 0, n));
+            lambdaMax = Math.max(lambdaMax, Numerics.norm2(kern, y, 0, n));
             System.arraycopy(y, 0, x, 0, n);
         }
         double lambdaMin = lambdaMax;
         x = start;
         for (int step = 0; step < INVERSE_STEPS; step++) {
-            double norm = Numerics.norm2(x, 0, n);
+            double norm = Numerics.norm2(kern, x, 0, n);
             for (int i = 0; i < n; i++) x[i] /= norm;
             solveRowsInPlace(x, 1);
-            double grown = Numerics.norm2(x, 0, n);
+            double grown = Numerics.norm2(kern, x, 0, n);
             if (!(grown > 0) || Double.isInfinite(grown)) return 0;
             lambdaMin = Math.min(lambdaMin, 1 / grown);
         }
@@ -284,7 +284,7 @@ public final class Cholesky {
      * null as soon as a pivot is not above {@code floor} (and never accepts a pivot ≤ 0).
      */
     private static double[] factorLower(double[] s, int n, double ridge, double floor) {
-        DoubleKernels kern = DoubleKernels.get();
+        DoubleKernels kern = DoubleKernels.forWork((double) n * n * n / 3);
         double[] l = new double[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {

@@ -183,7 +183,7 @@ public final class DenseMatrix {
         }
         DenseMatrix t = transpose();
         DenseMatrix c = zeros(rows, b.cols);
-        DoubleKernels.get().transposedMultiplyAdd(rows, b.cols, cols, t.data, 0, rows, b.data, 0, b.cols,
+        kernelsFor(rows, b.cols, cols).transposedMultiplyAdd(rows, b.cols, cols, t.data, 0, rows, b.data, 0, b.cols,
                 c.data, 0, c.cols);
         return c;
     }
@@ -196,7 +196,7 @@ public final class DenseMatrix {
                     + b.shape() + ": column counts differ");
         }
         DenseMatrix c = zeros(rows, b.rows);
-        DoubleKernels.get().multiplyTransposedAdd(rows, b.rows, cols, data, 0, cols, b.data, 0, b.cols,
+        kernelsFor(rows, b.rows, cols).multiplyTransposedAdd(rows, b.rows, cols, data, 0, cols, b.data, 0, b.cols,
                 c.data, 0, c.cols, false);
         return c;
     }
@@ -209,9 +209,13 @@ public final class DenseMatrix {
                     + b.shape() + ": row counts differ");
         }
         DenseMatrix c = zeros(cols, b.cols);
-        DoubleKernels.get().transposedMultiplyAdd(cols, b.cols, rows, data, 0, cols, b.data, 0, b.cols,
+        kernelsFor(cols, b.cols, rows).transposedMultiplyAdd(cols, b.cols, rows, data, 0, cols, b.data, 0, b.cols,
                 c.data, 0, c.cols);
         return c;
+    }
+
+    private static DoubleKernels kernelsFor(int m, int n, int k) {
+        return DoubleKernels.forWork(2.0 * m * n * k);
     }
 
     /** this − b (same shape). */

@@ -48,6 +48,24 @@ interface DoubleKernels {
         return Holder.KERNELS;
     }
 
+    /**
+     * The kernels for an operation of about {@code flops} floating-point operations: the Vector
+     * API kernels only when the work amortises their warm-up (until C2 compiles them, Vector API
+     * code runs ~100× slower than plain loops; a cold 50×50 SVD took ~300 ms on vector kernels and
+     * ~20 ms on plain loops), else the plain loops. Default threshold 1e8 flops; override with
+     * {@code -Dtenfold.linalg.vectorMinFlops=...}.
+     */
+    static DoubleKernels forWork(double flops) {
+        return flops >= Holder.vectorMinFlops ? Holder.KERNELS : ScalarDoubleKernels.INSTANCE;
+    }
+
+    /** Sets the {@link #forWork} threshold (tests force either path); returns the previous one. */
+    static double setVectorMinFlops(double flops) {
+        double old = Holder.vectorMinFlops;
+        Holder.vectorMinFlops = flops;
+        return old;
+    }
+
     /** The plain-loop kernels (the naive twin). */
     static DoubleKernels scalar() {
         return ScalarDoubleKernels.INSTANCE;
@@ -56,6 +74,8 @@ interface DoubleKernels {
     /** Lazy holder: the lookup runs on first use. */
     final class Holder {
         static final DoubleKernels KERNELS = lookup();
+        static volatile double vectorMinFlops = Double.parseDouble(
+                System.getProperty("tenfold.linalg.vectorMinFlops", "1e8"));
 
         private Holder() { }
 

@@ -167,7 +167,7 @@ public final class LeadingSingularVectors {
     private static Result gram(Blocks x, int k) {
         int n = x.rows;
         double[] g = new double[n * n];
-        DoubleKernels kern = DoubleKernels.get();
+        DoubleKernels kern = DoubleKernels.forWork((double) n * n * x.cols);
         for (long c0 = 0; c0 < x.cols; c0 += x.width) {
             int w = x.read(c0);
             kern.multiplyTransposedAdd(n, n, w, x.block, 0, w, x.block, 0, w, g, 0, n, true);
@@ -182,7 +182,7 @@ public final class LeadingSingularVectors {
 
     private static Result randomized(Blocks x, int k, int l, Options o) {
         int n = x.rows;
-        DoubleKernels kern = DoubleKernels.get();
+        DoubleKernels kern = DoubleKernels.forWork(4.0 * (o.powerIterations() + 1) * n * x.cols * l);
         double[] y = new double[n * l];
         double[] omegaT = new double[l * x.width]; // Ωᵀ for one block, l×w
         for (long c0 = 0; c0 < x.cols; c0 += x.width) {

@@ -22,8 +22,8 @@ final class Numerics {
     }
 
     /** Euclidean norm of x[off .. off+n), rescaled when the plain sum of squares over/underflows. */
-    static double norm2(double[] x, int off, int n) {
-        double ss = DoubleKernels.get().dot(x, off, x, off, n);
+    static double norm2(DoubleKernels kern, double[] x, int off, int n) {
+        double ss = kern.dot(x, off, x, off, n);
         if (ss > 0x1.0p-960 && ss < 0x1.0p960) return Math.sqrt(ss);
         double scale = 0;
         for (int i = 0; i < n; i++) scale = Math.max(scale, Math.abs(x[off + i]));

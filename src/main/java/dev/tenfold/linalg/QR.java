@@ -29,11 +29,11 @@ public final class QR {
         double[] w = Numerics.transpose(a.data(), m, n); // row c of w = column c of A
         int k = Math.min(m, n);
         double[] tau = new double[k];
-        DoubleKernels kern = DoubleKernels.get();
+        DoubleKernels kern = DoubleKernels.forWork(2.0 * m * n * k);
         for (int j = 0; j < k; j++) {
             int off = j * m + j;
             int len = m - j;
-            tau[j] = makeReflector(w, off, len);
+            tau[j] = makeReflector(kern, w, off, len);
             if (tau[j] == 0) continue;
             for (int c = j + 1; c < n; c++) {
                 applyReflector(kern, tau[j], w, off, w, c * m + j, len);
@@ -63,9 +63,9 @@ public final class QR {
      * in place) and writes β = ∓‖x‖ into w[off]; returns τ so that (I − τ·v·vᵀ)·x = β·e₁.
      * Returns 0 (no reflection) when x[1..] is zero.
      */
-    private static double makeReflector(double[] w, int off, int len) {
+    private static double makeReflector(DoubleKernels kern, double[] w, int off, int len) {
         double alpha = w[off];
-        double sigma = len > 1 ? Numerics.norm2(w, off + 1, len - 1) : 0;
+        double sigma = len > 1 ? Numerics.norm2(kern, w, off + 1, len - 1) : 0;
         if (sigma == 0) return 0;
         double beta = -Math.copySign(Numerics.hypot(alpha, sigma), alpha);
         double scale = 1 / (alpha - beta);

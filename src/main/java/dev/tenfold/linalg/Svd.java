@@ -68,14 +68,15 @@ public final class Svd {
     /** m ≥ n. */
     private static Svd tall(DenseMatrix a) {
         int n = a.cols();
+        DoubleKernels kern = DoubleKernels.forWork(2.0 * a.rows() * n * n + 50.0 * n * n * n);
         QR qr = QR.factor(a);
         // rows of w are the columns of R (n×n); rows of vt are the columns of V
         double[] w = Numerics.transpose(qr.rShared().data(), n, n);
         double[] vt = new double[n * n];
         for (int i = 0; i < n; i++) vt[i * n + i] = 1;
-        jacobi(w, vt, n);
+        jacobi(kern, w, vt, n);
         double[] s = new double[n];
-        for (int j = 0; j < n; j++) s[j] = Numerics.norm2(w, j * n, n);
+        for (int j = 0; j < n; j++) s[j] = Numerics.norm2(kern, w, j * n, n);
         Integer[] order = new Integer[n];
         for (int j = 0; j < n; j++) order[j] = j;
         java.util.Arrays.sort(order, (x, y) -> Double.compare(s[y], s[x]));
@@ -95,7 +96,7 @@ public final class Svd {
                 sigma[j] = 0; // zero or (sub)normal dust: its direction is meaningless, complete instead
             }
         }
-        completeOrthonormal(ur, defined, n);
+        completeOrthonormal(kern, ur, defined, n);
         // U = Q·U_R; its columns as rows: Uᵀ = U_Rᵀ·Qᵀ, and ur holds U_R's columns as rows
         int m = a.rows();
         double[] urows = DenseMatrix.wrap(n, n, ur).multiplyTransposed(qr.qShared()).data(); // n×m
@@ -105,8 +106,7 @@ public final class Svd {
     }
 
     /** One-sided Jacobi: orthogonalises the rows of w (n×n) by plane rotations, applied to vt too. */
-    private static void jacobi(double[] w, double[] vt, int n) {
-        DoubleKernels kern = DoubleKernels.get();
+    private static void jacobi(DoubleKernels kern, double[] w, double[] vt, int n) {
         double tol = Numerics.EPS * Math.max(n, 4);
         double[] norm2 = new double[n];
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
@@ -139,8 +139,7 @@ public final class Svd {
      * rows so far (its residual norm is then ≥ 1/√n) and is orthogonalised by modified
      * Gram-Schmidt, twice. The defined rows must be orthonormal.
      */
-    static void completeOrthonormal(double[] basis, boolean[] defined, int n) {
-        DoubleKernels kern = DoubleKernels.get();
+    static void completeOrthonormal(DoubleKernels kern, double[] basis, boolean[] defined, int n) {
         double[] covered = new double[n]; // covered[t] = Σ over defined rows of row[t]²
         for (int i = 0; i < n; i++) {
             if (defined[i]) for (int t = 0; t < n; t++) covered[t] += basis[i * n + t] * basis[i * n + t];
@@ -159,7 +158,7 @@ public final class Svd {
                     kern.axpy(-d, basis, i * n, basis, off, n);
                 }
             }
-            double norm = Numerics.norm2(basis, off, n);
+            double norm = Numerics.norm2(kern, basis, off, n);
             for (int t = 0; t < n; t++) {
                 basis[off + t] /= norm;
                 covered[t] += basis[off + t] * basis[off + t];

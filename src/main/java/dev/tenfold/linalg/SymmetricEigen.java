@@ -48,16 +48,16 @@ public final class SymmetricEigen {
         double[] e = new double[n];
         // symmetric: the row-major array equals its column-major reading, v[c*n + r] = V[r][c]
         double[] v = a;
-        tridiagonalize(v, d, e, n);
-        diagonalize(v, d, e, n);
+        DoubleKernels kern = DoubleKernels.forWork(9.0 * n * n * n);
+        tridiagonalize(kern, v, d, e, n);
+        diagonalize(kern, v, d, e, n);
         sortDescending(v, d, n);
         for (int j = 0; j < n; j++) Numerics.makeLargestPositive(v, j, n);
         return new SymmetricEigen(n, d, v);
     }
 
     /** Householder reduction to tridiagonal form (tred2), V accumulated; v is column-major. */
-    private static void tridiagonalize(double[] v, double[] d, double[] e, int n) {
-        DoubleKernels kern = DoubleKernels.get();
+    private static void tridiagonalize(DoubleKernels kern, double[] v, double[] d, double[] e, int n) {
         for (int j = 0; j < n; j++) d[j] = v[j * n + n - 1];
         for (int i = n - 1; i > 0; i--) {
             double scale = 0;
@@ -131,8 +131,7 @@ public final class SymmetricEigen {
     }
 
     /** Implicit QL on the tridiagonal (d, e) (tql2), rotating the columns of v. */
-    private static void diagonalize(double[] v, double[] d, double[] e, int n) {
-        DoubleKernels kern = DoubleKernels.get();
+    private static void diagonalize(DoubleKernels kern, double[] v, double[] d, double[] e, int n) {
         for (int i = 1; i < n; i++) e[i - 1] = e[i];
         e[n - 1] = 0;
         double f = 0;

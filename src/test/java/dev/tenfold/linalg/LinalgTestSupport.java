@@ -8,6 +8,14 @@ import dev.tenfold.tensor.SplitMix64;
 final class LinalgTestSupport {
     private LinalgTestSupport() { }
 
+    /**
+     * Forces the solvers onto the Vector API kernels ({@code vector}) or the plain loops for every
+     * problem size; returns the previous threshold for {@link DoubleKernels#setVectorMinFlops}.
+     */
+    static double forceKernels(boolean vector) {
+        return DoubleKernels.setVectorMinFlops(vector ? 0 : Double.POSITIVE_INFINITY);
+    }
+
     /** m×n with standard normal entries. */
     static DenseMatrix gaussian(SplitMix64 rng, int m, int n) {
         double[] d = new double[m * n];

@@ -16,9 +16,24 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.tenfold.tensor.SplitMix64;
 import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class SvdProperties {
+    private static double previousThreshold;
+
+    /** This class runs the solvers on the plain-loop kernels; its *VectorKernel* subclass reruns it on the Vector API. */
+    @BeforeAll
+    static void configureKernels() {
+        previousThreshold = LinalgTestSupport.forceKernels(false);
+    }
+
+    @AfterAll
+    static void restoreKernels() {
+        DoubleKernels.setVectorMinFlops(previousThreshold);
+    }
+
 
     /** Shapes, orthonormality, ordering, reconstruction ≤ tol relative. */
     private static Svd checkSvd(DenseMatrix a, double tol) {
