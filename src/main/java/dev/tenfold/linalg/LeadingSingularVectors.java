@@ -173,7 +173,7 @@ public final class LeadingSingularVectors {
             kern.multiplyTransposedAdd(n, n, w, x.block, 0, w, x.block, 0, w, g, 0, n, true);
         }
         mirrorLower(g, n);
-        requireFinite(g);
+        requireFinite(g, x);
         SymmetricEigen eig = SymmetricEigen.ofSymmetric(g, n);
         return result(eig, null, n, k, Method.GRAM);
     }
@@ -190,7 +190,7 @@ public final class LeadingSingularVectors {
             fillTestMatrix(omegaT, c0, w, l, o.seed());
             kern.multiplyTransposedAdd(n, l, w, x.block, 0, w, omegaT, 0, w, y, 0, l, false);
         }
-        requireFinite(y);
+        requireFinite(y, x);
         double[] q = orthonormalize(y, n, l);
         double[] zt = new double[l * x.width]; // (Xᵀ·Q)ᵀ for one block, l×w
         for (int it = 0; it < o.powerIterations(); it++) {
@@ -257,10 +257,12 @@ public final class LeadingSingularVectors {
         }
     }
 
-    private static void requireFinite(double[] a) {
+    /** The accumulated products are finite unless x holds NaN/∞ (or overflows double). */
+    private static void requireFinite(double[] a, Blocks x) {
         for (double v : a) {
             if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("LeadingSingularVectors: x contains NaN or infinite values");
+                throw new IllegalArgumentException("LeadingSingularVectors: x of shape (" + x.rows + ", " + x.cols
+                        + ") contains NaN or infinite values");
             }
         }
     }

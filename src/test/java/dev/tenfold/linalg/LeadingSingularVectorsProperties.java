@@ -188,8 +188,9 @@ class LeadingSingularVectorsProperties {
             assertThrows(IllegalArgumentException.class, () -> LeadingSingularVectors.ofUnfolding(scope.zeros(5), 0, 1, GRAM));
             x.set(Float.NaN, 1, 2);
             e = assertThrows(IllegalArgumentException.class, () -> LeadingSingularVectors.of(x, 2));
-            assertTrue(e.getMessage().contains("NaN"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> LeadingSingularVectors.of(x, 2, RANDOMIZED));
+            assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("(3, 4)"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> LeadingSingularVectors.of(x, 2, RANDOMIZED));
+            assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("(3, 4)"), e.getMessage());
             assertThrows(IllegalArgumentException.class,
                     () -> LeadingSingularVectors.of(0, 5, (c0, w, dst) -> { }, 1, GRAM));
             assertThrows(IllegalArgumentException.class, () -> LeadingSingularVectors.of(2, 5, null, 1, GRAM));
