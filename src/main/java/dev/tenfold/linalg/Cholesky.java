@@ -21,7 +21,7 @@ import java.util.Optional;
  * {@link #solveRight(DenseMatrix, DenseMatrix)}), reported in {@link SpdSolution#path()}:
  * <ol>
  *   <li>plain Cholesky;</li>
- *   <li>Cholesky of A + δ·I with δ = s·trace(A)/n for s in {@link #RIDGE_STEPS} (growing),
+ *   <li>Cholesky of A + δ·I with δ = s·trace(A)/n for s = 1e-8, 1e-6, 1e-4 in turn,
  *       accepted only if the residual of the <em>original</em> system is at most
  *       {@link #RIDGE_RESIDUAL_RTOL} times the right-hand side's norm — so a consistent
  *       singular system (the CP-ALS case: the rows of M lie in the range of G) gets nearly the
@@ -37,7 +37,7 @@ public final class Cholesky {
     /** Smallest accepted reciprocal condition number λ_min/λ_max (and relative pivot). */
     public static final double RCOND_MIN = 1e-12;
     /** Ridge sizes tried, relative to trace(A)/n, in order. */
-    public static final double[] RIDGE_STEPS = {1e-8, 1e-6, 1e-4};
+    private static final double[] RIDGE_STEPS = {1e-8, 1e-6, 1e-4};
     /** A ridge solution is accepted when ‖residual‖_F ≤ this · ‖right-hand side‖_F. */
     public static final double RIDGE_RESIDUAL_RTOL = 1e-6;
     /** Eigenvalues with |λ| at or below this · max|λ| are zero for the pseudo-inverse. */
