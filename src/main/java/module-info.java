@@ -11,6 +11,7 @@
 module dev.tenfold {
     requires static jdk.incubator.vector;
 
+    exports dev.tenfold.contract;
     exports dev.tenfold.simd;
     exports dev.tenfold.tensor;
 }
