@@ -10,7 +10,14 @@ import dev.tenfold.tensor.TensorScope;
  * when the operation ends. Shared memory, because the GEMM may read it from its worker threads.
  */
 final class Scratch implements AutoCloseable {
+    /** Elements copied by {@link #copyOf} on this thread (lets tests check that views were used). */
+    private static final ThreadLocal<long[]> COPIED = ThreadLocal.withInitial(() -> new long[1]);
+
     private TensorScope scope;
+
+    static long copiedElements() {
+        return COPIED.get()[0];
+    }
 
     /** The scope, opened on first call. */
     TensorScope scope() {
@@ -25,6 +32,7 @@ final class Scratch implements AutoCloseable {
 
     /** A contiguous temporary copy of {@code t} (whatever its strides). */
     Tensor copyOf(Tensor t) {
+        COPIED.get()[0] += t.size();
         return scope().zeros(t.shape()).copyFrom(t);
     }
 
