@@ -1,6 +1,5 @@
 package dev.tenfold.contract;
 
-import dev.tenfold.contract.PairContraction.Term;
 import dev.tenfold.tensor.Tensor;
 import java.util.Arrays;
 
@@ -60,7 +59,7 @@ public final class Contraction {
             }
         }
         try (Scratch scratch = new Scratch()) {
-            return PairContraction.contract(new Term(a, la), new Term(b, lb), EinsumSpec.mask(out), out, a.scope(), scratch).t();
+            return PairContraction.contract(new Term(a, la), new Term(b, lb), EinsumSpec.mask(out), out, a.scope(), scratch).t;
         }
     }
 

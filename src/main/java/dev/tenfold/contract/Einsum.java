@@ -1,6 +1,5 @@
 package dev.tenfold.contract;
 
-import dev.tenfold.contract.PairContraction.Term;
 import dev.tenfold.tensor.Shape;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
@@ -74,7 +73,7 @@ public final class Einsum {
                 items.add(PairContraction.contract(a, b, keep, last ? spec.output : null,
                         last ? target : scratch.scope(), scratch));
             }
-            return items.get(0).t();
+            return items.get(0).t;
         }
     }
 

@@ -72,9 +72,9 @@ public final class Mttkrp {
                 Tensor krSmall = small.size() == 1 ? small.get(0) : KhatriRao.build(small, scratch.scope());
                 Tensor mt = m.t(); // (R × I_n), strides (1, R)
                 if (bigRight) { // M[i, r] = Σ_a KR_small[a, r] · T[r, a, i]
-                    Gemm.sgemmBatched(1f, krSmall.t().unsqueeze(1), t.view(r, pSmall, in), 0f, mt.unsqueeze(1));
+                    Gemm.sgemmBatched(1f, krSmall.t().unsqueeze(1), t.view(r, pSmall, in), 0f, mt.view(r, 1, in));
                 } else { // M[i, r] = Σ_b T[r, i, b] · KR_small[b, r]
-                    Gemm.sgemmBatched(1f, t.view(r, in, pSmall), krSmall.t().unsqueeze(2), 0f, mt.unsqueeze(2));
+                    Gemm.sgemmBatched(1f, t.view(r, in, pSmall), krSmall.t().unsqueeze(2), 0f, mt.view(r, in, 1));
                 }
             }
         }

@@ -3,51 +3,17 @@ package dev.tenfold.contract;
 import dev.tenfold.linalg.Gemm;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The executor behind {@link Einsum} and {@link Contraction}: one pairwise contraction of
- * labelled tensors by TTGT (transpose-transpose-GEMM-transpose). Labels are small ints (bit
- * positions of {@code long} masks). Index groups — batch (in both inputs and kept), contracted
- * (in both, summed), free of A, free of B — become the three dimensions of a batched GEMM.
- * The order of the labels inside each group is free, so it is chosen (from the operands' and
- * the output's strides) to let every operand be a strided view; an operand that still cannot
- * be viewed gets exactly one contiguous copy, and so does the output.
+ * labelled tensors by TTGT (transpose-transpose-GEMM-transpose). Index groups — batch (in both
+ * inputs and kept), contracted (in both, summed), free of A, free of B — become the three
+ * dimensions of a batched GEMM; {@link PairLayout} picks the arrangement that hands the
+ * operands to GEMM as strided views (copying only when no arrangement allows a view).
  */
 final class PairContraction {
     private PairContraction() { }
-
-    /** A tensor whose axis k carries label {@code labels[k]} (labels distinct). */
-    record Term(Tensor t, int[] labels) {
-        long mask() {
-            return EinsumSpec.mask(labels);
-        }
-
-        int axis(int label) {
-            for (int k = 0; k < labels.length; k++) if (labels[k] == label) return k;
-            throw new IllegalStateException("label " + label + " not in " + Arrays.toString(labels));
-        }
-
-        int[] axes(int[] ls) {
-            int[] out = new int[ls.length];
-            for (int k = 0; k < ls.length; k++) out[k] = axis(ls[k]);
-            return out;
-        }
-
-        boolean mergeable(int[] ls) {
-            return Layouts.mergeable(t.dims(), t.strides(), axes(ls));
-        }
-
-        /** {@code ls} ordered by decreasing stride in this tensor. */
-        int[] byStride(int[] ls) {
-            int[] ax = Layouts.byStride(t.strides(), axes(ls));
-            int[] out = new int[ax.length];
-            for (int k = 0; k < ax.length; k++) out[k] = labels[ax[k]];
-            return out;
-        }
-    }
 
     /**
      * Reduces every label repeated in {@code labels} to the diagonal of its axes (a strided view
@@ -71,7 +37,9 @@ final class PairContraction {
             if (!Layouts.mergeable(pd, p.strides(), Layouts.range(rest.length, pd.length))) p = scratch.copyOf(p);
             long span = 1;
             for (int k = 0; k < count; k++) span *= n;
-            if (span > Integer.MAX_VALUE) throw new IllegalArgumentException("einsum: diagonal of " + count + " axes of size " + n + " is too large");
+            if (span > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("einsum: diagonal of " + count + " axes of size " + n + " is too large");
+            }
             int[] vd = Arrays.copyOf(pd, rest.length + 1);
             vd[rest.length] = (int) span;
             long step = n > 1 ? (span - 1) / (n - 1) : 1;
@@ -92,7 +60,7 @@ final class PairContraction {
         int[] gone = x.byStride(select(x.labels, drop));
         Tensor m = Layouts.asMatrix(x.t, x.axes(keep), x.axes(gone), scratch);
         Tensor ones = scratch.zeros(m.dim(1), 1).fill(1f);
-        Tensor out = scratch.zeros(dimsOf(x, keep));
+        Tensor out = scratch.zeros(x.dimsOf(keep));
         Gemm.sgemm(1f, m, ones, 0f, out.view(m.dim(0), 1));
         return new Term(out, keep);
     }
@@ -100,8 +68,8 @@ final class PairContraction {
     /** A single operand's result: sums the labels not in {@code out}, then lays it out as {@code out}. */
     static Tensor finish(Term x, int[] out, TensorScope target, Scratch scratch) {
         Term s = sumOut(x, x.mask() & ~EinsumSpec.mask(out), scratch);
-        Tensor res = target.zeros(dimsOf(s, out));
-        return res.copyFrom(s.t.permute(s.axes(out)));
+        Tensor res = target.zeros(s.dimsOf(out));
+        return res.copyFrom(s.permuted(out));
     }
 
     /**
@@ -114,79 +82,63 @@ final class PairContraction {
         a = sumOut(a, a.mask() & ~b.mask() & ~keep, scratch);
         b = sumOut(b, b.mask() & ~a.mask() & ~keep, scratch);
         long shared = a.mask() & b.mask();
-        int[] batch = select(a.labels, shared & keep);
-        int[] contr = select(a.labels, shared & ~keep);
-        int[] freeA = select(a.labels, ~shared);
-        int[] freeB = select(b.labels, ~shared);
-        Term out = null;
+        int[] outDims = null;
         if (outOrder != null) {
-            Tensor res = target.zeros(dimsOf(a, b, outOrder));
-            out = new Term(res, outOrder);
+            outDims = new int[outOrder.length];
+            for (int q = 0; q < outOrder.length; q++) outDims[q] = a.has(outOrder[q]) ? a.dim(outOrder[q]) : b.dim(outOrder[q]);
         }
-        // Pick the order inside each group that avoids the most copying.
-        double best = Double.POSITIVE_INFINITY;
-        int[][] choice = null;
-        double sa = a.t.size(), sb = b.t.size(), sc = out == null ? 0 : out.t.size();
-        for (int[] bo : candidates(batch, a, b, out)) {
-            for (int[] co : candidates(contr, a, b, null)) {
-                for (int[] fa : candidates(freeA, a, null, out)) {
-                    for (int[] fb : candidates(freeB, b, null, out)) {
-                        double cost = (a.mergeable(bo) && a.mergeable(fa) && a.mergeable(co) ? 0 : sa)
-                                + (b.mergeable(bo) && b.mergeable(co) && b.mergeable(fb) ? 0 : sb)
-                                + (out == null || (out.mergeable(bo) && out.mergeable(fa) && out.mergeable(fb)) ? 0 : sc);
-                        if (cost < best) {
-                            best = cost;
-                            choice = new int[][] {bo, co, fa, fb};
-                        }
-                    }
-                }
-            }
-        }
-        int[] bo = choice[0], co = choice[1], fa = choice[2], fb = choice[3];
-        Tensor a3 = Layouts.asRank3(a.t, a.axes(bo), a.axes(fa), a.axes(co), scratch);
-        Tensor b3 = Layouts.asRank3(b.t, b.axes(bo), b.axes(co), b.axes(fb), scratch);
-        int bt = a3.dim(0), m = a3.dim(1), n = b3.dim(2);
-        int[] resLabels = Layouts.concat(bo, fa, fb);
-        Tensor c3;
-        Tensor staging = null;
+        Term out = outOrder == null ? null : new Term(target.zeros(outDims), outOrder);
+        PairLayout l = PairLayout.choose(a, b, select(a.labels, shared & keep), select(a.labels, shared & ~keep),
+                select(a.labels, ~shared), select(b.labels, ~shared), out);
+        int[] cLabels = Layouts.concat(l.batch, l.m, l.n);
+        Tensor a4 = l.a.permuted(Layouts.concat(l.batch, l.m, l.k));
+        Tensor b4 = l.b.permuted(Layouts.concat(l.batch, l.k, l.n));
+        if (l.copyA) a4 = scratch.copyOf(a4);
+        if (l.copyB) b4 = scratch.copyOf(b4);
         Term result;
+        Tensor c4;
         if (out == null) {
-            Tensor res = target.zeros(dimsOf(a, b, resLabels));
-            c3 = res.view(bt, m, n);
-            result = new Term(res, resLabels);
+            int[] d = new int[cLabels.length];
+            for (int q = 0; q < d.length; q++) d[q] = l.a.has(cLabels[q]) ? l.a.dim(cLabels[q]) : l.b.dim(cLabels[q]);
+            result = new Term(target.zeros(d), cLabels);
+            c4 = result.t;
         } else {
-            if (out.mergeable(bo) && out.mergeable(fa) && out.mergeable(fb)) {
-                c3 = out.t.permute(out.axes(resLabels)).view(bt, m, n);
-            } else {
-                staging = scratch.zeros(bt, m, n);
-                c3 = staging;
-            }
             result = out;
+            c4 = l.stageC ? scratch.zeros(out.dimsOf(cLabels)) : out.permuted(cLabels);
         }
-        if (bt == 1) {
+        int inner = 1;
+        for (int q = l.loopLabels; q < l.batch.length; q++) inner *= c4.dim(q);
+        int msz = (int) l.a.size(l.m), nsz = (int) l.b.size(l.n), ksz = (int) l.a.size(l.k);
+        loop(a4, b4, c4, l.loopLabels, inner, msz, nsz, ksz);
+        if (l.stageC) out.t.copyFrom(new Term(c4, cLabels).permuted(outOrder));
+        return result;
+    }
+
+    /** Runs the GEMMs, iterating the first {@code loops} (batch) axes of the three operands. */
+    private static void loop(Tensor a, Tensor b, Tensor c, int loops, int batch, int m, int n, int k) {
+        if (loops == 0) {
+            gemm(a.view(batch, m, k), b.view(batch, k, n), c.view(batch, m, n));
+            return;
+        }
+        for (int i = 0; i < c.dim(0); i++) {
+            loop(a.select(0, i), b.select(0, i), c.select(0, i), loops - 1, batch, m, n, k);
+        }
+    }
+
+    /** One (batched) GEMM; computes Cᵀ = Bᵀ·Aᵀ instead when that makes C's rows contiguous. */
+    private static void gemm(Tensor a3, Tensor b3, Tensor c3) {
+        long[] cs = c3.strides();
+        if (c3.dim(1) > 1 && c3.dim(2) > 1 && cs[2] != 1 && cs[1] == 1) {
+            Tensor t = a3.transpose(1, 2);
+            a3 = b3.transpose(1, 2);
+            b3 = t;
+            c3 = c3.transpose(1, 2);
+        }
+        if (c3.dim(0) == 1) {
             Gemm.sgemm(1f, a3.select(0, 0), b3.select(0, 0), 0f, c3.select(0, 0));
         } else {
             Gemm.sgemmBatched(1f, a3, b3, 0f, c3);
         }
-        if (staging != null) {
-            Term st = new Term(staging.view(dimsOf(a, b, resLabels)), resLabels);
-            out.t.copyFrom(st.t.permute(st.axes(outOrder)));
-        }
-        return result;
-    }
-
-    /** Orders worth trying for one group: by a's strides, by b's strides, by position in out. */
-    private static List<int[]> candidates(int[] group, Term a, Term b, Term out) {
-        List<int[]> c = new ArrayList<>();
-        add(c, a.byStride(group));
-        if (b != null) add(c, b.byStride(group));
-        if (out != null) add(c, out.byStride(group));
-        return c;
-    }
-
-    private static void add(List<int[]> list, int[] order) {
-        for (int[] o : list) if (Arrays.equals(o, order)) return;
-        list.add(order);
     }
 
     /** Labels of {@code labels} whose bit is in {@code mask}, in the same order. */
@@ -195,21 +147,5 @@ final class PairContraction {
         int[] out = new int[labels.length];
         for (int l : labels) if ((mask & (1L << l)) != 0) out[n++] = l;
         return Arrays.copyOf(out, n);
-    }
-
-    private static int[] dimsOf(Term x, int[] ls) {
-        int[] d = new int[ls.length];
-        for (int k = 0; k < ls.length; k++) d[k] = x.t.dim(x.axis(ls[k]));
-        return d;
-    }
-
-    private static int[] dimsOf(Term a, Term b, int[] ls) {
-        int[] d = new int[ls.length];
-        long ma = a.mask();
-        for (int k = 0; k < ls.length; k++) {
-            Term src = (ma & (1L << ls[k])) != 0 ? a : b;
-            d[k] = src.t.dim(src.axis(ls[k]));
-        }
-        return d;
     }
 }

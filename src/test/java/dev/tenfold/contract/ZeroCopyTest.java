@@ -48,6 +48,29 @@ class ZeroCopyTest {
     }
 
     @Test
+    void modeProductsWrittenAsEinsumBatchOverTheOuterModes() {
+        try (TensorScope scope = TensorScope.open()) {
+            Random rng = new Random(3);
+            // large enough that a copy costs more than a few extra GEMM calls (PairLayout's cost model)
+            Tensor x = Oracles.random(scope, rng, 4, 8, 24, 40), u = Oracles.random(scope, rng, 8, 8), w = Oracles.random(scope, rng, 8, 24);
+            String[][] cases = {{"ijkl,mj->imkl", "u"}, {"ijkl,mk->ijml", "w"}, {"ijkl,jm->imkl", "ut"}, {"bijk,mj->bmik", "w"}};
+            for (String[] c : cases) {
+                Tensor m = switch (c[1]) { case "u" -> u; case "w" -> w; default -> u.t(); };
+                Tensor[] ops = {x, m};
+                Tensor[] got = new Tensor[1];
+                long n = copies(() -> got[0] = Einsum.einsum(c[0], ops));
+                Oracles.assertClose(Oracles.einsum(c[0], ops), got[0], c[0]);
+                if (!c[0].equals("bijk,mj->bmik")) assertEquals(0, n, c[0]);
+            }
+            // a real batch label plus an outer free label: the batch label is looped, no copy
+            Tensor xb = Oracles.random(scope, rng, 2, 4, 64, 64), ub = Oracles.random(scope, rng, 2, 4, 64);
+            Tensor[] got = new Tensor[1];
+            assertEquals(0, copies(() -> got[0] = Einsum.einsum("bijk,bmj->bimk", xb, ub)));
+            Oracles.assertClose(Oracles.einsum("bijk,bmj->bimk", xb, ub), got[0], "bijk,bmj->bimk");
+        }
+    }
+
+    @Test
     void interleavedLayoutsCopyOnceEach() {
         try (TensorScope scope = TensorScope.open()) {
             Random rng = new Random(2);
