@@ -99,10 +99,10 @@ public final class Mttkrp {
         }
     }
 
-    /** t = krᵀ · (rows/cols [from, from+len) of x2 on the big side) + beta·t. */
+    /** t (R × rest) = krᵀ · (x2 restricted to big-side indices [from, from+len)) + beta·t. */
     private static void gemmBlock(Tensor x2, boolean bigRight, Tensor kr, int from, int len, float beta, Tensor t) {
-        if (bigRight) { // x2 (A·I_n × B): columns are the big side
-            Gemm.sgemm(1f, kr.t(), x2.narrow(1, from, len).t(), beta, t);
+        if (bigRight) { // x2 (A·I_n × B): columns are the big side; both operands row-major, C = tᵀ
+            Gemm.sgemm(1f, x2.narrow(1, from, len), kr, beta, t.t());
         } else { // x2 (A × I_n·B): rows are the big side
             Gemm.sgemm(1f, kr.t(), x2.narrow(0, from, len), beta, t);
         }

@@ -106,12 +106,20 @@ final class PairContraction {
             result = out;
             c4 = l.stageC ? scratch.zeros(out.dimsOf(cLabels)) : out.permuted(cLabels);
         }
-        int inner = 1;
+        long inner = 1;
         for (int q = l.loopLabels; q < l.batch.length; q++) inner *= c4.dim(q);
-        int msz = (int) l.a.size(l.m), nsz = (int) l.b.size(l.n), ksz = (int) l.a.size(l.k);
-        loop(a4, b4, c4, l.loopLabels, inner, msz, nsz, ksz);
+        loop(a4, b4, c4, l.loopLabels, matrixDim(inner, "batch"), matrixDim(l.a.size(l.m), "row"),
+                matrixDim(l.b.size(l.n), "column"), matrixDim(l.a.size(l.k), "contracted"));
         if (l.stageC) out.t.copyFrom(new Term(c4, cLabels).permuted(outOrder));
         return result;
+    }
+
+    private static int matrixDim(long size, String what) {
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("contraction: the " + what + " indices span " + size
+                    + " elements, more than one GEMM dimension can hold");
+        }
+        return (int) size;
     }
 
     /** Runs the GEMMs, iterating the first {@code loops} (batch) axes of the three operands. */
