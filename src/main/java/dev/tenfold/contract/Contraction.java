@@ -8,7 +8,9 @@ import java.util.Arrays;
  * axes are A's remaining axes in order, then B's remaining axes in order. Executed by TTGT:
  * each operand is seen as a matrix (free axes × contracted axes) — a strided view when its
  * strides allow ({@link Tensor#view} would succeed), otherwise after one contiguous permuted
- * copy — and multiplied by one GEMM straight into the result.
+ * copy — and multiplied by GEMM straight into the result. When A's free axes do not merge
+ * (e.g. a middle-mode product) its outer free axes may instead become a batch dimension of a
+ * batched GEMM with B broadcast, whichever is cheaper (see the package documentation).
  */
 public final class Contraction {
     private Contraction() { }

@@ -10,7 +10,7 @@ import java.util.List;
  * N-way X (N ≥ 2) and factors U_k of shape (I_k × R). The factor at index n is ignored.
  *
  * <p>The full Khatri-Rao product (∏_{k≠n} I_k × R) is never formed. X is seen as (A, I_n, B),
- * A = ∏_{k<n} I_k, B = ∏_{k>n} I_k; the larger of the two sides ("big", size P_big) is
+ * A = ∏_{k&lt;n} I_k, B = ∏_{k&gt;n} I_k; the larger of the two sides ("big", size P_big) is
  * contracted first with its partial Khatri-Rao product by one GEMM, giving
  * T (R × I_n·P_small); then the small side is contracted column by column — for each r a
  * weighted sum over P_small rows of T with weights KR_small[:, r] — as one batched GEMM whose

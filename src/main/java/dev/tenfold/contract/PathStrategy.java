@@ -2,11 +2,11 @@ package dev.tenfold.contract;
 
 /** How {@link Einsum#plan} orders the pairwise contractions of a multi-operand einsum. */
 public enum PathStrategy {
-    /** {@link #OPTIMAL} for at most {@value PathPlanner#OPTIMAL_LIMIT} operands, {@link #GREEDY} beyond. */
+    /** {@link #OPTIMAL} for at most 6 operands, {@link #GREEDY} beyond. */
     AUTO,
     /**
      * Minimum total FLOPs over every contraction tree (dynamic programming over operand
-     * subsets, O(3^n)); allowed up to {@value PathPlanner#OPTIMAL_MAX} operands.
+     * subsets, O(3^n)); allowed up to 14 operands.
      */
     OPTIMAL,
     /**
