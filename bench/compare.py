@@ -28,7 +28,8 @@ def workloads():
     for expr, shapes, label in (
             ("abc,bcd->ad", "64x128x96,128x96x64", "tensordot 3-D x 3-D over two modes"),
             ("bij,bjk->bik", "64x128x128,64x128x128", "batched matmul"),
-            ("ij,jbc->ibc", "128x128,128x128x128", "mode-1 product of 128^3")):
+            ("ij,jbc->ibc", "128x128,128x128x128", "mode-1 product of 128^3"),
+            ("ij,ajc->aic", "128x128,128x128x128", "middle-mode product of 128^3")):
         w["einsum"].append((label + " (" + expr + ")",
                             ["einsum", "--expr", expr, "--shapes", shapes, "--threads", "2"],
                             ["einsum", f"expr={expr}", f"shapes={shapes}"], 2))

@@ -12,21 +12,27 @@ import java.util.Set;
 final class BenchCommand implements Command {
     @Override public String name() { return "bench"; }
 
-    @Override public String summary() { return "benchmarks: add, dot (SIMD vs scalar, GB/s)"; }
+    @Override public String summary() { return "benchmarks: add, dot, gemm, einsum (time, GFLOP/s or GB/s)"; }
 
     @Override
     public String usage() {
         return """
                 usage: tenfold bench add|dot [--n N] [--no-scalar] [--seconds S] [--json]
+                       tenfold bench gemm --n N [--m M --k K] [--threads T] [--seconds S] [--json]
+                       tenfold bench einsum --expr EXPR --shapes AxBxC,... [--threads T] [--path] [--json]
                   add, dot   N floats (default 1048576) through the SIMD kernels and the scalar kernels;
                              prints GB/s and the SIMD/scalar ratio (single thread)
+                  gemm       C = A·B, A (M×K), B (K×N); M and K default to N; GFLOP/s = 2MNK/time
+                  einsum     e.g. --expr bij,bjk->bik --shapes 64x128x128,64x128x128; --path prints the plan
+                  --threads  GEMM threads (default: available processors)
                   --seconds  measuring time per variant (default 1)
                   --json     one JSON object on stdout""";
     }
 
     @Override
     public int run(String[] argv, PrintStream out) {
-        Args args = Args.parse(argv, Set.of("n", "seconds"), Set.of("json", "no-scalar"));
+        Args args = Args.parse(argv, Set.of("n", "m", "k", "seconds", "threads", "expr", "shapes"),
+                Set.of("json", "no-scalar", "path"));
         if (args.positional().size() != 1) throw new Args.UsageException("name one workload");
         String what = args.positional().get(0);
         double seconds = Double.parseDouble(args.get("seconds", "1"));
@@ -34,6 +40,19 @@ final class BenchCommand implements Command {
         Map<String, Object> r = switch (what) {
             case "add", "dot" -> ElementwiseBench.run(what, args.getPositiveInt("n", 1 << 20),
                     !args.flag("no-scalar"), seconds);
+            case "gemm" -> {
+                int n = args.getPositiveInt("n", 1024);
+                yield GemmBench.run(args.getPositiveInt("m", n), n, args.getPositiveInt("k", n),
+                        args.getPositiveInt("threads", Runtime.getRuntime().availableProcessors()), seconds);
+            }
+            case "einsum" -> {
+                String expr = args.get("expr", null);
+                String shapes = args.get("shapes", null);
+                if (expr == null || shapes == null) throw new Args.UsageException("einsum needs --expr and --shapes");
+                yield EinsumBench.run(expr, shapes,
+                        args.getPositiveInt("threads", Runtime.getRuntime().availableProcessors()), seconds,
+                        args.flag("path") && !args.flag("json"), out);
+            }
             default -> throw new Args.UsageException("unknown workload '" + what + "'");
         };
         if (args.flag("json")) {
