@@ -1,0 +1,251 @@
+package dev.tenfold.conv;
+
+import dev.tenfold.linalg.Gemm;
+import dev.tenfold.simd.FloatKernels;
+import dev.tenfold.simd.Kernels;
+import dev.tenfold.tensor.Shape;
+import dev.tenfold.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Dense N-D convolution (N ≥ 1), forward and backward, as GEMMs. Layouts as PyTorch:
+ * x (B, C, D_0..D_{N-1}), w {@link ConvSpec#weightShape()} = (T, C/groups, K_0..K_{N-1}),
+ * b (T), y (B, T, O_0..O_{N-1}) with O from {@link ConvSpec#outputShape}. Groups, stride,
+ * padding (before/after may differ, 'same'), dilation as in {@link ConvSpec}.
+ *
+ * <p>Per batch item and group: y_g (T/groups × ∏O) = w_g (T/groups × C/groups·∏K) · cols
+ * (C/groups·∏K × ∏O), where cols is built by {@link Im2col} for one block of output positions
+ * at a time (bounded workspace) and multiplied with {@link Gemm#sgemm}. A 1×…×1 kernel with
+ * stride 1 and no padding skips im2col: the input itself is the GEMM operand.
+ * backwardInput = col2im(w_gᵀ · gradY_g); backwardWeight = Σ over batch and blocks of
+ * gradY_g · colsᵀ; backwardBias = sums of gradY. Every result element is reduced in a fixed
+ * order (batch items and blocks in ascending order), so results do not depend on the thread
+ * count of GEMM.
+ *
+ * <p>Inputs may be views with any strides (non-contiguous ones are first copied to a heap
+ * buffer). Workspaces are heap arrays owned by the call; only the results are allocated in a
+ * scope. The twin oracle is {@link DenseConvNaive}.
+ */
+public final class DenseConv {
+    private DenseConv() { }
+
+    /**
+     * y = conv(x, w) + b, a new tensor of {@code spec.outputShape(x.shape())} in x's scope.
+     *
+     * @param b bias (T), or null when the spec has no bias
+     * @throws IllegalArgumentException when x, w or b do not match the spec (rank, channels,
+     *                                  weight/bias shape) or an output size would be ≤ 0
+     */
+    public static Tensor forward(ConvSpec spec, Tensor x, Tensor w, Tensor b) {
+        ConvGeometry g = checkForward(spec, x, w, b);
+        Tensor y = x.scope().zeros(g.outputShape);
+        forwardInto(g, x, w, b, y.segment(), y.offset(), Im2col.defaultBlockPositions(g));
+        return y;
+    }
+
+    /**
+     * Same as {@link #forward(ConvSpec, Tensor, Tensor, Tensor)} into a preallocated y of shape
+     * {@code spec.outputShape(x.shape())} (any strides; must not overlap x, w or b).
+     */
+    public static void forward(ConvSpec spec, Tensor x, Tensor w, Tensor b, Tensor y) {
+        forward(spec, x, w, b, y, -1);
+    }
+
+    /** {@link #forward(ConvSpec, Tensor, Tensor, Tensor, Tensor)} with a given block size (tests; -1 = default). */
+    static void forward(ConvSpec spec, Tensor x, Tensor w, Tensor b, Tensor y, int blockPositions) {
+        ConvGeometry g = checkForward(spec, x, w, b);
+        g.checkOutputShaped("output y", y);
+        int block = blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g);
+        if (y.isContiguous()) {
+            forwardInto(g, x, w, b, y.segment(), y.offset(), block);
+        } else {
+            float[] tmp = new float[(int) g.outputShape.size()];
+            forwardInto(g, x, w, b, MemorySegment.ofArray(tmp), 0, block);
+            ConvGeometry.writeAll(y, tmp);
+        }
+    }
+
+    /**
+     * dL/dx for dL/dy = gradY (B, T, O..): a new tensor of {@code inputShape} in gradY's scope.
+     *
+     * @throws IllegalArgumentException when gradY is not {@code spec.outputShape(inputShape)} or
+     *                                  w is not {@code spec.weightShape()}
+     */
+    public static Tensor backwardInput(ConvSpec spec, Tensor gradY, Tensor w, Shape inputShape) {
+        return backwardInput(spec, gradY, w, inputShape, -1);
+    }
+
+    static Tensor backwardInput(ConvSpec spec, Tensor gradY, Tensor w, Shape inputShape, int blockPositions) {
+        ConvGeometry g = ConvGeometry.of(spec, inputShape);
+        g.checkOutputShaped("gradY", gradY);
+        g.checkWeight(w);
+        Tensor dx = gradY.scope().zeros(inputShape);
+        Operand gy = Operand.of(gradY);
+        Operand wt = Operand.of(w);
+        MemorySegment dxs = dx.segment();
+        long dxo = dx.offset();
+        int positions = (int) g.outSpatial;
+        int inSpatial = (int) g.inSpatial;
+        if (g.isPointwise()) {
+            for (int b = 0; b < g.batch; b++) {
+                for (int grp = 0; grp < g.groups; grp++) {
+                    Gemm.sgemm(g.cg, positions, g.tg, 1f,
+                            wt.seg, wt.off + (long) grp * g.tg * g.cg, 1, g.cg,
+                            gy.seg, gy.off + yChannel(g, b, grp) * positions, positions, 1,
+                            0f, dxs, dxo + xChannel(g, b, grp) * inSpatial, inSpatial, 1);
+                }
+            }
+            return dx;
+        }
+        Im2col im = new Im2col(g, blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g));
+        for (int b = 0; b < g.batch; b++) {
+            for (int grp = 0; grp < g.groups; grp++) {
+                for (int blk = 0; blk < im.blockCount(); blk++) {
+                    im.setBlock(blk);
+                    int nb = im.blockLength();
+                    Gemm.sgemm(g.ck, nb, g.tg, 1f,
+                            wt.seg, wt.off + (long) grp * g.tg * g.ck, 1, g.ck,
+                            gy.seg, gy.off + yChannel(g, b, grp) * positions + im.blockStart(), positions, 1,
+                            0f, im.colsSegment(), 0, nb, 1);
+                    im.scatterAdd(dxs, dxo + xChannel(g, b, grp) * inSpatial);
+                }
+            }
+        }
+        return dx;
+    }
+
+    /**
+     * dL/dw for input x and dL/dy = gradY: a new tensor of {@code spec.weightShape()} in
+     * gradY's scope, summed over the batch in ascending order.
+     *
+     * @throws IllegalArgumentException when x does not match the spec or gradY is not
+     *                                  {@code spec.outputShape(x.shape())}
+     */
+    public static Tensor backwardWeight(ConvSpec spec, Tensor x, Tensor gradY) {
+        return backwardWeight(spec, x, gradY, -1);
+    }
+
+    static Tensor backwardWeight(ConvSpec spec, Tensor x, Tensor gradY, int blockPositions) {
+        ConvGeometry g = ConvGeometry.forInput(spec, x);
+        g.checkOutputShaped("gradY", gradY);
+        Tensor dw = gradY.scope().zeros(spec.weightShape());
+        Operand xs = Operand.of(x);
+        Operand gy = Operand.of(gradY);
+        MemorySegment dws = dw.segment();
+        long dwo = dw.offset();
+        int positions = (int) g.outSpatial;
+        int inSpatial = (int) g.inSpatial;
+        if (g.isPointwise()) {
+            for (int grp = 0; grp < g.groups; grp++) {
+                for (int b = 0; b < g.batch; b++) {
+                    Gemm.sgemm(g.tg, g.cg, positions, 1f,
+                            gy.seg, gy.off + yChannel(g, b, grp) * positions, positions, 1,
+                            xs.seg, xs.off + xChannel(g, b, grp) * inSpatial, 1, inSpatial,
+                            b == 0 ? 0f : 1f, dws, dwo + (long) grp * g.tg * g.cg, g.cg, 1);
+                }
+            }
+            return dw;
+        }
+        Im2col im = new Im2col(g, blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g));
+        for (int grp = 0; grp < g.groups; grp++) {
+            for (int b = 0; b < g.batch; b++) {
+                for (int blk = 0; blk < im.blockCount(); blk++) {
+                    im.setBlock(blk);
+                    int nb = im.blockLength();
+                    im.gather(xs.seg, xs.off + xChannel(g, b, grp) * inSpatial);
+                    Gemm.sgemm(g.tg, g.ck, nb, 1f,
+                            gy.seg, gy.off + yChannel(g, b, grp) * positions + im.blockStart(), positions, 1,
+                            im.colsSegment(), 0, 1, nb,
+                            b == 0 && blk == 0 ? 0f : 1f, dws, dwo + (long) grp * g.tg * g.ck, g.ck, 1);
+                }
+            }
+        }
+        return dw;
+    }
+
+    /**
+     * dL/db (T) = gradY (B, T, O..) summed over the batch and all spatial positions (double
+     * accumulation), a new tensor in gradY's scope.
+     *
+     * @throws IllegalArgumentException when gradY is not (B, T, N spatial dims) for the spec
+     */
+    public static Tensor backwardBias(ConvSpec spec, Tensor gradY) {
+        ConvGeometry.checkGradYForBias(spec, gradY);
+        int[] axes = new int[gradY.rank() - 1];
+        axes[0] = 0;
+        for (int i = 1; i < axes.length; i++) axes[i] = i + 1;
+        return gradY.sumAxes(axes);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private static ConvGeometry checkForward(ConvSpec spec, Tensor x, Tensor w, Tensor b) {
+        ConvGeometry g = ConvGeometry.forInput(spec, x);
+        g.checkWeight(w);
+        g.checkBias(b);
+        return g;
+    }
+
+    /** y (contiguous at ys+yo) = conv(x, w) + b. */
+    private static void forwardInto(ConvGeometry g, Tensor x, Tensor w, Tensor bias,
+                                    MemorySegment ys, long yo, int blockPositions) {
+        Operand xs = Operand.of(x);
+        Operand wt = Operand.of(w);
+        int positions = (int) g.outSpatial;
+        int inSpatial = (int) g.inSpatial;
+        float beta = 0f;
+        if (bias != null) {
+            float[] bv = ConvGeometry.readAll(bias);
+            FloatKernels kern = Kernels.get();
+            for (int b = 0; b < g.batch; b++) {
+                for (int t = 0; t < g.outChannels; t++) {
+                    kern.fill(ys, yo + ((long) b * g.outChannels + t) * positions, positions, bv[t]);
+                }
+            }
+            beta = 1f;
+        }
+        if (g.isPointwise()) {
+            for (int b = 0; b < g.batch; b++) {
+                for (int grp = 0; grp < g.groups; grp++) {
+                    Gemm.sgemm(g.tg, positions, g.cg, 1f,
+                            wt.seg, wt.off + (long) grp * g.tg * g.cg, g.cg, 1,
+                            xs.seg, xs.off + xChannel(g, b, grp) * inSpatial, inSpatial, 1,
+                            beta, ys, yo + yChannel(g, b, grp) * positions, positions, 1);
+                }
+            }
+            return;
+        }
+        Im2col im = new Im2col(g, blockPositions);
+        for (int b = 0; b < g.batch; b++) {
+            for (int grp = 0; grp < g.groups; grp++) {
+                for (int blk = 0; blk < im.blockCount(); blk++) {
+                    im.setBlock(blk);
+                    int nb = im.blockLength();
+                    im.gather(xs.seg, xs.off + xChannel(g, b, grp) * inSpatial);
+                    Gemm.sgemm(g.tg, nb, g.ck, 1f,
+                            wt.seg, wt.off + (long) grp * g.tg * g.ck, g.ck, 1,
+                            im.colsSegment(), 0, nb, 1,
+                            beta, ys, yo + yChannel(g, b, grp) * positions + im.blockStart(), positions, 1);
+                }
+            }
+        }
+    }
+
+    /** First input channel (as a flat channel index b·C + grp·C/groups) of group grp of item b. */
+    private static long xChannel(ConvGeometry g, int b, int grp) {
+        return (long) b * g.inChannels + (long) grp * g.cg;
+    }
+
+    /** First output channel (flat b·T + grp·T/groups) of group grp of item b. */
+    private static long yChannel(ConvGeometry g, int b, int grp) {
+        return (long) b * g.outChannels + (long) grp * g.tg;
+    }
+
+    /** A tensor as a contiguous row-major block: its own memory, or a heap copy of a strided view. */
+    private record Operand(MemorySegment seg, long off) {
+        static Operand of(Tensor t) {
+            if (t.isContiguous()) return new Operand(t.segment(), t.offset());
+            return new Operand(MemorySegment.ofArray(ConvGeometry.readAll(t)), 0);
+        }
+    }
+}

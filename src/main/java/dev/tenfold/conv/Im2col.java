@@ -1,0 +1,292 @@
+package dev.tenfold.conv;
+
+import dev.tenfold.simd.FloatKernels;
+import dev.tenfold.simd.Kernels;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * Blocked (implicit) im2col / col2im for one {@link ConvGeometry} and one channel group: the
+ * column matrix {@code cols} (C/groups·∏K rows × nb columns, row-major, row stride nb) is built
+ * for one block of nb consecutive output positions at a time, so the workspace stays bounded
+ * whatever the volume size. Row {@code c·∏K + kf} of {@code cols} holds the input values that
+ * kernel tap kf of channel c meets at each output position of the block (zero in the padding);
+ * this is the row order of the weight (T, C/groups, K..) flattened to (T, C/groups·∏K).
+ *
+ * <p>How a block is built: per channel, the part of the input the block reads (a slab of rows
+ * of dim 0, all of the other dims) is copied once into a zero-padded heap slab, one bulk copy
+ * per input row. Every (tap, output run) is then one contiguous {@code System.arraycopy} from the
+ * slab (stride 1 along the last dim) or a strided copy (stride &gt; 1): no per-element index
+ * math and no bound checks. col2im is the reverse: scatter-add the runs into a zeroed slab
+ * (Vector API axpy), then add the slab's interior rows into dx.
+ *
+ * <p>Workspace: {@code cols} (≤ about {@link #DEFAULT_BUDGET_FLOATS} floats, at least one
+ * column) plus one channel's slab (the dim-0 rows a block touches × the padded extent of the
+ * other dims). Not thread-safe: one instance per call.
+ */
+final class Im2col {
+    /** Default bound on the column buffer, in floats (1 MiB). */
+    static final int DEFAULT_BUDGET_FLOATS = 1 << 18;
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+
+    private final ConvGeometry g;
+    private final int n;
+    private final FloatKernels kern = Kernels.get();
+    /** Maximum output positions per block. */
+    final int blockPositions;
+    private final int blocks;
+    private final int positionsPerDim0;
+    /** Slab strides (row-major over the padded extents); stride 0 spans all dims ≥ 1. */
+    private final int[] slabStrides;
+    private final int[] slabExtent;
+    /** Per kernel tap kf: slab offset Σ k_j·d_j·slabStride_j. */
+    private final int[] tapOffsets;
+    private final int lastStride;
+
+    private final float[] cols;
+    private final MemorySegment colsSegment;
+    private float[] slab = new float[0];
+    private MemorySegment slabSegment = MemorySegment.ofArray(slab);
+
+    // ---- state of the current block
+    private int blockStart;
+    private int blockLength;
+    private int slabLength;
+    private final int[] runDst;
+    private final int[] runSrc;
+    private final int[] runLen;
+    private int runCount;
+    private int[] rowSlab = new int[16];
+    private int[] rowInput = new int[16];
+    private int[] rowLen = new int[16];
+    private int rowCount;
+
+    /**
+     * @param maxBlockPositions upper bound on output positions per block (≥ 1); use
+     *                          {@link #defaultBlockPositions(ConvGeometry)} outside tests
+     */
+    Im2col(ConvGeometry g, int maxBlockPositions) {
+        this.g = g;
+        this.n = g.n;
+        int positions = (int) g.outSpatial;
+        this.positionsPerDim0 = positions / g.out[0];
+        this.blockPositions = roundBlock(Math.max(1, Math.min(maxBlockPositions, positions)), positions);
+        this.blocks = (positions + blockPositions - 1) / blockPositions;
+        this.slabExtent = new int[n];
+        for (int j = 0; j < n; j++) slabExtent[j] = (g.out[j] - 1) * g.stride[j] + (g.kernel[j] - 1) * g.dilation[j] + 1;
+        this.slabStrides = new int[n];
+        int st = 1;
+        for (int j = n - 1; j >= 0; j--) {
+            slabStrides[j] = st;
+            st = Math.multiplyExact(st, slabExtent[j]);
+        }
+        this.tapOffsets = new int[g.kernelSize];
+        int[] k = new int[n];
+        for (int kf = 0; kf < g.kernelSize; kf++) {
+            unflatten(kf, g.kernel, k);
+            int off = 0;
+            for (int j = 0; j < n; j++) off += k[j] * g.dilation[j] * slabStrides[j];
+            tapOffsets[kf] = off;
+        }
+        this.lastStride = g.stride[n - 1];
+        this.cols = new float[Math.multiplyExact(g.ck, blockPositions)];
+        this.colsSegment = MemorySegment.ofArray(cols);
+        this.runDst = new int[blockPositions];
+        this.runSrc = new int[blockPositions];
+        this.runLen = new int[blockPositions];
+    }
+
+    /** Positions per block so that the column buffer holds about {@link #DEFAULT_BUDGET_FLOATS} floats. */
+    static int defaultBlockPositions(ConvGeometry g) {
+        return Math.max(1, DEFAULT_BUDGET_FLOATS / g.ck);
+    }
+
+    /** Rounds a block down to whole dim-0 slices or whole output rows when it spans several. */
+    private int roundBlock(int np, int positions) {
+        if (np >= positions || n == 1) return np;
+        if (np >= positionsPerDim0) return np - np % positionsPerDim0;
+        int row = g.out[n - 1];
+        return np >= row ? np - np % row : np;
+    }
+
+    /** Number of blocks covering all output positions. */
+    int blockCount() { return blocks; }
+
+    /** First output position (flat over O_0..O_{N-1}) of the current block. */
+    int blockStart() { return blockStart; }
+
+    /** Output positions in the current block = the column count (and row stride) of {@link #cols()}. */
+    int blockLength() { return blockLength; }
+
+    /** The column buffer (heap-backed segment, any thread may read it). */
+    MemorySegment colsSegment() { return colsSegment; }
+
+    /**
+     * Makes block {@code index} current: computes its output runs and the input rows its slab
+     * needs, and zeroes the slab.
+     */
+    void setBlock(int index) {
+        int positions = (int) g.outSpatial;
+        blockStart = index * blockPositions;
+        blockLength = Math.min(blockPositions, positions - blockStart);
+        int firstDim0 = blockStart / positionsPerDim0;
+        int lastDim0 = (blockStart + blockLength - 1) / positionsPerDim0;
+        int lo0 = firstDim0 * g.stride[0];
+        int rows0 = lastDim0 * g.stride[0] + (g.kernel[0] - 1) * g.dilation[0] + 1 - lo0;
+        slabLength = Math.multiplyExact(rows0, slabStrides[0]);
+        if (slab.length < slabLength) {
+            slab = new float[slabLength];
+            slabSegment = MemorySegment.ofArray(slab);
+        } else {
+            Arrays.fill(slab, 0, slabLength, 0f);
+        }
+        planRuns(lo0);
+        planRows(lo0, rows0);
+    }
+
+    /** Output runs of the block: consecutive positions along the last dim, with their slab offset. */
+    private void planRuns(int lo0) {
+        int[] o = new int[n];
+        unflatten(blockStart, g.out, o);
+        int end = blockStart + blockLength;
+        int last = n - 1;
+        runCount = 0;
+        for (int p = blockStart; p < end; ) {
+            int len = Math.min(g.out[last] - o[last], end - p);
+            int src = -lo0 * slabStrides[0];
+            for (int j = 0; j < n; j++) src += o[j] * g.stride[j] * slabStrides[j];
+            runDst[runCount] = p - blockStart;
+            runSrc[runCount] = src;
+            runLen[runCount] = len;
+            runCount++;
+            p += len;
+            o[last] += len;
+            for (int j = last; j > 0 && o[j] == g.out[j]; j--) {
+                o[j] = 0;
+                o[j - 1]++;
+            }
+        }
+    }
+
+    /** Input rows (along the last dim) that land inside the slab, clipped to the input. */
+    private void planRows(int lo0, int rows0) {
+        int last = n - 1;
+        int[] inStrides = new int[n];
+        int st = 1;
+        for (int j = last; j >= 0; j--) {
+            inStrides[j] = st;
+            st *= g.in[j];
+        }
+        int outer = 1;
+        int[] extent = slabExtent.clone();
+        extent[0] = rows0;
+        for (int j = 0; j < last; j++) outer *= extent[j];
+        int origin = n == 1 ? lo0 : 0;
+        int pad = g.padBefore[last];
+        int qStart = Math.max(0, pad - origin);
+        int qEnd = Math.min(extent[last], pad - origin + g.in[last]);
+        rowCount = 0;
+        if (qStart >= qEnd) return;
+        int[] q = new int[n];
+        for (int r = 0; r < outer; r++) {
+            int inputOff = 0;
+            int slabOff = 0;
+            boolean inside = true;
+            for (int j = 0; j < last && inside; j++) {
+                int i = (j == 0 ? lo0 : 0) + q[j] - g.padBefore[j];
+                inside = i >= 0 && i < g.in[j];
+                inputOff += i * inStrides[j];
+                slabOff += q[j] * slabStrides[j];
+            }
+            if (inside) {
+                if (rowCount == rowLen.length) growRows();
+                rowSlab[rowCount] = slabOff + qStart;
+                rowInput[rowCount] = inputOff + origin + qStart - pad;
+                rowLen[rowCount] = qEnd - qStart;
+                rowCount++;
+            }
+            for (int j = last - 1; j >= 0; j--) {
+                if (++q[j] < extent[j]) break;
+                q[j] = 0;
+            }
+        }
+    }
+
+    private void growRows() {
+        int cap = rowLen.length * 2;
+        rowSlab = Arrays.copyOf(rowSlab, cap);
+        rowInput = Arrays.copyOf(rowInput, cap);
+        rowLen = Arrays.copyOf(rowLen, cap);
+    }
+
+    /**
+     * Fills the column buffer for the current block from the channel group starting at element
+     * {@code groupOffset} of {@code x} (contiguous (C/groups, D..) channels).
+     */
+    void gather(MemorySegment x, long groupOffset) {
+        int nb = blockLength;
+        for (int c = 0; c < g.cg; c++) {
+            long channel = groupOffset + c * g.inSpatial;
+            for (int r = 0; r < rowCount; r++) {
+                MemorySegment.copy(x, F32, (channel + rowInput[r]) << 2, slab, rowSlab[r], rowLen[r]);
+            }
+            for (int kf = 0; kf < g.kernelSize; kf++) {
+                int tap = tapOffsets[kf];
+                int rowBase = (c * g.kernelSize + kf) * nb;
+                if (lastStride == 1) {
+                    for (int i = 0; i < runCount; i++) {
+                        System.arraycopy(slab, tap + runSrc[i], cols, rowBase + runDst[i], runLen[i]);
+                    }
+                } else {
+                    for (int i = 0; i < runCount; i++) {
+                        copyStrided(slab, tap + runSrc[i], lastStride, cols, rowBase + runDst[i], runLen[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds the column buffer of the current block into the channel group starting at element
+     * {@code groupOffset} of {@code dx} (col2im; taps in the padding are dropped).
+     */
+    void scatterAdd(MemorySegment dx, long groupOffset) {
+        int nb = blockLength;
+        for (int c = 0; c < g.cg; c++) {
+            Arrays.fill(slab, 0, slabLength, 0f);
+            for (int kf = 0; kf < g.kernelSize; kf++) {
+                int tap = tapOffsets[kf];
+                int rowBase = (c * g.kernelSize + kf) * nb;
+                if (lastStride == 1) {
+                    for (int i = 0; i < runCount; i++) {
+                        kern.axpy(1f, colsSegment, rowBase + runDst[i], slabSegment, tap + runSrc[i], runLen[i]);
+                    }
+                } else {
+                    for (int i = 0; i < runCount; i++) {
+                        addStrided(cols, rowBase + runDst[i], slab, tap + runSrc[i], lastStride, runLen[i]);
+                    }
+                }
+            }
+            long channel = groupOffset + c * g.inSpatial;
+            for (int r = 0; r < rowCount; r++) {
+                kern.axpy(1f, slabSegment, rowSlab[r], dx, channel + rowInput[r], rowLen[r]);
+            }
+        }
+    }
+
+    private static void copyStrided(float[] src, int from, int step, float[] dst, int to, int len) {
+        for (int e = 0; e < len; e++) dst[to + e] = src[from + e * step];
+    }
+
+    private static void addStrided(float[] src, int from, float[] dst, int to, int step, int len) {
+        for (int e = 0; e < len; e++) dst[to + e * step] += src[from + e];
+    }
+
+    static void unflatten(int flat, int[] dims, int[] idx) {
+        for (int j = dims.length - 1; j >= 0; j--) {
+            idx[j] = flat % dims[j];
+            flat /= dims[j];
+        }
+    }
+}
