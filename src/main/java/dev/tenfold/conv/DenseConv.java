@@ -81,7 +81,8 @@ public final class DenseConv {
         g.checkWeight(w);
         Tensor dx = gradY.scope().zeros(inputShape);
         Operand gy = Operand.of(gradY);
-        Operand wt = Operand.of(w);
+        MemorySegment wt = MemorySegment.ofArray(transposedWeight(g, w)); // (groups, C/groups·∏K, T/groups)
+        long wtGroup = (long) g.ck * g.tg;
         MemorySegment dxs = dx.segment();
         long dxo = dx.offset();
         int positions = (int) g.outSpatial;
@@ -89,8 +90,7 @@ public final class DenseConv {
         if (g.isPointwise()) {
             for (int b = 0; b < g.batch; b++) {
                 for (int grp = 0; grp < g.groups; grp++) {
-                    Gemm.sgemm(g.cg, positions, g.tg, 1f,
-                            wt.seg, wt.off + (long) grp * g.tg * g.cg, 1, g.cg,
+                    Gemm.sgemm(g.cg, positions, g.tg, 1f, wt, grp * wtGroup, g.tg, 1,
                             gy.seg, gy.off + yChannel(g, b, grp) * positions, positions, 1,
                             0f, dxs, dxo + xChannel(g, b, grp) * inSpatial, inSpatial, 1);
                 }
@@ -98,15 +98,17 @@ public final class DenseConv {
             return dx;
         }
         Im2col im = new Im2col(g, blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g));
+        float[] ext = im.widened() ? new float[g.tg * im.maxColumns()] : null;
         for (int b = 0; b < g.batch; b++) {
             for (int grp = 0; grp < g.groups; grp++) {
+                long gyGroup = gy.off + yChannel(g, b, grp) * positions;
                 for (int blk = 0; blk < im.blockCount(); blk++) {
                     im.setBlock(blk);
-                    int nb = im.blockLength();
-                    Gemm.sgemm(g.ck, nb, g.tg, 1f,
-                            wt.seg, wt.off + (long) grp * g.tg * g.ck, 1, g.ck,
-                            gy.seg, gy.off + yChannel(g, b, grp) * positions + im.blockStart(), positions, 1,
-                            0f, im.colsSegment(), 0, nb, 1);
+                    Operand gyBlock = blockOfOutput(im, gy.seg, gyGroup, g.tg, ext);
+                    int nc = im.columns();
+                    Gemm.sgemm(g.ck, nc, g.tg, 1f, wt, grp * wtGroup, g.tg, 1,
+                            gyBlock.seg, gyBlock.off, rowStride(im, positions), 1,
+                            0f, im.colsSegment(), 0, nc, 1);
                     im.scatterAdd(dxs, dxo + xChannel(g, b, grp) * inSpatial);
                 }
             }
@@ -128,39 +130,48 @@ public final class DenseConv {
     static Tensor backwardWeight(ConvSpec spec, Tensor x, Tensor gradY, int blockPositions) {
         ConvGeometry g = ConvGeometry.forInput(spec, x);
         g.checkOutputShaped("gradY", gradY);
-        Tensor dw = gradY.scope().zeros(spec.weightShape());
         Operand xs = Operand.of(x);
         Operand gy = Operand.of(gradY);
-        MemorySegment dws = dw.segment();
-        long dwo = dw.offset();
         int positions = (int) g.outSpatial;
         int inSpatial = (int) g.inSpatial;
+        // dwᵀ (C/groups·∏K × T/groups) per group = Σ_b Σ_blocks cols · gradY_blockᵀ: the large
+        // operand (cols) is A with unit column stride, the small one is read transposed.
+        float[] dwt = new float[g.groups * g.ck * g.tg];
+        MemorySegment dwts = MemorySegment.ofArray(dwt);
+        long dwtGroup = (long) g.ck * g.tg;
         if (g.isPointwise()) {
             for (int grp = 0; grp < g.groups; grp++) {
                 for (int b = 0; b < g.batch; b++) {
-                    Gemm.sgemm(g.tg, g.cg, positions, 1f,
-                            gy.seg, gy.off + yChannel(g, b, grp) * positions, positions, 1,
-                            xs.seg, xs.off + xChannel(g, b, grp) * inSpatial, 1, inSpatial,
-                            b == 0 ? 0f : 1f, dws, dwo + (long) grp * g.tg * g.cg, g.cg, 1);
+                    Gemm.sgemm(g.cg, g.tg, positions, 1f,
+                            xs.seg, xs.off + xChannel(g, b, grp) * inSpatial, inSpatial, 1,
+                            gy.seg, gy.off + yChannel(g, b, grp) * positions, 1, positions,
+                            b == 0 ? 0f : 1f, dwts, grp * dwtGroup, g.tg, 1);
                 }
             }
-            return dw;
+        } else {
+            Im2col im = new Im2col(g, blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g));
+            float[] ext = im.widened() ? new float[g.tg * im.maxColumns()] : null;
+            for (int grp = 0; grp < g.groups; grp++) {
+                for (int b = 0; b < g.batch; b++) {
+                    long gyGroup = gy.off + yChannel(g, b, grp) * positions;
+                    for (int blk = 0; blk < im.blockCount(); blk++) {
+                        im.setBlock(blk);
+                        im.gather(xs.seg, xs.off + xChannel(g, b, grp) * inSpatial);
+                        Operand gyBlock = blockOfOutput(im, gy.seg, gyGroup, g.tg, ext);
+                        int nc = im.columns();
+                        Gemm.sgemm(g.ck, g.tg, nc, 1f,
+                                im.colsSegment(), 0, nc, 1,
+                                gyBlock.seg, gyBlock.off, 1, rowStride(im, positions),
+                                b == 0 && blk == 0 ? 0f : 1f, dwts, grp * dwtGroup, g.tg, 1);
+                    }
+                }
+            }
         }
-        Im2col im = new Im2col(g, blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g));
+        float[] dw = new float[dwt.length];
         for (int grp = 0; grp < g.groups; grp++) {
-            for (int b = 0; b < g.batch; b++) {
-                for (int blk = 0; blk < im.blockCount(); blk++) {
-                    im.setBlock(blk);
-                    int nb = im.blockLength();
-                    im.gather(xs.seg, xs.off + xChannel(g, b, grp) * inSpatial);
-                    Gemm.sgemm(g.tg, g.ck, nb, 1f,
-                            gy.seg, gy.off + yChannel(g, b, grp) * positions + im.blockStart(), positions, 1,
-                            im.colsSegment(), 0, 1, nb,
-                            b == 0 && blk == 0 ? 0f : 1f, dws, dwo + (long) grp * g.tg * g.ck, g.ck, 1);
-                }
-            }
+            transpose(dwt, (int) (grp * dwtGroup), g.ck, g.tg, dw, (int) (grp * dwtGroup));
         }
-        return dw;
+        return gradY.scope().fromArray(dw, spec.weightShape().dims());
     }
 
     /**
@@ -216,18 +227,60 @@ public final class DenseConv {
             return;
         }
         Im2col im = new Im2col(g, blockPositions);
+        float[] ext = im.widened() ? new float[g.tg * im.maxColumns()] : null;
+        MemorySegment extSegment = ext == null ? null : MemorySegment.ofArray(ext);
         for (int b = 0; b < g.batch; b++) {
             for (int grp = 0; grp < g.groups; grp++) {
+                long yGroup = yo + yChannel(g, b, grp) * positions;
                 for (int blk = 0; blk < im.blockCount(); blk++) {
                     im.setBlock(blk);
-                    int nb = im.blockLength();
                     im.gather(xs.seg, xs.off + xChannel(g, b, grp) * inSpatial);
-                    Gemm.sgemm(g.tg, nb, g.ck, 1f,
-                            wt.seg, wt.off + (long) grp * g.tg * g.ck, g.ck, 1,
-                            im.colsSegment(), 0, nb, 1,
-                            beta, ys, yo + yChannel(g, b, grp) * positions + im.blockStart(), positions, 1);
+                    int nc = im.columns();
+                    long wOff = wt.off + (long) grp * g.tg * g.ck;
+                    if (ext == null) {
+                        Gemm.sgemm(g.tg, nc, g.ck, 1f, wt.seg, wOff, g.ck, 1, im.colsSegment(), 0, nc, 1,
+                                beta, ys, yGroup + im.blockStart(), positions, 1);
+                    } else {
+                        Gemm.sgemm(g.tg, nc, g.ck, 1f, wt.seg, wOff, g.ck, 1, im.colsSegment(), 0, nc, 1,
+                                0f, extSegment, 0, nc, 1);
+                        im.compact(ext, g.tg, ys, yGroup, bias != null);
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * The current block of an output-shaped operand (dL/dy) as a GEMM operand with
+     * {@link #rowStride} rows: the tensor itself, or its copy into the widened rows of {@code ext}.
+     */
+    private static Operand blockOfOutput(Im2col im, MemorySegment seg, long groupOffset, int channels, float[] ext) {
+        if (ext == null) return new Operand(seg, groupOffset + im.blockStart());
+        im.expand(seg, groupOffset, channels, ext);
+        return new Operand(MemorySegment.ofArray(ext), 0);
+    }
+
+    /** Row stride of {@link #blockOfOutput}: ∏O for the tensor itself, the block's columns when widened. */
+    private static long rowStride(Im2col im, int positions) {
+        return im.widened() ? im.columns() : positions;
+    }
+
+    /**
+     * The weight as (groups, C/groups·∏K, T/groups) in a heap array: per group the transpose of
+     * w_g (T/groups × C/groups·∏K), so that GEMM reads w_gᵀ with unit column stride.
+     */
+    private static float[] transposedWeight(ConvGeometry g, Tensor w) {
+        float[] wv = ConvGeometry.readAll(w);
+        float[] out = new float[wv.length];
+        int group = g.tg * g.ck;
+        for (int grp = 0; grp < g.groups; grp++) transpose(wv, grp * group, g.tg, g.ck, out, grp * group);
+        return out;
+    }
+
+    /** dst (cols × rows) = transpose of the row-major rows × cols block of src. */
+    private static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) dst[dstOff + c * rows + r] = src[srcOff + r * cols + c];
         }
     }
 

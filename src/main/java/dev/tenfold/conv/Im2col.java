@@ -8,22 +8,29 @@ import java.util.Arrays;
 
 /**
  * Blocked (implicit) im2col / col2im for one {@link ConvGeometry} and one channel group: the
- * column matrix {@code cols} (C/groups·∏K rows × nb columns, row-major, row stride nb) is built
- * for one block of nb consecutive output positions at a time, so the workspace stays bounded
+ * column matrix {@code cols} (C/groups·∏K rows × {@link #columns()} columns, row-major) is built
+ * for one block of consecutive output positions at a time, so the workspace stays bounded
  * whatever the volume size. Row {@code c·∏K + kf} of {@code cols} holds the input values that
  * kernel tap kf of channel c meets at each output position of the block (zero in the padding);
  * this is the row order of the weight (T, C/groups, K..) flattened to (T, C/groups·∏K).
  *
  * <p>How a block is built: per channel, the part of the input the block reads (a slab of rows
- * of dim 0, all of the other dims) is copied once into a zero-padded heap slab, one bulk copy
- * per input row. Every (tap, output run) is then one contiguous {@code System.arraycopy} from the
- * slab (stride 1 along the last dim) or a strided copy (stride &gt; 1): no per-element index
- * math and no bound checks. col2im is the reverse: scatter-add the runs into a zeroed slab
- * (Vector API axpy), then add the slab's interior rows into dx.
+ * of dim 0, all of the other dims, zero-padded) is copied once into a heap slab, one bulk copy
+ * per input row. Each cols row is then a few long {@code System.arraycopy}s from the slab: no
+ * per-element index math, no bound checks. col2im is the reverse: scatter-add the runs into a
+ * zeroed slab (Vector API axpy), then add the slab's interior rows into dx.
  *
- * <p>Workspace: {@code cols} (≤ about {@link #DEFAULT_BUDGET_FLOATS} floats, at least one
- * column) plus one channel's slab (the dim-0 rows a block touches × the padded extent of the
- * other dims). Not thread-safe: one instance per call.
+ * <p><b>Widened rows.</b> With stride 1 along the last dim (and N ≥ 2) every output row is
+ * widened to the slab row width W = O_last + dilation·(K_last − 1): the block's columns are
+ * (output row, 0..W-1), and the W − O_last extra columns per row are junk the caller drops
+ * ({@link #compact}) or feeds zeros ({@link #expand}). Then each cols row of a dim-0 slice is
+ * ONE contiguous slab range, instead of one short copy per output row (16 floats for a 16³
+ * volume), at the price of W/O_last more GEMM columns. Otherwise (N = 1, or a strided last
+ * dim) the columns are the exact output positions ({@link #widened()} false).
+ *
+ * <p>Workspace: {@code cols} (≤ about {@link #DEFAULT_BUDGET_FLOATS}·W/O_last floats, at least
+ * one output row) plus one channel's slab (the dim-0 rows a block touches × the padded extent of
+ * the other dims). Not thread-safe: one instance per call.
  */
 final class Im2col {
     /** Default bound on the column buffer, in floats (1 MiB). */
@@ -32,8 +39,13 @@ final class Im2col {
 
     private final ConvGeometry g;
     private final int n;
+    private final int last;
     private final FloatKernels kern = Kernels.get();
-    /** Maximum output positions per block. */
+    private final boolean widened;
+    /** Output row length O_last and, when widened, the column count per output row W. */
+    private final int outRow;
+    private final int rowWidth;
+    /** Maximum output positions per block (a multiple of O_last when widened). */
     final int blockPositions;
     private final int blocks;
     private final int positionsPerDim0;
@@ -43,6 +55,8 @@ final class Im2col {
     /** Per kernel tap kf: slab offset Σ k_j·d_j·slabStride_j. */
     private final int[] tapOffsets;
     private final int lastStride;
+    /** Zeroed floats after the slab that widened junk columns may read. */
+    private final int slack;
 
     private final float[] cols;
     private final MemorySegment colsSegment;
@@ -52,6 +66,7 @@ final class Im2col {
     // ---- state of the current block
     private int blockStart;
     private int blockLength;
+    private int columns;
     private int slabLength;
     private final int[] runDst;
     private final int[] runSrc;
@@ -63,21 +78,28 @@ final class Im2col {
     private int rowCount;
 
     /**
-     * @param maxBlockPositions upper bound on output positions per block (≥ 1); use
+     * @param maxBlockPositions upper bound on output positions per block (≥ 1; rounded up to
+     *                          one output row when widened); use
      *                          {@link #defaultBlockPositions(ConvGeometry)} outside tests
      */
     Im2col(ConvGeometry g, int maxBlockPositions) {
         this.g = g;
         this.n = g.n;
+        this.last = n - 1;
         int positions = (int) g.outSpatial;
         this.positionsPerDim0 = positions / g.out[0];
-        this.blockPositions = roundBlock(Math.max(1, Math.min(maxBlockPositions, positions)), positions);
-        this.blocks = (positions + blockPositions - 1) / blockPositions;
         this.slabExtent = new int[n];
         for (int j = 0; j < n; j++) slabExtent[j] = (g.out[j] - 1) * g.stride[j] + (g.kernel[j] - 1) * g.dilation[j] + 1;
+        this.outRow = g.out[last];
+        this.lastStride = g.stride[last];
+        this.widened = n >= 2 && lastStride == 1 && slabExtent[last] > outRow;
+        this.rowWidth = widened ? slabExtent[last] : outRow;
+        this.slack = widened ? rowWidth : 0;
+        this.blockPositions = roundBlock(Math.max(1, Math.min(maxBlockPositions, positions)), positions);
+        this.blocks = (positions + blockPositions - 1) / blockPositions;
         this.slabStrides = new int[n];
         int st = 1;
-        for (int j = n - 1; j >= 0; j--) {
+        for (int j = last; j >= 0; j--) {
             slabStrides[j] = st;
             st = Math.multiplyExact(st, slabExtent[j]);
         }
@@ -89,8 +111,8 @@ final class Im2col {
             for (int j = 0; j < n; j++) off += k[j] * g.dilation[j] * slabStrides[j];
             tapOffsets[kf] = off;
         }
-        this.lastStride = g.stride[n - 1];
-        this.cols = new float[Math.multiplyExact(g.ck, blockPositions)];
+        int maxColumns = widened ? blockPositions / outRow * rowWidth : blockPositions;
+        this.cols = new float[Math.multiplyExact(g.ck, maxColumns)];
         this.colsSegment = MemorySegment.ofArray(cols);
         this.runDst = new int[blockPositions];
         this.runSrc = new int[blockPositions];
@@ -102,12 +124,15 @@ final class Im2col {
         return Math.max(1, DEFAULT_BUDGET_FLOATS / g.ck);
     }
 
-    /** Rounds a block down to whole dim-0 slices or whole output rows when it spans several. */
+    /**
+     * Rounds a block to whole dim-0 slices or whole output rows when it spans several (always
+     * whole rows, at least one, when widened).
+     */
     private int roundBlock(int np, int positions) {
+        if (widened && np < outRow) return outRow;
         if (np >= positions || n == 1) return np;
         if (np >= positionsPerDim0) return np - np % positionsPerDim0;
-        int row = g.out[n - 1];
-        return np >= row ? np - np % row : np;
+        return np >= outRow ? np - np % outRow : np;
     }
 
     /** Number of blocks covering all output positions. */
@@ -116,8 +141,17 @@ final class Im2col {
     /** First output position (flat over O_0..O_{N-1}) of the current block. */
     int blockStart() { return blockStart; }
 
-    /** Output positions in the current block = the column count (and row stride) of {@link #cols()}. */
+    /** Output positions in the current block. */
     int blockLength() { return blockLength; }
+
+    /** Columns of the current block's cols matrix (its row stride): blockLength, or rows·W when widened. */
+    int columns() { return columns; }
+
+    /** True when the columns are widened output rows (see the class comment). */
+    boolean widened() { return widened; }
+
+    /** Largest {@link #columns()} of any block. */
+    int maxColumns() { return cols.length / g.ck; }
 
     /** The column buffer (heap-backed segment, any thread may read it). */
     MemorySegment colsSegment() { return colsSegment; }
@@ -130,36 +164,48 @@ final class Im2col {
         int positions = (int) g.outSpatial;
         blockStart = index * blockPositions;
         blockLength = Math.min(blockPositions, positions - blockStart);
+        columns = widened ? blockLength / outRow * rowWidth : blockLength;
         int firstDim0 = blockStart / positionsPerDim0;
         int lastDim0 = (blockStart + blockLength - 1) / positionsPerDim0;
         int lo0 = firstDim0 * g.stride[0];
         int rows0 = lastDim0 * g.stride[0] + (g.kernel[0] - 1) * g.dilation[0] + 1 - lo0;
         slabLength = Math.multiplyExact(rows0, slabStrides[0]);
-        if (slab.length < slabLength) {
-            slab = new float[slabLength];
+        if (slab.length < slabLength + slack) {
+            slab = new float[slabLength + slack];
             slabSegment = MemorySegment.ofArray(slab);
         } else {
-            Arrays.fill(slab, 0, slabLength, 0f);
+            Arrays.fill(slab, 0, slabLength + slack, 0f);
         }
         planRuns(lo0);
         planRows(lo0, rows0);
     }
 
-    /** Output runs of the block: consecutive positions along the last dim, with their slab offset. */
+    /**
+     * Runs of the block: output positions along the last dim (whole widened rows when widened),
+     * with their slab offset for tap 0 and their column; runs that continue each other in both
+     * the slab and the columns are merged.
+     */
     private void planRuns(int lo0) {
         int[] o = new int[n];
         unflatten(blockStart, g.out, o);
         int end = blockStart + blockLength;
-        int last = n - 1;
         runCount = 0;
+        int column = 0;
         for (int p = blockStart; p < end; ) {
-            int len = Math.min(g.out[last] - o[last], end - p);
+            int len = Math.min(outRow - o[last], end - p);
             int src = -lo0 * slabStrides[0];
             for (int j = 0; j < n; j++) src += o[j] * g.stride[j] * slabStrides[j];
-            runDst[runCount] = p - blockStart;
-            runSrc[runCount] = src;
-            runLen[runCount] = len;
-            runCount++;
+            int width = widened ? rowWidth : len;
+            int prev = runCount - 1;
+            if (prev >= 0 && runSrc[prev] + runLen[prev] == src && runDst[prev] + runLen[prev] == column && lastStride == 1) {
+                runLen[prev] += width;
+            } else {
+                runDst[runCount] = column;
+                runSrc[runCount] = src;
+                runLen[runCount] = width;
+                runCount++;
+            }
+            column += width;
             p += len;
             o[last] += len;
             for (int j = last; j > 0 && o[j] == g.out[j]; j--) {
@@ -171,7 +217,6 @@ final class Im2col {
 
     /** Input rows (along the last dim) that land inside the slab, clipped to the input. */
     private void planRows(int lo0, int rows0) {
-        int last = n - 1;
         int[] inStrides = new int[n];
         int st = 1;
         for (int j = last; j >= 0; j--) {
@@ -225,7 +270,7 @@ final class Im2col {
      * {@code groupOffset} of {@code x} (contiguous (C/groups, D..) channels).
      */
     void gather(MemorySegment x, long groupOffset) {
-        int nb = blockLength;
+        int nb = columns;
         for (int c = 0; c < g.cg; c++) {
             long channel = groupOffset + c * g.inSpatial;
             for (int r = 0; r < rowCount; r++) {
@@ -252,9 +297,9 @@ final class Im2col {
      * {@code groupOffset} of {@code dx} (col2im; taps in the padding are dropped).
      */
     void scatterAdd(MemorySegment dx, long groupOffset) {
-        int nb = blockLength;
+        int nb = columns;
         for (int c = 0; c < g.cg; c++) {
-            Arrays.fill(slab, 0, slabLength, 0f);
+            Arrays.fill(slab, 0, slabLength + slack, 0f);
             for (int kf = 0; kf < g.kernelSize; kf++) {
                 int tap = tapOffsets[kf];
                 int rowBase = (c * g.kernelSize + kf) * nb;
@@ -271,6 +316,45 @@ final class Im2col {
             long channel = groupOffset + c * g.inSpatial;
             for (int r = 0; r < rowCount; r++) {
                 kern.axpy(1f, slabSegment, rowSlab[r], dx, channel + rowInput[r], rowLen[r]);
+            }
+        }
+    }
+
+    /**
+     * Widened block result → output: for each of {@code channels} channels, the O_last valid
+     * columns of every widened row of {@code ext} (row stride {@link #columns()}) are copied
+     * ({@code add} false) or added into {@code y} at element {@code yOffset} + channel·∏O +
+     * position.
+     */
+    void compact(float[] ext, int channels, MemorySegment y, long yOffset, boolean add) {
+        MemorySegment src = MemorySegment.ofArray(ext);
+        int rows = blockLength / outRow;
+        for (int t = 0; t < channels; t++) {
+            long dst = yOffset + t * g.outSpatial + blockStart;
+            int from = t * columns;
+            for (int r = 0; r < rows; r++) {
+                if (add) {
+                    kern.axpy(1f, src, from + r * rowWidth, y, dst + (long) r * outRow, outRow);
+                } else {
+                    MemorySegment.copy(ext, from + r * rowWidth, y, F32, (dst + (long) r * outRow) << 2, outRow);
+                }
+            }
+        }
+    }
+
+    /**
+     * Output-shaped values → widened block: for each of {@code channels} channels, the block's
+     * rows of {@code gy} (at element {@code gyOffset} + channel·∏O + position) are copied into the
+     * valid columns of {@code ext} (row stride {@link #columns()}); the junk columns are set to 0.
+     */
+    void expand(MemorySegment gy, long gyOffset, int channels, float[] ext) {
+        int rows = blockLength / outRow;
+        for (int t = 0; t < channels; t++) {
+            long src = gyOffset + t * g.outSpatial + blockStart;
+            int to = t * columns;
+            for (int r = 0; r < rows; r++) {
+                MemorySegment.copy(gy, F32, (src + (long) r * outRow) << 2, ext, to + r * rowWidth, outRow);
+                Arrays.fill(ext, to + r * rowWidth + outRow, to + (r + 1) * rowWidth, 0f);
             }
         }
     }
