@@ -40,23 +40,34 @@ final class ConvGeometry {
     final Shape outputShape;
 
     private ConvGeometry(ConvSpec spec, Shape input) {
+        this(spec, checkedInput(spec, input), spec.outputShape(input), spec.inChannels(), spec.outChannels(),
+                spec.kernel(), spec.stride(), spec.dilation(), spec.padBefore(), spec.padAfter());
+    }
+
+    private static Shape checkedInput(ConvSpec spec, Shape input) {
         if (spec == null) throw new IllegalArgumentException("spec must not be null");
         if (input == null) throw new IllegalArgumentException("input shape must not be null");
+        return input;
+    }
+
+    /** Raw constructor: every size given ({@code spec} is kept for messages and groups). */
+    private ConvGeometry(ConvSpec spec, Shape input, Shape output, int inChannels, int outChannels, int[] kernel,
+                         int[] stride, int[] dilation, int[] padBefore, int[] padAfter) {
         this.spec = spec;
-        this.outputShape = spec.outputShape(input); // checks rank, channels and output size > 0
+        this.outputShape = output;
         this.inputShape = input;
-        this.n = spec.spatialDims();
+        this.n = kernel.length;
         this.batch = input.dim(0);
-        this.inChannels = spec.inChannels();
-        this.outChannels = spec.outChannels();
+        this.inChannels = inChannels;
+        this.outChannels = outChannels;
         this.groups = spec.groups();
         this.cg = inChannels / groups;
         this.tg = outChannels / groups;
-        this.kernel = spec.kernel();
-        this.stride = spec.stride();
-        this.dilation = spec.dilation();
-        this.padBefore = spec.padBefore();
-        this.padAfter = spec.padAfter();
+        this.kernel = kernel;
+        this.stride = stride;
+        this.dilation = dilation;
+        this.padBefore = padBefore;
+        this.padAfter = padAfter;
         this.in = new int[n];
         this.out = new int[n];
         long is = 1;
@@ -64,7 +75,7 @@ final class ConvGeometry {
         int ks = 1;
         for (int j = 0; j < n; j++) {
             in[j] = input.dim(2 + j);
-            out[j] = outputShape.dim(2 + j);
+            out[j] = output.dim(2 + j);
             is *= in[j];
             os *= out[j];
             ks *= kernel[j];
@@ -78,9 +89,40 @@ final class ConvGeometry {
         }
         this.ck = (int) rows;
         if (is * Math.max(inChannels, outChannels) > Integer.MAX_VALUE || os * Math.max(inChannels, outChannels) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("input " + input + " / output " + outputShape
+            throw new IllegalArgumentException("input " + input + " / output " + output
                     + ": one batch item must hold fewer than 2^31 elements");
         }
+    }
+
+    /**
+     * True when dL/dx is itself a stride-1 convolution of dL/dy ({@link #inputGradientAsForward}):
+     * stride 1 in every dim and no padding beyond the kernel's reach (pad ≤ dilation·(K−1)).
+     */
+    boolean inputGradientIsForwardConv() {
+        for (int j = 0; j < n; j++) {
+            int reach = dilation[j] * (kernel[j] - 1);
+            if (stride[j] != 1 || padBefore[j] > reach || padAfter[j] > reach) return false;
+        }
+        return true;
+    }
+
+    /**
+     * For {@link #inputGradientIsForwardConv()}: dL/dx (B, C, D..) = the forward convolution of
+     * dL/dy (B, T, O..) with the kernel w'[c, t, k] = w[t, c, K−1−k] (per group; channels swapped,
+     * every spatial dim flipped), stride 1, the same dilation, and padding dilation·(K−1) − pad
+     * (before and after swapped roles: before' = reach − before, after' = reach − after).
+     */
+    ConvGeometry inputGradientAsForward() {
+        int[] pb = new int[n];
+        int[] pa = new int[n];
+        for (int j = 0; j < n; j++) {
+            int reach = dilation[j] * (kernel[j] - 1);
+            pb[j] = reach - padBefore[j];
+            pa[j] = reach - padAfter[j];
+        }
+        int[] ones = new int[n];
+        java.util.Arrays.fill(ones, 1);
+        return new ConvGeometry(spec, outputShape, inputShape, outChannels, inChannels, kernel, ones, dilation, pb, pa);
     }
 
     /** Geometry of {@code spec} on an input of shape {@code input}. */

@@ -81,22 +81,20 @@ public final class DenseConv {
         g.checkWeight(w);
         Tensor dx = gradY.scope().zeros(inputShape);
         Operand gy = Operand.of(gradY);
-        MemorySegment wt = MemorySegment.ofArray(transposedWeight(g, w)); // (groups, C/groups·∏K, T/groups)
-        long wtGroup = (long) g.ck * g.tg;
         MemorySegment dxs = dx.segment();
         long dxo = dx.offset();
-        int positions = (int) g.outSpatial;
-        int inSpatial = (int) g.inSpatial;
-        if (g.isPointwise()) {
-            for (int b = 0; b < g.batch; b++) {
-                for (int grp = 0; grp < g.groups; grp++) {
-                    Gemm.sgemm(g.cg, positions, g.tg, 1f, wt, grp * wtGroup, g.tg, 1,
-                            gy.seg, gy.off + yChannel(g, b, grp) * positions, positions, 1,
-                            0f, dxs, dxo + xChannel(g, b, grp) * inSpatial, inSpatial, 1);
-                }
-            }
+        if (g.inputGradientIsForwardConv()) {
+            // Stride 1: dx is the forward conv of gradY with the flipped, channel-swapped kernel.
+            ConvGeometry t = g.inputGradientAsForward();
+            int block = blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(t);
+            forwardInto(t, gy, new Operand(MemorySegment.ofArray(flippedTransposedWeight(g, w)), 0), null, dxs, dxo, block);
             return dx;
         }
+        // Strided: dx = col2im(w_gᵀ · gradY_g), scatter-added block by block.
+        MemorySegment wt = MemorySegment.ofArray(transposedWeight(g, w)); // (groups, C/groups·∏K, T/groups)
+        long wtGroup = (long) g.ck * g.tg;
+        int positions = (int) g.outSpatial;
+        int inSpatial = (int) g.inSpatial;
         Im2col im = new Im2col(g, blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g));
         float[] ext = im.widened() ? new float[g.tg * im.maxColumns()] : null;
         for (int b = 0; b < g.batch; b++) {
@@ -200,17 +198,21 @@ public final class DenseConv {
     /** y (contiguous at ys+yo) = conv(x, w) + b. */
     private static void forwardInto(ConvGeometry g, Tensor x, Tensor w, Tensor bias,
                                     MemorySegment ys, long yo, int blockPositions) {
-        Operand xs = Operand.of(x);
-        Operand wt = Operand.of(w);
+        forwardInto(g, Operand.of(x), Operand.of(w), bias == null ? null : ConvGeometry.readAll(bias), ys, yo,
+                blockPositions);
+    }
+
+    /** y (contiguous at ys+yo) = conv(x, w) + bias for contiguous x and w (T, C/groups·∏K). */
+    private static void forwardInto(ConvGeometry g, Operand xs, Operand wt, float[] bias,
+                                    MemorySegment ys, long yo, int blockPositions) {
         int positions = (int) g.outSpatial;
         int inSpatial = (int) g.inSpatial;
         float beta = 0f;
         if (bias != null) {
-            float[] bv = ConvGeometry.readAll(bias);
             FloatKernels kern = Kernels.get();
             for (int b = 0; b < g.batch; b++) {
                 for (int t = 0; t < g.outChannels; t++) {
-                    kern.fill(ys, yo + ((long) b * g.outChannels + t) * positions, positions, bv[t]);
+                    kern.fill(ys, yo + ((long) b * g.outChannels + t) * positions, positions, bias[t]);
                 }
             }
             beta = 1f;
@@ -274,6 +276,27 @@ public final class DenseConv {
         float[] out = new float[wv.length];
         int group = g.tg * g.ck;
         for (int grp = 0; grp < g.groups; grp++) transpose(wv, grp * group, g.tg, g.ck, out, grp * group);
+        return out;
+    }
+
+    /**
+     * The kernel of {@link ConvGeometry#inputGradientAsForward()}: (C, T/groups, K..) with
+     * w'[grp·C/groups + c, t, k] = w[grp·T/groups + t, c, K−1−k]. Flipping every spatial dim of a
+     * row-major kernel reverses its flat index.
+     */
+    private static float[] flippedTransposedWeight(ConvGeometry g, Tensor w) {
+        float[] wv = ConvGeometry.readAll(w);
+        float[] out = new float[wv.length];
+        int ks = g.kernelSize;
+        for (int grp = 0; grp < g.groups; grp++) {
+            for (int t = 0; t < g.tg; t++) {
+                for (int c = 0; c < g.cg; c++) {
+                    int src = ((grp * g.tg + t) * g.cg + c) * ks;
+                    int dst = ((grp * g.cg + c) * g.tg + t) * ks;
+                    for (int k = 0; k < ks; k++) out[dst + k] = wv[src + ks - 1 - k];
+                }
+            }
+        }
         return out;
     }
 

@@ -28,13 +28,17 @@ import java.util.Arrays;
  * volume), at the price of W/O_last more GEMM columns. Otherwise (N = 1, or a strided last
  * dim) the columns are the exact output positions ({@link #widened()} false).
  *
- * <p>Workspace: {@code cols} (≤ about {@link #DEFAULT_BUDGET_FLOATS}·W/O_last floats, at least
+ * <p>Workspace: {@code cols} (about {@link #DEFAULT_BUDGET_FLOATS}·W/O_last floats, at least
  * one output row) plus one channel's slab (the dim-0 rows a block touches × the padded extent of
  * the other dims). Not thread-safe: one instance per call.
  */
 final class Im2col {
-    /** Default bound on the column buffer, in floats (1 MiB). */
-    static final int DEFAULT_BUDGET_FLOATS = 1 << 18;
+    /** Default size of the column buffer, in floats (2 MiB): GEMMs of ~500-1000 columns run near peak. */
+    static final int DEFAULT_BUDGET_FLOATS = 1 << 19;
+    /** Columns a block gets even when C/groups·∏K is large, unless that passes {@link #MAX_FLOATS}. */
+    private static final int MIN_COLUMNS = 256;
+    /** Hard bound on the column buffer, in floats (8 MiB). */
+    private static final int MAX_FLOATS = 1 << 21;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
 
     private final ConvGeometry g;
@@ -119,9 +123,14 @@ final class Im2col {
         this.runLen = new int[blockPositions];
     }
 
-    /** Positions per block so that the column buffer holds about {@link #DEFAULT_BUDGET_FLOATS} floats. */
+    /**
+     * Positions per block: the column buffer holds about {@link #DEFAULT_BUDGET_FLOATS} floats,
+     * but a block has at least {@link #MIN_COLUMNS} positions while it stays under {@link #MAX_FLOATS}.
+     */
     static int defaultBlockPositions(ConvGeometry g) {
-        return Math.max(1, DEFAULT_BUDGET_FLOATS / g.ck);
+        int byBudget = DEFAULT_BUDGET_FLOATS / g.ck;
+        int byMinimum = Math.min(MIN_COLUMNS, MAX_FLOATS / g.ck);
+        return Math.max(1, Math.max(byBudget, byMinimum));
     }
 
     /**

@@ -12,6 +12,10 @@ import java.util.Locale;
  * k=3, pad 1 and conv3d B=2, C=T=64, 16³, k=3, pad 1. Prints best-of-N wall times, GFLOP/s
  * ({@link ConvSpec#denseFlops}) and the breakdown into im2col/col2im work and GEMM work.
  *
+ * <p>System properties: {@code bench.cpu=true} (process CPU time instead of wall time),
+ * {@code bench.only=conv2d|conv3d}, {@code bench.blocks=448,896} (im2col block sizes in output
+ * positions; -1 = default).
+ *
  * <pre>
  * java --add-modules jdk.incubator.vector -XX:MaxInlineLevel=30 -cp target/classes:target/test-classes \
  *      dev.tenfold.conv.DenseConvBench [reps=7] [threads=2]
@@ -26,23 +30,32 @@ public final class DenseConvBench {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         Gemm.setThreads(threads);
         System.out.printf(Locale.ROOT, "GEMM threads %d, reps %d, %s time%n", Gemm.threads(), reps, CPU ? "process CPU" : "wall");
-        bench("conv2d", ConvSpec.builder(64, 64, 3, 3).padding(1).build(), Shape.of(8, 64, 56, 56), reps);
-        bench("conv3d", ConvSpec.builder(64, 64, 3, 3, 3).padding(1).build(), Shape.of(2, 64, 16, 16, 16), reps);
+        String only = System.getProperty("bench.only", "");
+        String[] blocks = System.getProperty("bench.blocks", "-1").split(",");
+        for (String blk : blocks) {
+            int block = Integer.parseInt(blk.trim());
+            if (!only.equals("conv3d")) {
+                bench("conv2d", ConvSpec.builder(64, 64, 3, 3).padding(1).build(), Shape.of(8, 64, 56, 56), reps, block);
+            }
+            if (!only.equals("conv2d")) {
+                bench("conv3d", ConvSpec.builder(64, 64, 3, 3, 3).padding(1).build(), Shape.of(2, 64, 16, 16, 16), reps, block);
+            }
+        }
     }
 
-    private static void bench(String name, ConvSpec spec, Shape input, int reps) {
+    private static void bench(String name, ConvSpec spec, Shape input, int reps, int block) {
         try (TensorScope scope = TensorScope.open()) {
             Tensor x = scope.normal(1, 0f, 1f, input.dims());
             Tensor w = scope.normal(2, 0f, 0.05f, spec.weightShape().dims());
             Tensor y = scope.zeros(spec.outputShape(input));
             Tensor gy = scope.normal(3, 0f, 1f, spec.outputShape(input).dims());
             ConvGeometry g = ConvGeometry.of(spec, input);
-            Im2col im = new Im2col(g, Im2col.defaultBlockPositions(g));
+            Im2col im = new Im2col(g, block > 0 ? block : Im2col.defaultBlockPositions(g));
             double gflop = spec.denseFlops(input) / 1e9;
             System.out.printf(Locale.ROOT, "%s %s input %s: %.3f GFLOP, block %d positions x %d blocks, widened %s, cols %.2f MB%n",
                     name, spec, input, gflop, im.blockPositions, im.blockCount(), im.widened(), 4.0 * g.ck * im.maxColumns() / 1e6);
 
-            double fwd = best(reps, () -> DenseConv.forward(spec, x, w, null, y));
+            double fwd = best(reps, () -> DenseConv.forward(spec, x, w, null, y, block));
             double gather = best(reps, () -> gatherAll(g, im, x));
             float[] c = new float[g.tg * im.maxColumns()];
             double gemm = best(reps, () -> forwardGemmsOnly(g, im, w, c));
@@ -50,7 +63,7 @@ public final class DenseConvBench {
 
             double bwdIn = best(reps, () -> {
                 try (TensorScope s = TensorScope.open()) {
-                    DenseConv.backwardInput(spec, gy.copyTo(s), w, input);
+                    DenseConv.backwardInput(spec, gy.copyTo(s), w, input, block);
                 }
             });
             double scatter = best(reps, () -> scatterAll(g, im, y));
@@ -58,7 +71,7 @@ public final class DenseConvBench {
 
             double bwdW = best(reps, () -> {
                 try (TensorScope s = TensorScope.open()) {
-                    DenseConv.backwardWeight(spec, x, gy.copyTo(s));
+                    DenseConv.backwardWeight(spec, x, gy.copyTo(s), block);
                 }
             });
             report("backwardWeight", gflop, bwdW, "im2col", gather, Double.NaN);
