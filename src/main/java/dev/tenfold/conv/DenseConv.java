@@ -15,12 +15,17 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Per batch item and group: y_g (T/groups × ∏O) = w_g (T/groups × C/groups·∏K) · cols
  * (C/groups·∏K × ∏O), where cols is built by {@link Im2col} for one block of output positions
- * at a time (bounded workspace) and multiplied with {@link Gemm#sgemm}. A 1×…×1 kernel with
- * stride 1 and no padding skips im2col: the input itself is the GEMM operand.
- * backwardInput = col2im(w_gᵀ · gradY_g); backwardWeight = Σ over batch and blocks of
- * gradY_g · colsᵀ; backwardBias = sums of gradY. Every result element is reduced in a fixed
- * order (batch items and blocks in ascending order), so results do not depend on the thread
- * count of GEMM.
+ * at a time (bounded workspace, a few MB) and multiplied with {@link Gemm#sgemm}. A 1×…×1
+ * kernel with stride 1 and no padding skips im2col: the input itself is the GEMM operand.
+ * <ul>
+ *   <li>backwardInput with stride 1 is itself a forward conv of gradY (flipped kernel, channels
+ *       swapped, padding dilation·(K−1) − pad), so it runs the forward path; otherwise it is
+ *       col2im(w_gᵀ · gradY_g), scatter-added block by block;</li>
+ *   <li>backwardWeight: w_gᵀ = Σ over batch items and blocks of cols · gradY_gᵀ;</li>
+ *   <li>backwardBias: sums of gradY (double accumulation).</li>
+ * </ul>
+ * Every result element is reduced in a fixed order (batch items and blocks ascending, GEMM
+ * bitwise reproducible), so results do not depend on the thread count.
  *
  * <p>Inputs may be views with any strides (non-contiguous ones are first copied to a heap
  * buffer). Workspaces are heap arrays owned by the call; only the results are allocated in a
@@ -207,8 +212,10 @@ public final class DenseConv {
                                     MemorySegment ys, long yo, int blockPositions) {
         int positions = (int) g.outSpatial;
         int inSpatial = (int) g.inSpatial;
+        Im2col im = g.isPointwise() ? null : new Im2col(g, blockPositions);
         float beta = 0f;
-        if (bias != null) {
+        if (bias != null && (im == null || !im.widened())) {
+            // GEMM writes straight into y: start from the bias and accumulate (beta = 1).
             FloatKernels kern = Kernels.get();
             for (int b = 0; b < g.batch; b++) {
                 for (int t = 0; t < g.outChannels; t++) {
@@ -217,7 +224,7 @@ public final class DenseConv {
             }
             beta = 1f;
         }
-        if (g.isPointwise()) {
+        if (im == null) {
             for (int b = 0; b < g.batch; b++) {
                 for (int grp = 0; grp < g.groups; grp++) {
                     Gemm.sgemm(g.tg, positions, g.cg, 1f,
@@ -228,24 +235,24 @@ public final class DenseConv {
             }
             return;
         }
-        Im2col im = new Im2col(g, blockPositions);
         float[] ext = im.widened() ? new float[g.tg * im.maxColumns()] : null;
         MemorySegment extSegment = ext == null ? null : MemorySegment.ofArray(ext);
         for (int b = 0; b < g.batch; b++) {
             for (int grp = 0; grp < g.groups; grp++) {
                 long yGroup = yo + yChannel(g, b, grp) * positions;
+                long wOff = wt.off + (long) grp * g.tg * g.ck;
                 for (int blk = 0; blk < im.blockCount(); blk++) {
                     im.setBlock(blk);
                     im.gather(xs.seg, xs.off + xChannel(g, b, grp) * inSpatial);
                     int nc = im.columns();
-                    long wOff = wt.off + (long) grp * g.tg * g.ck;
                     if (ext == null) {
                         Gemm.sgemm(g.tg, nc, g.ck, 1f, wt.seg, wOff, g.ck, 1, im.colsSegment(), 0, nc, 1,
                                 beta, ys, yGroup + im.blockStart(), positions, 1);
                     } else {
+                        // Widened rows: GEMM into ext, then keep the valid columns (+ bias).
                         Gemm.sgemm(g.tg, nc, g.ck, 1f, wt.seg, wOff, g.ck, 1, im.colsSegment(), 0, nc, 1,
                                 0f, extSegment, 0, nc, 1);
-                        im.compact(ext, g.tg, ys, yGroup, bias != null);
+                        im.compact(ext, g.tg, ys, yGroup, bias, grp * g.tg);
                     }
                 }
             }

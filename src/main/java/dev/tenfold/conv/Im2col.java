@@ -1,5 +1,6 @@
 package dev.tenfold.conv;
 
+import dev.tenfold.simd.BinaryOp;
 import dev.tenfold.simd.FloatKernels;
 import dev.tenfold.simd.Kernels;
 import java.lang.foreign.MemorySegment;
@@ -330,20 +331,21 @@ final class Im2col {
     }
 
     /**
-     * Widened block result → output: for each of {@code channels} channels, the O_last valid
-     * columns of every widened row of {@code ext} (row stride {@link #columns()}) are copied
-     * ({@code add} false) or added into {@code y} at element {@code yOffset} + channel·∏O +
-     * position.
+     * Widened block result → output: for each of {@code channels} channels t, the O_last valid
+     * columns of every widened row of {@code ext} (row stride {@link #columns()}) are written to
+     * {@code y} at element {@code yOffset} + t·∏O + position, plus {@code bias[biasOffset + t]}
+     * when {@code bias} is not null.
      */
-    void compact(float[] ext, int channels, MemorySegment y, long yOffset, boolean add) {
+    void compact(float[] ext, int channels, MemorySegment y, long yOffset, float[] bias, int biasOffset) {
         MemorySegment src = MemorySegment.ofArray(ext);
         int rows = blockLength / outRow;
         for (int t = 0; t < channels; t++) {
             long dst = yOffset + t * g.outSpatial + blockStart;
             int from = t * columns;
             for (int r = 0; r < rows; r++) {
-                if (add) {
-                    kern.axpy(1f, src, from + r * rowWidth, y, dst + (long) r * outRow, outRow);
+                if (bias != null) {
+                    kern.binaryScalar(BinaryOp.ADD, src, from + r * rowWidth, bias[biasOffset + t], true,
+                            y, dst + (long) r * outRow, outRow);
                 } else {
                     MemorySegment.copy(ext, from + r * rowWidth, y, F32, (dst + (long) r * outRow) << 2, outRow);
                 }
