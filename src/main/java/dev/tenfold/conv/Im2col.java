@@ -37,7 +37,7 @@ final class Im2col {
     /** Default size of the column buffer, in floats (2 MiB): GEMMs of ~500-1000 columns run near peak. */
     static final int DEFAULT_BUDGET_FLOATS = 1 << 19;
     /** Columns a block gets even when C/groups·∏K is large, unless that passes {@link #MAX_FLOATS}. */
-    private static final int MIN_COLUMNS = 256;
+    private static final int MIN_COLUMNS = 512;
     /** Hard bound on the column buffer, in floats (8 MiB). */
     private static final int MAX_FLOATS = 1 << 21;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;

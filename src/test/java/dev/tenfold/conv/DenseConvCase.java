@@ -19,7 +19,8 @@ record DenseConvCase(ConvSpec spec, Shape input, int blockPositions, boolean str
     /**
      * Configurations with N in [1, maxN]: batch 1..3, channels 1..7, groups dividing both, kernel
      * 1..4 (1..3 for N ≥ 3), stride 1..3, padding 0..2 or 'same', dilation 1..2, bias on/off,
-     * spatial sizes from the smallest valid one (often 1) upwards.
+     * spatial sizes from the smallest valid one (often 1) upwards; one case in six is pointwise
+     * (1×…×1 kernel, stride 1, no padding).
      */
     static Gen<DenseConvCase> cases(int maxN) {
         return rnd -> {
@@ -29,16 +30,17 @@ record DenseConvCase(ConvSpec spec, Shape input, int blockPositions, boolean str
             int t = pick(rnd, 1, 7);
             int[] common = commonDivisors(c, t);
             int groups = common[pick(rnd, 0, common.length - 1)];
-            boolean same = pick(rnd, 0, 4) == 0;
+            boolean pointwise = pick(rnd, 0, 5) == 0; // 1×…×1, stride 1, no padding: the pure-GEMM path
+            boolean same = !pointwise && pick(rnd, 0, 4) == 0;
             int[] kernel = new int[n];
             int[] stride = new int[n];
             int[] dilation = new int[n];
             int[] padding = new int[n];
             for (int j = 0; j < n; j++) {
-                kernel[j] = pick(rnd, 1, n >= 3 ? 3 : 4);
-                stride[j] = same ? 1 : pick(rnd, 1, 3);
+                kernel[j] = pointwise ? 1 : pick(rnd, 1, n >= 3 ? 3 : 4);
+                stride[j] = same || pointwise ? 1 : pick(rnd, 1, 3);
                 dilation[j] = pick(rnd, 1, 2);
-                padding[j] = pick(rnd, 0, 2);
+                padding[j] = pointwise ? 0 : pick(rnd, 0, 2);
             }
             ConvSpec.Builder b = ConvSpec.builder(c, t, kernel).stride(stride).dilation(dilation).groups(groups)
                     .bias(pick(rnd, 0, 1) == 1);

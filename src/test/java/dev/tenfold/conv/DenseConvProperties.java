@@ -61,6 +61,32 @@ class DenseConvProperties {
         });
     }
 
+    /** Fixed configurations that each take one code path: widened rows, exact rows, pointwise, col2im. */
+    @Test
+    void eachPathMatchesNaiveOnAFixedCase() {
+        ConvSpec[] specs = {
+            ConvSpec.builder(4, 6, 3, 3).padding(1).groups(2).bias(true).build(),            // widened rows
+            ConvSpec.builder(4, 6, 3, 2).stride(1, 2).padding(1).groups(2).bias(true).build(), // exact rows, col2im
+            ConvSpec.builder(4, 6, 1, 1).groups(2).bias(true).build(),                        // pointwise
+            ConvSpec.builder(4, 6, 3).dilation(2).paddingSame().groups(2).bias(true).build(), // N = 1
+        };
+        Shape[] inputs = {Shape.of(2, 4, 7, 6), Shape.of(2, 4, 7, 9), Shape.of(2, 4, 5, 3), Shape.of(3, 4, 11)};
+        for (int i = 0; i < specs.length; i++) {
+            DenseConvCase c = new DenseConvCase(specs[i], inputs[i], i == 0 ? 7 : -1, false, 100 + i);
+            try (TensorScope scope = TensorScope.open()) {
+                Tensor x = c.x(scope);
+                Tensor w = c.w(scope);
+                Tensor b = c.b(scope);
+                Tensor gy = c.gradY(scope);
+                assertClose("forward", DenseConvNaive.forward(c.spec(), x, w, b), DenseConv.forward(c.spec(), x, w, b), c);
+                assertClose("backwardInput", DenseConvNaive.backwardInput(c.spec(), gy, w, c.input()),
+                        DenseConv.backwardInput(c.spec(), gy, w, c.input(), c.blockPositions()), c);
+                assertClose("backwardWeight", DenseConvNaive.backwardWeight(c.spec(), x, gy),
+                        DenseConv.backwardWeight(c.spec(), x, gy, c.blockPositions()), c);
+            }
+        }
+    }
+
     @Test
     void forwardIntoStridedOutputMatchesNaive() {
         qt().withExamples(60).forAll(DenseConvCase.cases(3)).checkAssert(c -> {
