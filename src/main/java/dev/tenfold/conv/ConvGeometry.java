@@ -140,6 +140,11 @@ final class ConvGeometry {
         if (t == null) throw new IllegalArgumentException(what + " must not be null");
     }
 
+    /** Elements of the dense kernel: T·(C/groups)·∏K. */
+    long weightSize() {
+        return (long) outChannels * ck;
+    }
+
     /** True for 1×…×1 kernels with stride 1 and no padding: the conv is a plain GEMM on the input. */
     boolean isPointwise() {
         for (int j = 0; j < n; j++) {

@@ -5,7 +5,9 @@ import dev.tenfold.simd.FloatKernels;
 import dev.tenfold.simd.Kernels;
 import dev.tenfold.tensor.Shape;
 import dev.tenfold.tensor.Tensor;
+import dev.tenfold.tensor.TensorScope;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Dense N-D convolution (N ≥ 1), forward and backward, as GEMMs. Layouts as PyTorch:
@@ -64,9 +66,12 @@ public final class DenseConv {
         if (y.isContiguous()) {
             forwardInto(g, x, w, b, y.segment(), y.offset(), block);
         } else {
-            float[] tmp = new float[(int) g.outputShape.size()];
-            forwardInto(g, x, w, b, MemorySegment.ofArray(tmp), 0, block);
-            ConvGeometry.writeAll(y, tmp);
+            // Kernels write native memory only (see Im2colOps): compute into a native temporary.
+            try (TensorScope tmp = TensorScope.open()) {
+                Tensor t = tmp.zeros(g.outputShape);
+                forwardInto(g, x, w, b, t.segment(), t.offset(), block);
+                y.copyFrom(t);
+            }
         }
     }
 
@@ -86,37 +91,47 @@ public final class DenseConv {
         g.checkWeight(w);
         Tensor dx = gradY.scope().zeros(inputShape);
         Operand gy = Operand.of(gradY);
+        Operand wv = Operand.of(w);
         MemorySegment dxs = dx.segment();
         long dxo = dx.offset();
-        if (g.inputGradientIsForwardConv()) {
-            // Stride 1: dx is the forward conv of gradY with the flipped, channel-swapped kernel.
-            ConvGeometry t = g.inputGradientAsForward();
-            int block = blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(t);
-            forwardInto(t, gy, new Operand(MemorySegment.ofArray(flippedTransposedWeight(g, w)), 0), null, dxs, dxo, block);
-            return dx;
-        }
-        // Strided: dx = col2im(w_gᵀ · gradY_g), scatter-added block by block.
-        MemorySegment wt = MemorySegment.ofArray(transposedWeight(g, w)); // (groups, C/groups·∏K, T/groups)
-        long wtGroup = (long) g.ck * g.tg;
-        int positions = (int) g.outSpatial;
-        int inSpatial = (int) g.inSpatial;
-        Im2col im = new Im2col(g, blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g));
-        float[] ext = im.widened() ? new float[g.tg * im.maxColumns()] : null;
-        for (int b = 0; b < g.batch; b++) {
-            for (int grp = 0; grp < g.groups; grp++) {
-                long gyGroup = gy.off + yChannel(g, b, grp) * positions;
-                for (int blk = 0; blk < im.blockCount(); blk++) {
-                    im.setBlock(blk);
-                    Operand gyBlock = blockOfOutput(im, gy.seg, gyGroup, g.tg, ext);
-                    int nc = im.columns();
-                    Gemm.sgemm(g.ck, nc, g.tg, 1f, wt, grp * wtGroup, g.tg, 1,
-                            gyBlock.seg, gyBlock.off, rowStride(im, positions), 1,
-                            0f, im.colsSegment(), 0, nc, 1);
-                    im.scatterAdd(dxs, dxo + xChannel(g, b, grp) * inSpatial);
+        float[] wt = DenseConvBuffers.take(g.weightSize());
+        float[] ext = null;
+        try {
+            if (g.inputGradientIsForwardConv()) {
+                // Stride 1: dx is the forward conv of gradY with the flipped, channel-swapped kernel.
+                ConvGeometry t = g.inputGradientAsForward();
+                flipTransposeWeight(g, wv, wt);
+                int block = blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(t);
+                forwardInto(t, gy, new Operand(MemorySegment.ofArray(wt), 0), null, dxs, dxo, block);
+                return dx;
+            }
+            // Strided: dx = col2im(w_gᵀ · gradY_g), scatter-added block by block.
+            transposeWeight(g, wv, wt); // (groups, C/groups·∏K, T/groups)
+            MemorySegment wts = MemorySegment.ofArray(wt);
+            long wtGroup = (long) g.ck * g.tg;
+            int positions = (int) g.outSpatial;
+            int inSpatial = (int) g.inSpatial;
+            try (Im2col im = new Im2col(g, blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g))) {
+                ext = im.widened() ? DenseConvBuffers.take((long) g.tg * im.maxColumns()) : null;
+                for (int b = 0; b < g.batch; b++) {
+                    for (int grp = 0; grp < g.groups; grp++) {
+                        long gyGroup = gy.off + yChannel(g, b, grp) * positions;
+                        for (int blk = 0; blk < im.blockCount(); blk++) {
+                            im.setBlock(blk);
+                            Operand gyBlock = blockOfOutput(im, gy.seg, gyGroup, g.tg, ext);
+                            int nc = im.columns();
+                            Gemm.sgemm(g.ck, nc, g.tg, 1f, wts, grp * wtGroup, g.tg, 1,
+                                    gyBlock.seg, gyBlock.off, rowStride(im, positions), 1,
+                                    0f, im.colsSegment(), 0, nc, 1);
+                            im.scatterAdd(dxs, dxo + xChannel(g, b, grp) * inSpatial);
+                        }
+                    }
                 }
             }
+            return dx;
+        } finally {
+            DenseConvBuffers.give(wt, ext);
         }
-        return dx;
     }
 
     /**
@@ -139,42 +154,55 @@ public final class DenseConv {
         int inSpatial = (int) g.inSpatial;
         // dwᵀ (C/groups·∏K × T/groups) per group = Σ_b Σ_blocks cols · gradY_blockᵀ: the large
         // operand (cols) is A with unit column stride, the small one is read transposed.
-        float[] dwt = new float[g.groups * g.ck * g.tg];
-        MemorySegment dwts = MemorySegment.ofArray(dwt);
-        long dwtGroup = (long) g.ck * g.tg;
-        if (g.isPointwise()) {
-            for (int grp = 0; grp < g.groups; grp++) {
-                for (int b = 0; b < g.batch; b++) {
-                    Gemm.sgemm(g.cg, g.tg, positions, 1f,
-                            xs.seg, xs.off + xChannel(g, b, grp) * inSpatial, inSpatial, 1,
-                            gy.seg, gy.off + yChannel(g, b, grp) * positions, 1, positions,
-                            b == 0 ? 0f : 1f, dwts, grp * dwtGroup, g.tg, 1);
+        float[] dwt = DenseConvBuffers.take(g.weightSize());
+        float[] ext = null;
+        try {
+            MemorySegment dwts = MemorySegment.ofArray(dwt);
+            long dwtGroup = (long) g.ck * g.tg;
+            if (g.isPointwise()) {
+                for (int grp = 0; grp < g.groups; grp++) {
+                    for (int b = 0; b < g.batch; b++) {
+                        Gemm.sgemm(g.cg, g.tg, positions, 1f,
+                                xs.seg, xs.off + xChannel(g, b, grp) * inSpatial, inSpatial, 1,
+                                gy.seg, gy.off + yChannel(g, b, grp) * positions, 1, positions,
+                                b == 0 ? 0f : 1f, dwts, grp * dwtGroup, g.tg, 1);
+                    }
                 }
-            }
-        } else {
-            Im2col im = new Im2col(g, blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g));
-            float[] ext = im.widened() ? new float[g.tg * im.maxColumns()] : null;
-            for (int grp = 0; grp < g.groups; grp++) {
-                for (int b = 0; b < g.batch; b++) {
-                    long gyGroup = gy.off + yChannel(g, b, grp) * positions;
-                    for (int blk = 0; blk < im.blockCount(); blk++) {
-                        im.setBlock(blk);
-                        im.gather(xs.seg, xs.off + xChannel(g, b, grp) * inSpatial);
-                        Operand gyBlock = blockOfOutput(im, gy.seg, gyGroup, g.tg, ext);
-                        int nc = im.columns();
-                        Gemm.sgemm(g.ck, g.tg, nc, 1f,
-                                im.colsSegment(), 0, nc, 1,
-                                gyBlock.seg, gyBlock.off, 1, rowStride(im, positions),
-                                b == 0 && blk == 0 ? 0f : 1f, dwts, grp * dwtGroup, g.tg, 1);
+            } else {
+                try (Im2col im = new Im2col(g, blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g))) {
+                    ext = im.widened() ? DenseConvBuffers.take((long) g.tg * im.maxColumns()) : null;
+                    for (int grp = 0; grp < g.groups; grp++) {
+                        for (int b = 0; b < g.batch; b++) {
+                            long gyGroup = gy.off + yChannel(g, b, grp) * positions;
+                            for (int blk = 0; blk < im.blockCount(); blk++) {
+                                im.setBlock(blk);
+                                im.gather(xs.seg, xs.off + xChannel(g, b, grp) * inSpatial);
+                                Operand gyBlock = blockOfOutput(im, gy.seg, gyGroup, g.tg, ext);
+                                int nc = im.columns();
+                                Gemm.sgemm(g.ck, g.tg, nc, 1f,
+                                        im.colsSegment(), 0, nc, 1,
+                                        gyBlock.seg, gyBlock.off, 1, rowStride(im, positions),
+                                        b == 0 && blk == 0 ? 0f : 1f, dwts, grp * dwtGroup, g.tg, 1);
+                            }
+                        }
                     }
                 }
             }
+            Tensor dw = gradY.scope().zeros(spec.weightShape());
+            MemorySegment dws = dw.segment();
+            for (int grp = 0; grp < g.groups; grp++) {
+                // dw_g (T/groups × C/groups·∏K) = transpose of dwᵀ_g
+                int base = (int) (grp * dwtGroup);
+                for (int i = 0; i < g.ck; i++) {
+                    for (int t = 0; t < g.tg; t++) {
+                        dws.setAtIndex(ValueLayout.JAVA_FLOAT, dw.offset() + base + (long) t * g.ck + i, dwt[base + i * g.tg + t]);
+                    }
+                }
+            }
+            return dw;
+        } finally {
+            DenseConvBuffers.give(dwt, ext);
         }
-        float[] dw = new float[dwt.length];
-        for (int grp = 0; grp < g.groups; grp++) {
-            transpose(dwt, (int) (grp * dwtGroup), g.ck, g.tg, dw, (int) (grp * dwtGroup));
-        }
-        return gradY.scope().fromArray(dw, spec.weightShape().dims());
     }
 
     /**
@@ -212,19 +240,9 @@ public final class DenseConv {
                                     MemorySegment ys, long yo, int blockPositions) {
         int positions = (int) g.outSpatial;
         int inSpatial = (int) g.inSpatial;
-        Im2col im = g.isPointwise() ? null : new Im2col(g, blockPositions);
-        float beta = 0f;
-        if (bias != null && (im == null || !im.widened())) {
-            // GEMM writes straight into y: start from the bias and accumulate (beta = 1).
-            FloatKernels kern = Kernels.get();
-            for (int b = 0; b < g.batch; b++) {
-                for (int t = 0; t < g.outChannels; t++) {
-                    kern.fill(ys, yo + ((long) b * g.outChannels + t) * positions, positions, bias[t]);
-                }
-            }
-            beta = 1f;
-        }
-        if (im == null) {
+        if (g.isPointwise()) {
+            if (bias != null) fillBias(g, bias, ys, yo);
+            float beta = bias != null ? 1f : 0f;
             for (int b = 0; b < g.batch; b++) {
                 for (int grp = 0; grp < g.groups; grp++) {
                     Gemm.sgemm(g.tg, positions, g.cg, 1f,
@@ -235,26 +253,49 @@ public final class DenseConv {
             }
             return;
         }
-        float[] ext = im.widened() ? new float[g.tg * im.maxColumns()] : null;
-        MemorySegment extSegment = ext == null ? null : MemorySegment.ofArray(ext);
-        for (int b = 0; b < g.batch; b++) {
-            for (int grp = 0; grp < g.groups; grp++) {
-                long yGroup = yo + yChannel(g, b, grp) * positions;
-                long wOff = wt.off + (long) grp * g.tg * g.ck;
-                for (int blk = 0; blk < im.blockCount(); blk++) {
-                    im.setBlock(blk);
-                    im.gather(xs.seg, xs.off + xChannel(g, b, grp) * inSpatial);
-                    int nc = im.columns();
-                    if (ext == null) {
-                        Gemm.sgemm(g.tg, nc, g.ck, 1f, wt.seg, wOff, g.ck, 1, im.colsSegment(), 0, nc, 1,
-                                beta, ys, yGroup + im.blockStart(), positions, 1);
-                    } else {
-                        // Widened rows: GEMM into ext, then keep the valid columns (+ bias).
-                        Gemm.sgemm(g.tg, nc, g.ck, 1f, wt.seg, wOff, g.ck, 1, im.colsSegment(), 0, nc, 1,
-                                0f, extSegment, 0, nc, 1);
-                        im.compact(ext, g.tg, ys, yGroup, bias, grp * g.tg);
+        float[] ext = null;
+        try (Im2col im = new Im2col(g, blockPositions)) {
+            float beta = 0f;
+            if (im.widened()) {
+                ext = DenseConvBuffers.take((long) g.tg * im.maxColumns());
+            } else if (bias != null) {
+                // GEMM writes straight into y: start from the bias and accumulate (beta = 1).
+                fillBias(g, bias, ys, yo);
+                beta = 1f;
+            }
+            MemorySegment extSegment = ext == null ? null : MemorySegment.ofArray(ext);
+            for (int b = 0; b < g.batch; b++) {
+                for (int grp = 0; grp < g.groups; grp++) {
+                    long yGroup = yo + yChannel(g, b, grp) * positions;
+                    long wOff = wt.off + (long) grp * g.tg * g.ck;
+                    for (int blk = 0; blk < im.blockCount(); blk++) {
+                        im.setBlock(blk);
+                        im.gather(xs.seg, xs.off + xChannel(g, b, grp) * inSpatial);
+                        int nc = im.columns();
+                        if (ext == null) {
+                            Gemm.sgemm(g.tg, nc, g.ck, 1f, wt.seg, wOff, g.ck, 1, im.colsSegment(), 0, nc, 1,
+                                    beta, ys, yGroup + im.blockStart(), positions, 1);
+                        } else {
+                            // Widened rows: GEMM into ext, then keep the valid columns (+ bias).
+                            Gemm.sgemm(g.tg, nc, g.ck, 1f, wt.seg, wOff, g.ck, 1, im.colsSegment(), 0, nc, 1,
+                                    0f, extSegment, 0, nc, 1);
+                            im.compact(ext, g.tg, ys, yGroup, bias, grp * g.tg);
+                        }
                     }
                 }
+            }
+        } finally {
+            DenseConvBuffers.give(ext);
+        }
+    }
+
+    /** y[b, t, :] = bias[t] for every batch item b. */
+    private static void fillBias(ConvGeometry g, float[] bias, MemorySegment ys, long yo) {
+        FloatKernels kern = Kernels.get();
+        int positions = (int) g.outSpatial;
+        for (int b = 0; b < g.batch; b++) {
+            for (int t = 0; t < g.outChannels; t++) {
+                kern.fill(ys, yo + ((long) b * g.outChannels + t) * positions, positions, bias[t]);
             }
         }
     }
@@ -275,42 +316,47 @@ public final class DenseConv {
     }
 
     /**
-     * The weight as (groups, C/groups·∏K, T/groups) in a heap array: per group the transpose of
-     * w_g (T/groups × C/groups·∏K), so that GEMM reads w_gᵀ with unit column stride.
+     * dst = the weight as (groups, C/groups·∏K, T/groups): per group the transpose of w_g
+     * (T/groups × C/groups·∏K), so that GEMM reads w_gᵀ with unit column stride.
      */
-    private static float[] transposedWeight(ConvGeometry g, Tensor w) {
-        float[] wv = ConvGeometry.readAll(w);
-        float[] out = new float[wv.length];
-        int group = g.tg * g.ck;
-        for (int grp = 0; grp < g.groups; grp++) transpose(wv, grp * group, g.tg, g.ck, out, grp * group);
-        return out;
+    private static void transposeWeight(ConvGeometry g, Operand w, float[] dst) {
+        int rows = g.tg;
+        int cols = g.ck;
+        int tile = 16;
+        float[] band = DenseConvBuffers.take((long) tile * cols);
+        try {
+            for (int grp = 0; grp < g.groups; grp++) {
+                int base = grp * rows * cols;
+                for (int r0 = 0; r0 < rows; r0 += tile) {
+                    int nr = Math.min(tile, rows - r0);
+                    // a band of nr weight rows, then write it column by column (nr contiguous floats each)
+                    MemorySegment.copy(w.seg, ValueLayout.JAVA_FLOAT, (w.off + base + (long) r0 * cols) << 2, band, 0, nr * cols);
+                    for (int c = 0; c < cols; c++) {
+                        int to = base + c * rows + r0;
+                        for (int r = 0; r < nr; r++) dst[to + r] = band[r * cols + c];
+                    }
+                }
+            }
+        } finally {
+            DenseConvBuffers.give(band);
+        }
     }
 
     /**
-     * The kernel of {@link ConvGeometry#inputGradientAsForward()}: (C, T/groups, K..) with
+     * dst = the kernel of {@link ConvGeometry#inputGradientAsForward()}: (C, T/groups, K..) with
      * w'[grp·C/groups + c, t, k] = w[grp·T/groups + t, c, K−1−k]. Flipping every spatial dim of a
      * row-major kernel reverses its flat index.
      */
-    private static float[] flippedTransposedWeight(ConvGeometry g, Tensor w) {
-        float[] wv = ConvGeometry.readAll(w);
-        float[] out = new float[wv.length];
+    private static void flipTransposeWeight(ConvGeometry g, Operand w, float[] dst) {
         int ks = g.kernelSize;
         for (int grp = 0; grp < g.groups; grp++) {
             for (int t = 0; t < g.tg; t++) {
                 for (int c = 0; c < g.cg; c++) {
-                    int src = ((grp * g.tg + t) * g.cg + c) * ks;
-                    int dst = ((grp * g.cg + c) * g.tg + t) * ks;
-                    for (int k = 0; k < ks; k++) out[dst + k] = wv[src + ks - 1 - k];
+                    long src = w.off + (long) ((grp * g.tg + t) * g.cg + c) * ks;
+                    int to = ((grp * g.cg + c) * g.tg + t) * ks;
+                    for (int k = 0; k < ks; k++) dst[to + k] = w.seg.getAtIndex(ValueLayout.JAVA_FLOAT, src + ks - 1 - k);
                 }
             }
-        }
-        return out;
-    }
-
-    /** dst (cols × rows) = transpose of the row-major rows × cols block of src. */
-    private static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) dst[dstOff + c * rows + r] = src[srcOff + r * cols + c];
         }
     }
 

@@ -1,8 +1,5 @@
 package dev.tenfold.conv;
 
-import dev.tenfold.simd.BinaryOp;
-import dev.tenfold.simd.FloatKernels;
-import dev.tenfold.simd.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -19,7 +16,7 @@ import java.util.Arrays;
  * of dim 0, all of the other dims, zero-padded) is copied once into a heap slab, one bulk copy
  * per input row. Each cols row is then a few long {@code System.arraycopy}s from the slab: no
  * per-element index math, no bound checks. col2im is the reverse: scatter-add the runs into a
- * zeroed slab (Vector API axpy), then add the slab's interior rows into dx.
+ * zeroed slab, then add the slab's interior rows into dx (both through {@link Im2colOps}).
  *
  * <p><b>Widened rows.</b> With stride 1 along the last dim (and N ≥ 2) every output row is
  * widened to the slab row width W = O_last + dilation·(K_last − 1): the block's columns are
@@ -31,9 +28,10 @@ import java.util.Arrays;
  *
  * <p>Workspace: {@code cols} (about {@link #DEFAULT_BUDGET_FLOATS}·W/O_last floats, at least
  * one output row) plus one channel's slab (the dim-0 rows a block touches × the padded extent of
- * the other dims). Not thread-safe: one instance per call.
+ * the other dims), both taken from {@link DenseConvBuffers} and given back by {@link #close()}.
+ * Not thread-safe: one instance per call.
  */
-final class Im2col {
+final class Im2col implements AutoCloseable {
     /** Default size of the column buffer, in floats (2 MiB): GEMMs of ~500-1000 columns run near peak. */
     static final int DEFAULT_BUDGET_FLOATS = 1 << 19;
     /** Columns a block gets even when C/groups·∏K is large, unless that passes {@link #MAX_FLOATS}. */
@@ -45,7 +43,7 @@ final class Im2col {
     private final ConvGeometry g;
     private final int n;
     private final int last;
-    private final FloatKernels kern = Kernels.get();
+    private final Im2colOps ops = Im2colOps.get();
     private final boolean widened;
     /** Output row length O_last and, when widened, the column count per output row W. */
     private final int outRow;
@@ -64,9 +62,9 @@ final class Im2col {
     private final int slack;
 
     private final float[] cols;
+    private final int maxColumns;
     private final MemorySegment colsSegment;
     private float[] slab = new float[0];
-    private MemorySegment slabSegment = MemorySegment.ofArray(slab);
 
     // ---- state of the current block
     private int blockStart;
@@ -116,8 +114,8 @@ final class Im2col {
             for (int j = 0; j < n; j++) off += k[j] * g.dilation[j] * slabStrides[j];
             tapOffsets[kf] = off;
         }
-        int maxColumns = widened ? blockPositions / outRow * rowWidth : blockPositions;
-        this.cols = new float[Math.multiplyExact(g.ck, maxColumns)];
+        this.maxColumns = widened ? blockPositions / outRow * rowWidth : blockPositions;
+        this.cols = DenseConvBuffers.take((long) g.ck * maxColumns);
         this.colsSegment = MemorySegment.ofArray(cols);
         this.runDst = new int[blockPositions];
         this.runSrc = new int[blockPositions];
@@ -161,7 +159,14 @@ final class Im2col {
     boolean widened() { return widened; }
 
     /** Largest {@link #columns()} of any block. */
-    int maxColumns() { return cols.length / g.ck; }
+    int maxColumns() { return maxColumns; }
+
+    /** Gives the workspaces back to {@link DenseConvBuffers}; the instance is unusable afterwards. */
+    @Override
+    public void close() {
+        DenseConvBuffers.give(cols, slab);
+        slab = null;
+    }
 
     /** The column buffer (heap-backed segment, any thread may read it). */
     MemorySegment colsSegment() { return colsSegment; }
@@ -181,11 +186,10 @@ final class Im2col {
         int rows0 = lastDim0 * g.stride[0] + (g.kernel[0] - 1) * g.dilation[0] + 1 - lo0;
         slabLength = Math.multiplyExact(rows0, slabStrides[0]);
         if (slab.length < slabLength + slack) {
-            slab = new float[slabLength + slack];
-            slabSegment = MemorySegment.ofArray(slab);
-        } else {
-            Arrays.fill(slab, 0, slabLength + slack, 0f);
+            DenseConvBuffers.give(slab);
+            slab = DenseConvBuffers.take(slabLength + slack);
         }
+        Arrays.fill(slab, 0, slabLength + slack, 0f);
         planRuns(lo0);
         planRows(lo0, rows0);
     }
@@ -315,7 +319,7 @@ final class Im2col {
                 int rowBase = (c * g.kernelSize + kf) * nb;
                 if (lastStride == 1) {
                     for (int i = 0; i < runCount; i++) {
-                        kern.axpy(1f, colsSegment, rowBase + runDst[i], slabSegment, tap + runSrc[i], runLen[i]);
+                        ops.add(cols, rowBase + runDst[i], slab, tap + runSrc[i], runLen[i]);
                     }
                 } else {
                     for (int i = 0; i < runCount; i++) {
@@ -325,7 +329,7 @@ final class Im2col {
             }
             long channel = groupOffset + c * g.inSpatial;
             for (int r = 0; r < rowCount; r++) {
-                kern.axpy(1f, slabSegment, rowSlab[r], dx, channel + rowInput[r], rowLen[r]);
+                ops.addTo(slab, rowSlab[r], dx, channel + rowInput[r], rowLen[r]);
             }
         }
     }
@@ -337,15 +341,13 @@ final class Im2col {
      * when {@code bias} is not null.
      */
     void compact(float[] ext, int channels, MemorySegment y, long yOffset, float[] bias, int biasOffset) {
-        MemorySegment src = MemorySegment.ofArray(ext);
         int rows = blockLength / outRow;
         for (int t = 0; t < channels; t++) {
             long dst = yOffset + t * g.outSpatial + blockStart;
             int from = t * columns;
             for (int r = 0; r < rows; r++) {
                 if (bias != null) {
-                    kern.binaryScalar(BinaryOp.ADD, src, from + r * rowWidth, bias[biasOffset + t], true,
-                            y, dst + (long) r * outRow, outRow);
+                    ops.copyPlus(ext, from + r * rowWidth, bias[biasOffset + t], y, dst + (long) r * outRow, outRow);
                 } else {
                     MemorySegment.copy(ext, from + r * rowWidth, y, F32, (dst + (long) r * outRow) << 2, outRow);
                 }

@@ -15,7 +15,7 @@ import java.util.Locale;
  * widened-row copy out/in), summed. The breakdown survives a machine shared with other jobs
  * (short steps often run undisturbed) and shows the non-GEMM share.
  *
- * <p>System properties: {@code bench.only=conv2d|conv3d}, {@code bench.blocks=448,896} (block
+ * <p>System properties: {@code bench.only=conv2d|conv3d|strided} (strided: conv2d 64→128, stride 2), {@code bench.blocks=448,896} (block
  * sizes in output positions; -1 = default), {@code bench.batch=1} (batch size instead of 8 / 2).
  *
  * <pre>
@@ -37,9 +37,14 @@ public final class DenseConvBench {
         int batch = Integer.getInteger("bench.batch", -1);
         for (String blk : blocks) {
             int block = Integer.parseInt(blk.trim());
-            if (!only.equals("conv3d")) {
+            if (!only.equals("conv3d") && !only.equals("strided")) {
                 bench("conv2d", ConvSpec.builder(64, 64, 3, 3).padding(1).build(),
                         Shape.of(batch > 0 ? batch : 8, 64, 56, 56), reps, block);
+            }
+            if (only.equals("strided")) {
+                bench("conv2d-s2", ConvSpec.builder(64, 128, 3, 3).stride(2).padding(1).build(),
+                        Shape.of(batch > 0 ? batch : 8, 64, 56, 56), reps, block);
+                continue;
             }
             if (!only.equals("conv2d")) {
                 bench("conv3d", ConvSpec.builder(64, 64, 3, 3, 3).padding(1).build(),
