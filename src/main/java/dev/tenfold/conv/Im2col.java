@@ -26,8 +26,9 @@ import java.util.Arrays;
  * volume), at the price of W/O_last more GEMM columns. Otherwise (N = 1, or a strided last
  * dim) the columns are the exact output positions ({@link #widened()} false).
  *
- * <p>Workspace: {@code cols} (about {@link #DEFAULT_BUDGET_FLOATS}·W/O_last floats, at least
- * one output row) plus one channel's slab (the dim-0 rows a block touches × the padded extent of
+ * <p>Workspace: {@code cols} (about {@link #DEFAULT_BUDGET_FLOATS}·W/O_last floats; at least
+ * {@link #MIN_COLUMNS} positions while that stays under {@link #MAX_FLOATS}, at least one output
+ * row) plus one channel's slab (the dim-0 rows a block touches × the padded extent of
  * the other dims), both taken from {@link DenseConvBuffers} and given back by {@link #close()}.
  * Not thread-safe: one instance per call.
  */
