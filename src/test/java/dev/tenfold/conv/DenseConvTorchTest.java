@@ -133,6 +133,8 @@ class DenseConvTorchTest {
             Process p = new ProcessBuilder(PYTHON, "-c", SCRIPT).redirectError(errFile.toFile()).start();
             try (OutputStream os = p.getOutputStream()) {
                 os.write(input.getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException earlyExit) {
+                // python stopped reading (e.g. import failed): its exit code below says why
             }
             String out;
             try (InputStream is = p.getInputStream()) {
