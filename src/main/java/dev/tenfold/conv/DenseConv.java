@@ -1,0 +1,380 @@
+package dev.tenfold.conv;
+
+import dev.tenfold.linalg.Gemm;
+import dev.tenfold.simd.FloatKernels;
+import dev.tenfold.simd.Kernels;
+import dev.tenfold.tensor.Shape;
+import dev.tenfold.tensor.Tensor;
+import dev.tenfold.tensor.TensorScope;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Dense N-D convolution (N ≥ 1), forward and backward, as GEMMs. Layouts as PyTorch:
+ * x (B, C, D_0..D_{N-1}), w {@link ConvSpec#weightShape()} = (T, C/groups, K_0..K_{N-1}),
+ * b (T), y (B, T, O_0..O_{N-1}) with O from {@link ConvSpec#outputShape}. Groups, stride,
+ * padding (before/after may differ, 'same'), dilation as in {@link ConvSpec}.
+ *
+ * <p>Per batch item and group: y_g (T/groups × ∏O) = w_g (T/groups × C/groups·∏K) · cols
+ * (C/groups·∏K × ∏O), where cols is built by {@link Im2col} for one block of output positions
+ * at a time (bounded workspace, a few MB) and multiplied with {@link Gemm#sgemm}. A 1×…×1
+ * kernel with stride 1 and no padding skips im2col: the input itself is the GEMM operand.
+ * <ul>
+ *   <li>backwardInput with stride 1 is itself a forward conv of gradY (flipped kernel, channels
+ *       swapped, padding dilation·(K−1) − pad), so it runs the forward path; otherwise it is
+ *       col2im(w_gᵀ · gradY_g), scatter-added block by block;</li>
+ *   <li>backwardWeight: w_gᵀ = Σ over batch items and blocks of cols · gradY_gᵀ;</li>
+ *   <li>backwardBias: sums of gradY (double accumulation).</li>
+ * </ul>
+ * Every result element is reduced in a fixed order (batch items and blocks ascending, GEMM
+ * bitwise reproducible), so results do not depend on the thread count.
+ *
+ * <p>Inputs may be views with any strides (non-contiguous ones are first copied to a heap
+ * buffer). Workspaces are heap arrays owned by the call; only the results are allocated in a
+ * scope. The twin oracle is {@link DenseConvNaive}.
+ */
+public final class DenseConv {
+    private DenseConv() { }
+
+    /**
+     * y = conv(x, w) + b, a new tensor of {@code spec.outputShape(x.shape())} in x's scope.
+     *
+     * @param b bias (T), or null when the spec has no bias
+     * @throws IllegalArgumentException when x, w or b do not match the spec (rank, channels,
+     *                                  weight/bias shape) or an output size would be ≤ 0
+     */
+    public static Tensor forward(ConvSpec spec, Tensor x, Tensor w, Tensor b) {
+        ConvGeometry g = checkForward(spec, x, w, b);
+        Tensor y = x.scope().zeros(g.outputShape);
+        forwardInto(g, x, w, b, y.segment(), y.offset(), Im2col.defaultBlockPositions(g));
+        return y;
+    }
+
+    /**
+     * Same as {@link #forward(ConvSpec, Tensor, Tensor, Tensor)} into a preallocated y of shape
+     * {@code spec.outputShape(x.shape())} (any strides; must not overlap x, w or b).
+     */
+    public static void forward(ConvSpec spec, Tensor x, Tensor w, Tensor b, Tensor y) {
+        forward(spec, x, w, b, y, -1);
+    }
+
+    /** {@link #forward(ConvSpec, Tensor, Tensor, Tensor, Tensor)} with a given block size (tests; -1 = default). */
+    static void forward(ConvSpec spec, Tensor x, Tensor w, Tensor b, Tensor y, int blockPositions) {
+        ConvGeometry g = checkForward(spec, x, w, b);
+        g.checkOutputShaped("output y", y);
+        int block = blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g);
+        if (y.isContiguous()) {
+            forwardInto(g, x, w, b, y.segment(), y.offset(), block);
+        } else {
+            // Kernels write native memory only (see Im2colOps): compute into a native temporary.
+            try (TensorScope tmp = TensorScope.open()) {
+                Tensor t = tmp.zeros(g.outputShape);
+                forwardInto(g, x, w, b, t.segment(), t.offset(), block);
+                y.copyFrom(t);
+            }
+        }
+    }
+
+    /**
+     * dL/dx for dL/dy = gradY (B, T, O..): a new tensor of {@code inputShape} in gradY's scope.
+     *
+     * @throws IllegalArgumentException when gradY is not {@code spec.outputShape(inputShape)} or
+     *                                  w is not {@code spec.weightShape()}
+     */
+    public static Tensor backwardInput(ConvSpec spec, Tensor gradY, Tensor w, Shape inputShape) {
+        return backwardInput(spec, gradY, w, inputShape, -1);
+    }
+
+    static Tensor backwardInput(ConvSpec spec, Tensor gradY, Tensor w, Shape inputShape, int blockPositions) {
+        ConvGeometry g = ConvGeometry.of(spec, inputShape);
+        g.checkOutputShaped("gradY", gradY);
+        g.checkWeight(w);
+        Tensor dx = gradY.scope().zeros(inputShape);
+        Operand gy = Operand.of(gradY);
+        Operand wv = Operand.of(w);
+        MemorySegment dxs = dx.segment();
+        long dxo = dx.offset();
+        float[] wt = DenseConvBuffers.take(g.weightSize());
+        float[] ext = null;
+        try {
+            if (g.inputGradientIsForwardConv()) {
+                // Stride 1: dx is the forward conv of gradY with the flipped, channel-swapped kernel.
+                ConvGeometry t = g.inputGradientAsForward();
+                flipTransposeWeight(g, wv, wt);
+                int block = blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(t);
+                forwardInto(t, gy, new Operand(MemorySegment.ofArray(wt), 0), null, dxs, dxo, block);
+                return dx;
+            }
+            // Strided: dx = col2im(w_gᵀ · gradY_g), scatter-added block by block.
+            transposeWeight(g, wv, wt); // (groups, C/groups·∏K, T/groups)
+            MemorySegment wts = MemorySegment.ofArray(wt);
+            long wtGroup = (long) g.ck * g.tg;
+            int positions = (int) g.outSpatial;
+            int inSpatial = (int) g.inSpatial;
+            try (Im2col im = new Im2col(g, blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g))) {
+                ext = im.widened() ? DenseConvBuffers.take((long) g.tg * im.maxColumns()) : null;
+                for (int b = 0; b < g.batch; b++) {
+                    for (int grp = 0; grp < g.groups; grp++) {
+                        long gyGroup = gy.off + yChannel(g, b, grp) * positions;
+                        for (int blk = 0; blk < im.blockCount(); blk++) {
+                            im.setBlock(blk);
+                            Operand gyBlock = blockOfOutput(im, gy.seg, gyGroup, g.tg, ext);
+                            int nc = im.columns();
+                            Gemm.sgemm(g.ck, nc, g.tg, 1f, wts, grp * wtGroup, g.tg, 1,
+                                    gyBlock.seg, gyBlock.off, rowStride(im, positions), 1,
+                                    0f, im.colsSegment(), 0, nc, 1);
+                            im.scatterAdd(dxs, dxo + xChannel(g, b, grp) * inSpatial);
+                        }
+                    }
+                }
+            }
+            return dx;
+        } finally {
+            DenseConvBuffers.give(wt, ext);
+        }
+    }
+
+    /**
+     * dL/dw for input x and dL/dy = gradY: a new tensor of {@code spec.weightShape()} in
+     * gradY's scope, summed over the batch in ascending order.
+     *
+     * @throws IllegalArgumentException when x does not match the spec or gradY is not
+     *                                  {@code spec.outputShape(x.shape())}
+     */
+    public static Tensor backwardWeight(ConvSpec spec, Tensor x, Tensor gradY) {
+        return backwardWeight(spec, x, gradY, -1);
+    }
+
+    static Tensor backwardWeight(ConvSpec spec, Tensor x, Tensor gradY, int blockPositions) {
+        ConvGeometry g = ConvGeometry.forInput(spec, x);
+        g.checkOutputShaped("gradY", gradY);
+        Operand xs = Operand.of(x);
+        Operand gy = Operand.of(gradY);
+        int positions = (int) g.outSpatial;
+        int inSpatial = (int) g.inSpatial;
+        // dwᵀ (C/groups·∏K × T/groups) per group = Σ_b Σ_blocks cols · gradY_blockᵀ: the large
+        // operand (cols) is A with unit column stride, the small one is read transposed.
+        float[] dwt = DenseConvBuffers.take(g.weightSize());
+        float[] ext = null;
+        try {
+            MemorySegment dwts = MemorySegment.ofArray(dwt);
+            long dwtGroup = (long) g.ck * g.tg;
+            if (g.isPointwise()) {
+                for (int grp = 0; grp < g.groups; grp++) {
+                    for (int b = 0; b < g.batch; b++) {
+                        Gemm.sgemm(g.cg, g.tg, positions, 1f,
+                                xs.seg, xs.off + xChannel(g, b, grp) * inSpatial, inSpatial, 1,
+                                gy.seg, gy.off + yChannel(g, b, grp) * positions, 1, positions,
+                                b == 0 ? 0f : 1f, dwts, grp * dwtGroup, g.tg, 1);
+                    }
+                }
+            } else {
+                try (Im2col im = new Im2col(g, blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g))) {
+                    ext = im.widened() ? DenseConvBuffers.take((long) g.tg * im.maxColumns()) : null;
+                    for (int grp = 0; grp < g.groups; grp++) {
+                        for (int b = 0; b < g.batch; b++) {
+                            long gyGroup = gy.off + yChannel(g, b, grp) * positions;
+                            for (int blk = 0; blk < im.blockCount(); blk++) {
+                                im.setBlock(blk);
+                                im.gather(xs.seg, xs.off + xChannel(g, b, grp) * inSpatial);
+                                Operand gyBlock = blockOfOutput(im, gy.seg, gyGroup, g.tg, ext);
+                                int nc = im.columns();
+                                Gemm.sgemm(g.ck, g.tg, nc, 1f,
+                                        im.colsSegment(), 0, nc, 1,
+                                        gyBlock.seg, gyBlock.off, 1, rowStride(im, positions),
+                                        b == 0 && blk == 0 ? 0f : 1f, dwts, grp * dwtGroup, g.tg, 1);
+                            }
+                        }
+                    }
+                }
+            }
+            Tensor dw = gradY.scope().zeros(spec.weightShape());
+            MemorySegment dws = dw.segment();
+            for (int grp = 0; grp < g.groups; grp++) {
+                // dw_g (T/groups × C/groups·∏K) = transpose of dwᵀ_g
+                int base = (int) (grp * dwtGroup);
+                for (int i = 0; i < g.ck; i++) {
+                    for (int t = 0; t < g.tg; t++) {
+                        dws.setAtIndex(ValueLayout.JAVA_FLOAT, dw.offset() + base + (long) t * g.ck + i, dwt[base + i * g.tg + t]);
+                    }
+                }
+            }
+            return dw;
+        } finally {
+            DenseConvBuffers.give(dwt, ext);
+        }
+    }
+
+    /**
+     * dL/db (T) = gradY (B, T, O..) summed over the batch and all spatial positions (double
+     * accumulation), a new tensor in gradY's scope.
+     *
+     * @throws IllegalArgumentException when gradY is not (B, T, N spatial dims) for the spec
+     */
+    public static Tensor backwardBias(ConvSpec spec, Tensor gradY) {
+        ConvGeometry.checkGradYForBias(spec, gradY);
+        int[] axes = new int[gradY.rank() - 1];
+        axes[0] = 0;
+        for (int i = 1; i < axes.length; i++) axes[i] = i + 1;
+        return gradY.sumAxes(axes);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private static ConvGeometry checkForward(ConvSpec spec, Tensor x, Tensor w, Tensor b) {
+        ConvGeometry g = ConvGeometry.forInput(spec, x);
+        g.checkWeight(w);
+        g.checkBias(b);
+        return g;
+    }
+
+    /** y (contiguous at ys+yo) = conv(x, w) + b. */
+    private static void forwardInto(ConvGeometry g, Tensor x, Tensor w, Tensor bias,
+                                    MemorySegment ys, long yo, int blockPositions) {
+        forwardInto(g, Operand.of(x), Operand.of(w), bias == null ? null : ConvGeometry.readAll(bias), ys, yo,
+                blockPositions);
+    }
+
+    /** y (contiguous at ys+yo) = conv(x, w) + bias for contiguous x and w (T, C/groups·∏K). */
+    private static void forwardInto(ConvGeometry g, Operand xs, Operand wt, float[] bias,
+                                    MemorySegment ys, long yo, int blockPositions) {
+        int positions = (int) g.outSpatial;
+        int inSpatial = (int) g.inSpatial;
+        if (g.isPointwise()) {
+            if (bias != null) fillBias(g, bias, ys, yo);
+            float beta = bias != null ? 1f : 0f;
+            for (int b = 0; b < g.batch; b++) {
+                for (int grp = 0; grp < g.groups; grp++) {
+                    Gemm.sgemm(g.tg, positions, g.cg, 1f,
+                            wt.seg, wt.off + (long) grp * g.tg * g.cg, g.cg, 1,
+                            xs.seg, xs.off + xChannel(g, b, grp) * inSpatial, inSpatial, 1,
+                            beta, ys, yo + yChannel(g, b, grp) * positions, positions, 1);
+                }
+            }
+            return;
+        }
+        float[] ext = null;
+        try (Im2col im = new Im2col(g, blockPositions)) {
+            float beta = 0f;
+            if (im.widened()) {
+                ext = DenseConvBuffers.take((long) g.tg * im.maxColumns());
+            } else if (bias != null) {
+                // GEMM writes straight into y: start from the bias and accumulate (beta = 1).
+                fillBias(g, bias, ys, yo);
+                beta = 1f;
+            }
+            MemorySegment extSegment = ext == null ? null : MemorySegment.ofArray(ext);
+            for (int b = 0; b < g.batch; b++) {
+                for (int grp = 0; grp < g.groups; grp++) {
+                    long yGroup = yo + yChannel(g, b, grp) * positions;
+                    long wOff = wt.off + (long) grp * g.tg * g.ck;
+                    for (int blk = 0; blk < im.blockCount(); blk++) {
+                        im.setBlock(blk);
+                        im.gather(xs.seg, xs.off + xChannel(g, b, grp) * inSpatial);
+                        int nc = im.columns();
+                        if (ext == null) {
+                            Gemm.sgemm(g.tg, nc, g.ck, 1f, wt.seg, wOff, g.ck, 1, im.colsSegment(), 0, nc, 1,
+                                    beta, ys, yGroup + im.blockStart(), positions, 1);
+                        } else {
+                            // Widened rows: GEMM into ext, then keep the valid columns (+ bias).
+                            Gemm.sgemm(g.tg, nc, g.ck, 1f, wt.seg, wOff, g.ck, 1, im.colsSegment(), 0, nc, 1,
+                                    0f, extSegment, 0, nc, 1);
+                            im.compact(ext, g.tg, ys, yGroup, bias, grp * g.tg);
+                        }
+                    }
+                }
+            }
+        } finally {
+            DenseConvBuffers.give(ext);
+        }
+    }
+
+    /** y[b, t, :] = bias[t] for every batch item b. */
+    private static void fillBias(ConvGeometry g, float[] bias, MemorySegment ys, long yo) {
+        FloatKernels kern = Kernels.get();
+        int positions = (int) g.outSpatial;
+        for (int b = 0; b < g.batch; b++) {
+            for (int t = 0; t < g.outChannels; t++) {
+                kern.fill(ys, yo + ((long) b * g.outChannels + t) * positions, positions, bias[t]);
+            }
+        }
+    }
+
+    /**
+     * The current block of an output-shaped operand (dL/dy) as a GEMM operand with
+     * {@link #rowStride} rows: the tensor itself, or its copy into the widened rows of {@code ext}.
+     */
+    private static Operand blockOfOutput(Im2col im, MemorySegment seg, long groupOffset, int channels, float[] ext) {
+        if (ext == null) return new Operand(seg, groupOffset + im.blockStart());
+        im.expand(seg, groupOffset, channels, ext);
+        return new Operand(MemorySegment.ofArray(ext), 0);
+    }
+
+    /** Row stride of {@link #blockOfOutput}: ∏O for the tensor itself, the block's columns when widened. */
+    private static long rowStride(Im2col im, int positions) {
+        return im.widened() ? im.columns() : positions;
+    }
+
+    /**
+     * dst = the weight as (groups, C/groups·∏K, T/groups): per group the transpose of w_g
+     * (T/groups × C/groups·∏K), so that GEMM reads w_gᵀ with unit column stride.
+     */
+    private static void transposeWeight(ConvGeometry g, Operand w, float[] dst) {
+        int rows = g.tg;
+        int cols = g.ck;
+        int tile = 16;
+        float[] band = DenseConvBuffers.take((long) tile * cols);
+        try {
+            for (int grp = 0; grp < g.groups; grp++) {
+                int base = grp * rows * cols;
+                for (int r0 = 0; r0 < rows; r0 += tile) {
+                    int nr = Math.min(tile, rows - r0);
+                    // a band of nr weight rows, then write it column by column (nr contiguous floats each)
+                    MemorySegment.copy(w.seg, ValueLayout.JAVA_FLOAT, (w.off + base + (long) r0 * cols) << 2, band, 0, nr * cols);
+                    for (int c = 0; c < cols; c++) {
+                        int to = base + c * rows + r0;
+                        for (int r = 0; r < nr; r++) dst[to + r] = band[r * cols + c];
+                    }
+                }
+            }
+        } finally {
+            DenseConvBuffers.give(band);
+        }
+    }
+
+    /**
+     * dst = the kernel of {@link ConvGeometry#inputGradientAsForward()}: (C, T/groups, K..) with
+     * w'[grp·C/groups + c, t, k] = w[grp·T/groups + t, c, K−1−k]. Flipping every spatial dim of a
+     * row-major kernel reverses its flat index.
+     */
+    private static void flipTransposeWeight(ConvGeometry g, Operand w, float[] dst) {
+        int ks = g.kernelSize;
+        for (int grp = 0; grp < g.groups; grp++) {
+            for (int t = 0; t < g.tg; t++) {
+                for (int c = 0; c < g.cg; c++) {
+                    long src = w.off + (long) ((grp * g.tg + t) * g.cg + c) * ks;
+                    int to = ((grp * g.cg + c) * g.tg + t) * ks;
+                    for (int k = 0; k < ks; k++) dst[to + k] = w.seg.getAtIndex(ValueLayout.JAVA_FLOAT, src + ks - 1 - k);
+                }
+            }
+        }
+    }
+
+    /** First input channel (as a flat channel index b·C + grp·C/groups) of group grp of item b. */
+    private static long xChannel(ConvGeometry g, int b, int grp) {
+        return (long) b * g.inChannels + (long) grp * g.cg;
+    }
+
+    /** First output channel (flat b·T + grp·T/groups) of group grp of item b. */
+    private static long yChannel(ConvGeometry g, int b, int grp) {
+        return (long) b * g.outChannels + (long) grp * g.tg;
+    }
+
+    /** A tensor as a contiguous row-major block: its own memory, or a heap copy of a strided view. */
+    private record Operand(MemorySegment seg, long off) {
+        static Operand of(Tensor t) {
+            if (t.isContiguous()) return new Operand(t.segment(), t.offset());
+            return new Operand(MemorySegment.ofArray(ConvGeometry.readAll(t)), 0);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tenfold.conv;
+
+import dev.tenfold.simd.Kernels;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * The element-wise loops of col2im and of the widened-row copy-out, on a heap {@code float[]}
+ * source. Segment destinations are native (off-heap) float32 memory; offsets and lengths count
+ * floats. Two implementations: {@link Im2colScalarOps} (plain loops, the naive twin) and a
+ * Vector API one loaded reflectively when {@link Kernels#get()} is a vector provider — so a
+ * JVM without {@code jdk.incubator.vector} (or {@code -Dtenfold.simd=scalar}) runs the scalar
+ * loops. The Vector API kernels read the heap side with {@code fromArray} and only ever see
+ * native segments, so every call site keeps one segment kind (mixed heap/native segments at
+ * one vector call site fell back to boxed vectors, ~10× slower).
+ */
+interface Im2colOps {
+
+    /** dst[to + i] += src[from + i] for i in [0, len). */
+    void add(float[] src, int from, float[] dst, int to, int len);
+
+    /** dst[to + i] += src[from + i] (native dst). */
+    void addTo(float[] src, int from, MemorySegment dst, long to, int len);
+
+    /** dst[to + i] = src[from + i] + s (native dst). */
+    void copyPlus(float[] src, int from, float s, MemorySegment dst, long to, int len);
+
+    /** The implementation for this JVM (see the interface comment). */
+    static Im2colOps get() {
+        return Loader.OPS;
+    }
+
+    /** Holds the implementation chosen once. */
+    final class Loader {
+        static final Im2colOps OPS = load();
+
+        private Loader() { }
+
+        private static Im2colOps load() {
+            if (Kernels.get().vectorBitSize() <= 32) return Im2colScalarOps.INSTANCE;
+            try {
+                var lookup = MethodHandles.lookup();
+                Class<?> cls = lookup.findClass("dev.tenfold.conv.Im2colPanamaOps");
+                return (Im2colOps) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
+            } catch (Throwable t) {
+                System.getLogger("dev.tenfold.conv").log(System.Logger.Level.WARNING,
+                        "Vector API im2col loops could not be loaded (" + t + "); tenfold runs the scalar loops.");
+                return Im2colScalarOps.INSTANCE;
+            }
+        }
+    }
+}
