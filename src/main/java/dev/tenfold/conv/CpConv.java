@@ -4,6 +4,7 @@ import dev.tenfold.tensor.Shape;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -28,18 +29,36 @@ public final class CpConv {
      *                                  or the weights do not fit it (shapes, groups ≠ 1, bias)
      */
     public static Tensor forward(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form) {
+        Tensor y = x.scope().zeros(spec.outputShape(x.shape()));
+        forward(spec, w, x, form, y);
+        return y;
+    }
+
+    /**
+     * The same into a preallocated contiguous {@code y} of shape {@code spec.outputShape(x.shape())}
+     * (saves allocating and zeroing the output on every call).
+     *
+     * @throws IllegalArgumentException as {@link #forward(ConvSpec, CpConvWeights, Tensor, ConvForm)},
+     *                                  or when y has the wrong shape or is not contiguous
+     */
+    public static void forward(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y) {
         w.validate(spec);
         Shape yShape = spec.outputShape(x.shape());
+        if (!y.shape().equals(yShape) || !y.isContiguous()) {
+            throw new IllegalArgumentException("y of shape " + y.shape() + (y.isContiguous() ? "" : " (not contiguous)")
+                    + " must be a contiguous " + yShape + " for x of shape " + x.shape());
+        }
         if (form == ConvForm.RECONSTRUCTED) {
             try (TensorScope tmp = TensorScope.open()) {
-                return DenseConv.forward(spec, x, w.reconstruct(tmp), w.bias());
+                DenseConv.forward(spec, x, w.reconstruct(tmp), w.bias(), y);
+                return;
             }
         }
         Geometry g = new Geometry(spec, x.shape(), w.rank());
         Tensor xc = x.contiguous();
-        float[] z = new float[Math.toIntExact((long) g.batch * g.rank * g.inSize)];
+        float[] z = buffer(0, (long) g.batch * g.rank * g.inSize);
         projectIn(g, w, xc, z);
-        float[] h = new float[Math.toIntExact((long) g.batch * g.rank * g.outSize)];
+        float[] h = buffer(1, (long) g.batch * g.rank * g.outSize);
         float[] taps = w.spatialColumns();
         if (form == ConvForm.MOBILENET) {
             DepthwiseNd nd = new DepthwiseNd(spec, g.inDims);
@@ -58,9 +77,7 @@ public final class CpConv {
                         h, i * g.outSize, work);
             });
         }
-        Tensor y = x.scope().zeros(yShape);
         projectOut(g, w, h, y);
-        return y;
     }
 
     /**
@@ -86,18 +103,18 @@ public final class CpConv {
         Tensor gy = gradY.contiguous();
         TensorScope out = gradY.scope();
 
-        float[] z = new float[Math.toIntExact((long) b * r * g.inSize)];
+        float[] z = buffer(0, (long) b * r * g.inSize);
         projectIn(g, w, xc, z);
         float[] m = scaledUt(w);
-        float[] gh = new float[Math.toIntExact((long) b * r * g.outSize)];
+        float[] gh = buffer(2, (long) b * r * g.outSize);
         PointwiseConv.forward(b, r, t, g.outSize, MemorySegment.ofArray(m), 0, 1, r,
                 gy.segment(), gy.offset(), 0f, MemorySegment.ofArray(gh), 0);
 
         DepthwiseChain chain = new DepthwiseChain(spec, g.inDims);
         int wc = chain.weightCount();
         float[] taps = w.spatialColumns();
-        float[] h = new float[gh.length];
-        float[] gz = new float[z.length];
+        float[] h = buffer(1, (long) b * r * g.outSize);
+        float[] gz = buffer(3, (long) b * r * g.inSize);
         double[] gwAll = new double[b * r * wc];
         DepthwiseParallel.forEach(b * r, () -> {
             DepthwiseChain.Work work = chain.newWork();
@@ -149,6 +166,29 @@ public final class CpConv {
         Tensor db = w.bias() == null ? null
                 : out.fromArray(PointwiseConv.biasGradient(gy.segment(), gy.offset(), b, t, g.outSize), t);
         return new CpConvGradients(gx, out.fromArray(dlam, r), out.fromArray(dut, t, r), duc, duk, db);
+    }
+
+    /**
+     * Per-thread reusable heap intermediates (z, h, gradients): large arrays are not re-allocated
+     * and re-zeroed on every call; every use overwrites the part it reads. Soft references let the
+     * GC reclaim them under memory pressure.
+     */
+    private static final ThreadLocal<SoftReference<float[]>[]> BUFFERS = ThreadLocal.withInitial(CpConv::emptyBuffers);
+
+    @SuppressWarnings("unchecked")
+    private static SoftReference<float[]>[] emptyBuffers() {
+        return new SoftReference[4];
+    }
+
+    /** A heap buffer of at least {@code size} floats for slot 0..3 of this thread (contents unspecified). */
+    private static float[] buffer(int slot, long size) {
+        SoftReference<float[]>[] slots = BUFFERS.get();
+        float[] a = slots[slot] == null ? null : slots[slot].get();
+        if (a == null || a.length < size) {
+            a = new float[Math.toIntExact(size)];
+            slots[slot] = new SoftReference<>(a);
+        }
+        return a;
     }
 
     /** z (B, R, ∏D) = U_Cᵀ·X_b for each b. */

@@ -55,6 +55,10 @@ final class DepthwiseConv1d {
 
     /** out (p.outSize() floats at outOff) = conv(in, w[wOff .. wOff+k)). */
     void forward(float[] in, int inOff, float[] w, int wOff, Pass p, float[] out, int outOff, DepthwiseScratch sc) {
+        if (flatRows(p)) {
+            forwardFlatRows(in, inOff, w, wOff, p, out, outOff, sc);
+            return;
+        }
         int inBlock = p.inLen * p.inner;
         int outBlock = p.outLen * p.inner;
         sc.terms(p.k);
@@ -66,7 +70,7 @@ final class DepthwiseConv1d {
                     int shift = (k * p.dilation - p.pad) * p.inner;
                     setTerm(sc, k, ib + shift, -shift, inBlock - shift, w[wOff + k]);
                 }
-                kernels.combine(out, ob, outBlock, false, in, sc.off, sc.lo, sc.hi, sc.w, p.k);
+                kernels.combine(out, ob, outBlock, in, sc.off, sc.lo, sc.hi, sc.w, p.k);
             } else if (p.inner > 1) {
                 for (int o = 0; o < p.outLen; o++) {
                     int t = 0;
@@ -74,7 +78,7 @@ final class DepthwiseConv1d {
                         int i = o * p.stride + k * p.dilation - p.pad;
                         if (i >= 0 && i < p.inLen) setTerm(sc, t++, ib + i * p.inner, 0, p.inner, w[wOff + k]);
                     }
-                    kernels.combine(out, ob + o * p.inner, p.inner, false, in, sc.off, sc.lo, sc.hi, sc.w, t);
+                    kernels.combine(out, ob + o * p.inner, p.inner, in, sc.off, sc.lo, sc.hi, sc.w, t);
                 }
             } else {
                 int phaseLen = ceilDiv(p.inLen, p.stride);
@@ -86,13 +90,17 @@ final class DepthwiseConv1d {
                     int len = ceilDiv(p.inLen - q, p.stride);
                     setTerm(sc, k, q * phaseLen + m, -m, len - m, w[wOff + k]);
                 }
-                kernels.combine(out, ob, p.outLen, false, ph, sc.off, sc.lo, sc.hi, sc.w, p.k);
+                kernels.combine(out, ob, p.outLen, ph, sc.off, sc.lo, sc.hi, sc.w, p.k);
             }
         }
     }
 
     /** gin (p.inSize() floats at ginOff) = dL/din given g = dL/dout (p.outSize() floats at gOff). */
     void backwardInput(float[] g, int gOff, float[] w, int wOff, Pass p, float[] gin, int ginOff, DepthwiseScratch sc) {
+        if (flatRows(p)) {
+            backwardInputFlatRows(g, gOff, w, wOff, p, gin, ginOff, sc);
+            return;
+        }
         int inBlock = p.inLen * p.inner;
         int outBlock = p.outLen * p.inner;
         sc.terms(p.k);
@@ -104,7 +112,7 @@ final class DepthwiseConv1d {
                     int shift = (p.pad - k * p.dilation) * p.inner;
                     setTerm(sc, k, gb + shift, -shift, outBlock - shift, w[wOff + k]);
                 }
-                kernels.combine(gin, ib, inBlock, false, g, sc.off, sc.lo, sc.hi, sc.w, p.k);
+                kernels.combine(gin, ib, inBlock, g, sc.off, sc.lo, sc.hi, sc.w, p.k);
             } else if (p.inner > 1) {
                 for (int i = 0; i < p.inLen; i++) {
                     int t = 0;
@@ -114,7 +122,7 @@ final class DepthwiseConv1d {
                         int o = num / p.stride;
                         if (o >= 0 && o < p.outLen) setTerm(sc, t++, gb + o * p.inner, 0, p.inner, w[wOff + k]);
                     }
-                    kernels.combine(gin, ib + i * p.inner, p.inner, false, g, sc.off, sc.lo, sc.hi, sc.w, t);
+                    kernels.combine(gin, ib + i * p.inner, p.inner, g, sc.off, sc.lo, sc.hi, sc.w, t);
                 }
             } else {
                 int phaseLen = ceilDiv(p.inLen, p.stride);
@@ -129,7 +137,7 @@ final class DepthwiseConv1d {
                         int m = Math.floorDiv(num, p.stride);
                         setTerm(sc, t++, gb + m, -m, p.outLen - m, w[wOff + k]);
                     }
-                    kernels.combine(ph, q * phaseLen, len, false, g, sc.off, sc.lo, sc.hi, sc.w, t);
+                    kernels.combine(ph, q * phaseLen, len, g, sc.off, sc.lo, sc.hi, sc.w, t);
                 }
                 interleave(ph, phaseLen, gin, ib, p.inLen, p.stride);
             }
@@ -138,6 +146,10 @@ final class DepthwiseConv1d {
 
     /** gw[gwOff + k] += Σ g[a, o, j]·in[a, o·s + k·d − p, j] (dL/dw given g = dL/dout). */
     void backwardWeight(float[] g, int gOff, float[] in, int inOff, Pass p, double[] gw, int gwOff, DepthwiseScratch sc) {
+        if (flatRows(p)) {
+            backwardWeightFlatRows(g, gOff, in, inOff, p, gw, gwOff, sc);
+            return;
+        }
         int inBlock = p.inLen * p.inner;
         int outBlock = p.outLen * p.inner;
         for (int a = 0; a < p.outer; a++) {
@@ -172,6 +184,68 @@ final class DepthwiseConv1d {
                     if (to > from) gw[gwOff + k] += kernels.dot(g, gb + from, ph, q * phaseLen + from + m, to - from);
                 }
             }
+        }
+    }
+
+    /**
+     * Many rows along the contiguous mode with stride 1 and output length = input length: the
+     * whole slab is one flat shifted sum (rows concatenated) whose tap weights follow a periodic
+     * pattern over the columns — 0 where the tap would read across a row border, so the padding
+     * comes out right without per-row calls or scalar border fix-ups.
+     */
+    private static boolean flatRows(Pass p) {
+        return p.stride == 1 && p.inner == 1 && p.outer > 1 && p.outLen == p.inLen;
+    }
+
+    /** pattern[base + m] = weight if column (m mod len) + shift stays in [0, len), else 0. */
+    private static void fillPattern(float[] pattern, int base, int count, int len, int shift, float weight) {
+        for (int m = 0, col = 0; m < count; m++) {
+            int i = col + shift;
+            pattern[base + m] = i >= 0 && i < len ? weight : 0f;
+            if (++col == len) col = 0;
+        }
+    }
+
+    private void forwardFlatRows(float[] in, int inOff, float[] w, int wOff, Pass p, float[] out, int outOff,
+                                 DepthwiseScratch sc) {
+        flatRowsCombine(in, inOff, w, wOff, p, out, outOff, sc, false);
+    }
+
+    private void backwardInputFlatRows(float[] g, int gOff, float[] w, int wOff, Pass p, float[] gin, int ginOff,
+                                       DepthwiseScratch sc) {
+        flatRowsCombine(g, gOff, w, wOff, p, gin, ginOff, sc, true);
+    }
+
+    /** Forward (tap k reads column j + k·d − pad) or transposed (tap k reads column i − k·d + pad). */
+    private void flatRowsCombine(float[] src, int srcOff, float[] w, int wOff, Pass p, float[] dst, int dstOff,
+                                 DepthwiseScratch sc, boolean transposed) {
+        int len = p.inLen;
+        int total = p.outer * len;
+        int stride = len + kernels.patternTail();
+        float[] pattern = sc.pattern(p.k * stride);
+        sc.terms(p.k);
+        for (int k = 0; k < p.k; k++) {
+            int shift = transposed ? p.pad - k * p.dilation : k * p.dilation - p.pad;
+            fillPattern(pattern, k * stride, stride, len, shift, w[wOff + k]);
+            setTerm(sc, k, srcOff + shift, -shift, total - shift, 0f);
+        }
+        kernels.combinePeriodic(dst, dstOff, total, src, sc.off, sc.lo, sc.hi, pattern, stride, len, p.k);
+    }
+
+    private void backwardWeightFlatRows(float[] g, int gOff, float[] in, int inOff, Pass p, double[] gw, int gwOff,
+                                        DepthwiseScratch sc) {
+        int len = p.inLen;
+        int total = p.outer * len;
+        int stride = len + kernels.patternTail();
+        float[] mask = sc.pattern(stride);
+        for (int k = 0; k < p.k; k++) {
+            int shift = k * p.dilation - p.pad;
+            int from = Math.max(0, -shift);
+            int to = Math.min(total, total - shift);
+            if (to <= from) continue;
+            fillPattern(mask, 0, stride, len, shift, 1f);
+            gw[gwOff + k] += kernels.dotPeriodic(g, gOff + from, in, inOff + from + shift, to - from, mask, 0, len,
+                    from % len);
         }
     }
 

@@ -9,7 +9,7 @@ import java.lang.invoke.MethodType;
  * from, on heap {@code float[]} data. All offsets and lengths count floats.
  *
  * <ul>
- *   <li>{@link #combine}: {@code out[x] (+)= Σ_t w[t]·src[off[t] + x]} for x in [0, n), where term
+ *   <li>{@link #combine}: {@code out[x] = Σ_t w[t]·src[off[t] + x]} for x in [0, n), where term
  *       t only contributes for x in [lo[t], hi[t]) (outside it the source is zero padding). A
  *       shifted sum: a 1-D convolution along contiguous data (shift = k·d − p), or a weighted sum
  *       of whole rows (each term a row).</li>
@@ -23,14 +23,36 @@ import java.lang.invoke.MethodType;
 interface DepthwiseKernels {
 
     /**
-     * {@code out[outOff + x] = (accumulate ? out[outOff + x] : 0) + Σ_{t<terms, lo[t] ≤ x < hi[t]} w[t]·src[off[t] + x]}
-     * for x in [0, n). Only indices {@code off[t] + x} with x in the term's range are read.
+     * {@code out[outOff + x] = Σ_{t<terms, lo[t] ≤ x < hi[t]} w[t]·src[off[t] + x]} for x in [0, n)
+     * (overwrites; 0 where no term is valid). Only indices {@code off[t] + x} with x in the
+     * term's range are read.
      */
-    void combine(float[] out, int outOff, int n, boolean accumulate,
+    void combine(float[] out, int outOff, int n,
                  float[] src, int[] off, int[] lo, int[] hi, float[] w, int terms);
 
     /** {@code Σ_{i<n} a[aOff + i]·b[bOff + i]} (float accumulators, several independent chains). */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /**
+     * {@link #combine} (overwriting) whose term weights repeat with the column {@code x mod period}:
+     * term t contributes {@code pattern[t·patternStride + (x mod period)]·src[off[t] + x]} for x in
+     * [lo[t], hi[t]). The caller fills {@code pattern[t·patternStride + m]} for every m in
+     * [0, period + {@link #patternTail()}) with the weight of column {@code m mod period}. Used for
+     * many short rows along the contiguous axis: one flat loop over all rows, a tap's weight being
+     * 0 in the columns where it would read across a row border.
+     */
+    void combinePeriodic(float[] out, int outOff, int n, float[] src, int[] off, int[] lo, int[] hi,
+                         float[] pattern, int patternStride, int period, int terms);
+
+    /**
+     * {@code Σ_{i<n} a[aOff + i]·b[bOff + i]·pattern[(phase + i) mod period]}, with the pattern
+     * filled for m in [0, period + {@link #patternTail()}) as in {@link #combinePeriodic}.
+     */
+    float dotPeriodic(float[] a, int aOff, float[] b, int bOff, int n, float[] pattern, int patternOff,
+                      int period, int phase);
+
+    /** Extra pattern entries past one period that the periodic kernels may read. */
+    int patternTail();
 
     /** Short name for logs and tests, e.g. {@code "scalar"} or {@code "panama-512"}. */
     String name();

@@ -7,9 +7,9 @@ final class DepthwiseKernelsScalar implements DepthwiseKernels {
     private DepthwiseKernelsScalar() { }
 
     @Override
-    public void combine(float[] out, int outOff, int n, boolean accumulate,
+    public void combine(float[] out, int outOff, int n,
                         float[] src, int[] off, int[] lo, int[] hi, float[] w, int terms) {
-        if (!accumulate) java.util.Arrays.fill(out, outOff, outOff + n, 0f);
+        java.util.Arrays.fill(out, outOff, outOff + n, 0f);
         for (int t = 0; t < terms; t++) {
             int from = Math.max(0, lo[t]);
             int to = Math.min(n, hi[t]);
@@ -31,6 +31,40 @@ final class DepthwiseKernelsScalar implements DepthwiseKernels {
         }
         for (; i < n; i++) s0 += a[aOff + i] * b[bOff + i];
         return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public void combinePeriodic(float[] out, int outOff, int n, float[] src, int[] off, int[] lo, int[] hi,
+                                float[] pattern, int patternStride, int period, int terms) {
+        java.util.Arrays.fill(out, outOff, outOff + n, 0f);
+        for (int t = 0; t < terms; t++) {
+            int from = Math.max(0, lo[t]);
+            int to = Math.min(n, hi[t]);
+            int base = t * patternStride;
+            int o = off[t];
+            int j = from % period;
+            for (int x = from; x < to; x++) {
+                out[outOff + x] += pattern[base + j] * src[o + x];
+                if (++j == period) j = 0;
+            }
+        }
+    }
+
+    @Override
+    public float dotPeriodic(float[] a, int aOff, float[] b, int bOff, int n, float[] pattern, int patternOff,
+                             int period, int phase) {
+        float s = 0;
+        int j = phase % period;
+        for (int i = 0; i < n; i++) {
+            s += a[aOff + i] * b[bOff + i] * pattern[patternOff + j];
+            if (++j == period) j = 0;
+        }
+        return s;
+    }
+
+    @Override
+    public int patternTail() {
+        return 0;
     }
 
     @Override

@@ -103,7 +103,7 @@ final class DepthwiseNd {
                     t++;
                 }
             }
-            kern.combine(out, outOff + orow * outLen, outLen, false, src, sc.off, sc.lo, sc.hi, sc.w, t);
+            kern.combine(out, outOff + orow * outLen, outLen, src, sc.off, sc.lo, sc.hi, sc.w, t);
         }
     }
 

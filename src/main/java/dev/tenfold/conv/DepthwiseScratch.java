@@ -11,6 +11,7 @@ final class DepthwiseScratch {
     int[] hi = new int[16];
     float[] w = new float[16];
     private float[] phase = new float[0];
+    private float[] pattern = new float[0];
 
     /** Makes room for {@code terms} terms. */
     void terms(int terms) {
@@ -21,6 +22,12 @@ final class DepthwiseScratch {
             hi = new int[n];
             w = new float[n];
         }
+    }
+
+    /** A second buffer of at least {@code n} floats for periodic weight patterns (contents unspecified). */
+    float[] pattern(int n) {
+        if (pattern.length < n) pattern = new float[Math.max(n, pattern.length + pattern.length / 2)];
+        return pattern;
     }
 
     /** A buffer of at least {@code n} floats (contents unspecified). */

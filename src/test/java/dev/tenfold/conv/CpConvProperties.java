@@ -54,10 +54,14 @@ class CpConvProperties {
                 ConvFormOracle.Cp cp = oracle(w);
                 double[] ref = ConvFormOracle.forward(g, ConvFormOracle.toDouble(x.toArray()), cp.reconstruct(g),
                         w.bias() == null ? null : ConvFormOracle.toDouble(w.bias().toArray()));
+                Tensor reused = scope.zeros(c.spec().outputShape(x.shape()));
                 for (ConvForm form : ConvForm.values()) {
                     Tensor y = CpConv.forward(c.spec(), w, x, form);
                     assertEquals(c.spec().outputShape(x.shape()), y.shape());
                     check(ConvFormCases.compare(ref, y.toArray(), 2e-5), form + " rank " + rank, c);
+                    reused.fill(Float.NaN);
+                    CpConv.forward(c.spec(), w, x, form, reused);
+                    check(ConvFormCases.compare(ref, reused.toArray(), 2e-5), form + " into a reused y", c);
                 }
             }
         });

@@ -76,6 +76,8 @@ class CpConvValidationTest {
             rejects(() -> CpConv.forward(SPEC, w, s.zeros(1, 3, 6, 6), ConvForm.FACTORIZED), "(1, 3, 6, 6)", "channels");
             rejects(() -> CpConv.forward(SPEC, w, s.zeros(1, 4, 6), ConvForm.FACTORIZED), "(1, 4, 6)", "rank");
             rejects(() -> CpConv.backward(SPEC, w, s.zeros(1, 4, 6, 6), s.zeros(1, 5, 6, 6)), "gradY", "(1, 5, 6, 6)", "(1, 5, 6, 7)");
+            rejects(() -> CpConv.forward(SPEC, w, s.zeros(1, 4, 6, 6), ConvForm.FACTORIZED, s.zeros(1, 5, 6, 6)), "y of shape (1, 5, 6, 6)", "(1, 5, 6, 7)");
+            rejects(() -> CpConv.forward(SPEC, w, s.zeros(1, 4, 6, 6), ConvForm.FACTORIZED, s.zeros(1, 5, 7, 6).transpose(2, 3)), "not contiguous");
             TuckerConvWeights tw = TuckerConvWeights.random(s, SPEC, 2, 3, 1);
             rejects(() -> TuckerConv.forward(SPEC, tw, s.zeros(2, 5, 6, 6), ConvForm.FACTORIZED), "(2, 5, 6, 6)");
             rejects(() -> TuckerConv.forward(SPEC, tw, s.zeros(2, 4, 6, 6), ConvForm.MOBILENET), "MOBILENET");

@@ -34,12 +34,16 @@ class DepthwiseConv1dProperties {
         while (true) {
             int inner = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(20) : 1;
             int inLen = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(150) : 1 + rnd.nextInt(24);
-            int outer = 1 + rnd.nextInt(3);
+            int outer = 1 + rnd.nextInt(inner == 1 ? 40 : 3);
             int k = 1 + rnd.nextInt(5);
             int s = 1 + rnd.nextInt(3);
             int d = 1 + rnd.nextInt(3);
             int pb = rnd.nextInt(5);
             int pa = rnd.nextInt(5);
+            if (rnd.nextInt(3) == 0 && d * (k - 1) >= pb) {
+                pa = d * (k - 1) - pb;   // output length = input length (the flat-rows path at stride 1)
+                if (rnd.nextBoolean()) s = 1;
+            }
             int span = inLen + pb + pa - d * (k - 1) - 1;
             if (span < 0) continue;
             return new DepthwiseConv1d.Pass(outer, inLen, span / s + 1, inner, k, s, pb, d);
@@ -135,8 +139,8 @@ class DepthwiseConv1dProperties {
     }
 
     @Test
-    void combineAccumulatesAndHonoursTermRanges() {
-        // out[x] += Σ_t w_t·src[off_t + x] for x in [lo_t, hi_t), against a direct loop.
+    void combineHonoursTermRanges() {
+        // out[x] = Σ_t w_t·src[off_t + x] for x in [lo_t, hi_t), against a direct loop.
         qt().withExamples(300).forAll(longs().all()).checkAssert(seed -> {
             SplittableRandom rnd = new SplittableRandom(seed);
             int n = 1 + rnd.nextInt(130);
@@ -152,21 +156,68 @@ class DepthwiseConv1dProperties {
                 int a = Math.max(0, lo[t]);
                 off[t] = 150 - a + rnd.nextInt(50);
             }
-            boolean acc = rnd.nextBoolean();
             float[] base = random(rnd, n + 4);
             double[] ref = new double[n];
             for (int x = 0; x < n; x++) {
-                ref[x] = acc ? base[2 + x] : 0;
+                ref[x] = 0;
                 for (int t = 0; t < terms; t++) if (x >= lo[t] && x < hi[t]) ref[x] += (double) w[t] * src[off[t] + x];
             }
             for (DepthwiseConv1d dw : IMPLS) {
                 float[] out = base.clone();
-                dw.kernels().combine(out, 2, n, acc, src, off, lo, hi, w, terms);
+                dw.kernels().combine(out, 2, n, src, off, lo, hi, w, terms);
                 assertClose(ref, out, 2, 1e-5, dw.kernels().name() + " combine n=" + n + " terms=" + terms);
                 assertEquals(base[0], out[0]);
                 assertEquals(base[1], out[1]);
                 assertEquals(base[n + 2], out[n + 2]);
                 assertEquals(base[n + 3], out[n + 3]);
+            }
+        });
+    }
+
+    @Test
+    void periodicKernelsMatchDirectLoops() {
+        qt().withExamples(300).forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int period = 1 + rnd.nextInt(40);
+            int n = 1 + rnd.nextInt(300);
+            int terms = rnd.nextInt(5);
+            float[] src = random(rnd, 800);
+            int[] off = new int[terms];
+            int[] lo = new int[terms];
+            int[] hi = new int[terms];
+            for (int t = 0; t < terms; t++) {
+                lo[t] = rnd.nextInt(n + 3) - 2;
+                hi[t] = lo[t] + rnd.nextInt(n + 4) - 1;
+                off[t] = 350 - Math.max(0, lo[t]) + rnd.nextInt(50);
+            }
+            int phase = rnd.nextInt(period);
+            for (DepthwiseConv1d dw : IMPLS) {
+                int stride = period + dw.kernels().patternTail();
+                float[] pattern = new float[Math.max(1, terms) * stride];
+                float[] one = random(rnd, period);
+                for (int t = 0; t < Math.max(1, terms); t++) {
+                    for (int m = 0; m < stride; m++) pattern[t * stride + m] = (t + 1) * one[m % period];
+                }
+                double[] ref = new double[n];
+                for (int x = 0; x < n; x++) {
+                    for (int t = 0; t < terms; t++) {
+                        if (x >= lo[t] && x < hi[t]) ref[x] += (double) pattern[t * stride + x % period] * src[off[t] + x];
+                    }
+                }
+                float[] out = random(rnd, n + 4);
+                float guard0 = out[0];
+                float guardN = out[n + 3];
+                dw.kernels().combinePeriodic(out, 1, n, src, off, lo, hi, pattern, stride, period, terms);
+                assertClose(ref, out, 1, 1e-5, dw.kernels().name() + " combinePeriodic n=" + n + " period=" + period);
+                assertEquals(guard0, out[0]);
+                assertEquals(guardN, out[n + 3]);
+                int aOff = rnd.nextInt(5);
+                float[] a = random(rnd, aOff + n);
+                float[] b = random(rnd, n + 3);
+                double dref = 0;
+                for (int i = 0; i < n; i++) dref += (double) a[aOff + i] * b[3 + i] * pattern[(phase + i) % period];
+                float got = dw.kernels().dotPeriodic(a, aOff, b, 3, n, pattern, 0, period, phase);
+                assertEquals(dref, got, 1e-5 * (n + 1), dw.kernels().name() + " dotPeriodic n=" + n + " period=" + period);
             }
         });
     }
