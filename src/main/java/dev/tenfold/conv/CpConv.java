@@ -8,6 +8,7 @@ import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 
 /**
  * CP (canonical polyadic) convolution: a convolution whose kernel is the rank-R CP tensor of
@@ -56,28 +57,54 @@ public final class CpConv {
         }
         Geometry g = new Geometry(spec, x.shape(), w.rank());
         Tensor xc = x.contiguous();
-        float[] z = buffer(0, (long) g.batch * g.rank * g.inSize);
-        projectIn(g, w, xc, z);
-        float[] h = buffer(1, (long) g.batch * g.rank * g.outSize);
+        int r = g.rank;
+        int t = spec.outChannels();
         float[] taps = w.spatialColumns();
-        if (form == ConvForm.MOBILENET) {
-            DepthwiseNd nd = new DepthwiseNd(spec, g.inDims);
-            int wc = sum(spec.kernel());
-            DepthwiseParallel.forEach(g.batch * g.rank, () -> {
-                DepthwiseScratch sc = new DepthwiseScratch();
-                return i -> nd.forward(DepthwiseConv1d.get(), z, i * g.inSize, taps, (i % g.rank) * wc,
-                        h, i * g.outSize, sc);
-            });
-        } else {
-            DepthwiseChain chain = new DepthwiseChain(spec, g.inDims);
-            int wc = chain.weightCount();
-            DepthwiseParallel.forEach(g.batch * g.rank, () -> {
-                DepthwiseChain.Work work = chain.newWork();
-                return i -> chain.forward(DepthwiseConv1d.get(), z, i * g.inSize, taps, (i % g.rank) * wc,
-                        h, i * g.outSize, work);
-            });
+        MemorySegment m = MemorySegment.ofArray(scaledUt(w));
+        float[] bias = w.bias() == null ? null : w.bias().toArray();
+        int chunk = g.chunk;
+        float[] za = buffer(0, (long) chunk * r * g.inSize);
+        float[] ha = buffer(1, (long) chunk * r * g.outSize);
+        SlabStage stage = form == ConvForm.MOBILENET ? mobileNetStage(spec, g, taps, za, ha) : chainStage(spec, g, taps, za, ha);
+        MemorySegment z = MemorySegment.ofArray(za);
+        MemorySegment h = MemorySegment.ofArray(ha);
+        for (int b0 = 0; b0 < g.batch; b0 += chunk) {
+            int nb = Math.min(chunk, g.batch - b0);
+            projectIn(g, w, xc, b0, nb, z);
+            DepthwiseParallel.forEach(nb * r, stage);
+            long yOff = y.offset() + (long) b0 * t * g.outSize;
+            if (bias != null) PointwiseConv.fillBias(y.segment(), yOff, nb, t, g.outSize, bias);
+            PointwiseConv.forward(nb, t, r, g.outSize, m, 0, r, 1, h, 0, bias != null ? 1f : 0f, y.segment(), yOff);
         }
-        projectOut(g, w, h, y);
+    }
+
+    /** Depthwise stage of one batch chunk: slab i (rank i mod R) from the z buffer into the h buffer. */
+    private interface SlabStage extends IntFunction<IntConsumer> { }
+
+    private static SlabStage chainStage(ConvSpec spec, Geometry g, float[] taps, float[] z, float[] h) {
+        DepthwiseChain chain = new DepthwiseChain(spec, g.inDims);
+        int wc = chain.weightCount();
+        DepthwiseChain.Work[] works = new DepthwiseChain.Work[DepthwiseParallel.threads()];
+        return id -> {
+            DepthwiseChain.Work work = work(works, id, chain);
+            return i -> chain.forward(DepthwiseConv1d.get(), z, i * g.inSize, taps, (i % g.rank) * wc, h, i * g.outSize, work);
+        };
+    }
+
+    private static SlabStage mobileNetStage(ConvSpec spec, Geometry g, float[] taps, float[] z, float[] h) {
+        DepthwiseNd nd = new DepthwiseNd(spec, g.inDims);
+        int wc = sum(spec.kernel());
+        return id -> {
+            DepthwiseScratch sc = new DepthwiseScratch();
+            return i -> nd.forward(DepthwiseConv1d.get(), z, i * g.inSize, taps, (i % g.rank) * wc, h, i * g.outSize, sc);
+        };
+    }
+
+    /** Worker {@code id}'s buffers, created on first use and kept for the whole call. */
+    private static DepthwiseChain.Work work(DepthwiseChain.Work[] works, int id, DepthwiseChain chain) {
+        if (id >= works.length) return chain.newWork();
+        if (works[id] == null) works[id] = chain.newWork();
+        return works[id];
     }
 
     /**
@@ -102,30 +129,45 @@ public final class CpConv {
         Tensor xc = x.contiguous();
         Tensor gy = gradY.contiguous();
         TensorScope out = gradY.scope();
-
-        float[] z = buffer(0, (long) b * r * g.inSize);
-        projectIn(g, w, xc, z);
-        float[] m = scaledUt(w);
-        float[] gh = buffer(2, (long) b * r * g.outSize);
-        PointwiseConv.forward(b, r, t, g.outSize, MemorySegment.ofArray(m), 0, 1, r,
-                gy.segment(), gy.offset(), 0f, MemorySegment.ofArray(gh), 0);
-
+        MemorySegment m = MemorySegment.ofArray(scaledUt(w));
+        MemorySegment uc = MemorySegment.ofArray(w.uC().toArray());
         DepthwiseChain chain = new DepthwiseChain(spec, g.inDims);
         int wc = chain.weightCount();
         float[] taps = w.spatialColumns();
-        float[] h = buffer(1, (long) b * r * g.outSize);
-        float[] gz = buffer(3, (long) b * r * g.inSize);
+        int chunk = g.chunk;
+        float[] z = buffer(0, (long) chunk * r * g.inSize);
+        float[] h = buffer(1, (long) chunk * r * g.outSize);
+        float[] gh = buffer(2, (long) chunk * r * g.outSize);
+        float[] gz = buffer(3, (long) chunk * r * g.inSize);
         double[] gwAll = new double[b * r * wc];
-        DepthwiseParallel.forEach(b * r, () -> {
-            DepthwiseChain.Work work = chain.newWork();
-            return (IntConsumer) i -> chain.forwardBackward(DepthwiseConv1d.get(), z, i * g.inSize, taps,
-                    (i % r) * wc, h, i * g.outSize, gh, i * g.outSize, gz, i * g.inSize, gwAll, i * wc, work);
-        });
-
-        // 1×1 R→T: dM = Σ_b gY_b·H_bᵀ; dU_T = dM·diag λ; dλ_r = Σ_t dM[t, r]·U_T[t, r].
         float[] dm = new float[t * r];
-        PointwiseConv.sumOuter(b, t, r, g.outSize, gy.segment(), gy.offset(), MemorySegment.ofArray(h), 0,
-                MemorySegment.ofArray(dm), 0, r, 1);
+        Tensor duc = out.zeros(c, r);
+        Tensor gx = out.zeros(x.shape());
+        DepthwiseChain.Work[] works = new DepthwiseChain.Work[DepthwiseParallel.threads()];
+        for (int b0 = 0; b0 < b; b0 += chunk) {
+            int nb = Math.min(chunk, b - b0);
+            int slab0 = b0 * r;
+            long xOff = xc.offset() + (long) b0 * c * g.inSize;
+            long yOff = gy.offset() + (long) b0 * t * g.outSize;
+            projectIn(g, w, xc, b0, nb, MemorySegment.ofArray(z));
+            // gH_b = (U_T·diag λ)ᵀ·gY_b
+            PointwiseConv.forward(nb, r, t, g.outSize, m, 0, 1, r, gy.segment(), yOff, 0f, MemorySegment.ofArray(gh), 0);
+            DepthwiseParallel.forEach(nb * r, id -> {
+                DepthwiseChain.Work work = work(works, id, chain);
+                return i -> chain.forwardBackward(DepthwiseConv1d.get(), z, i * g.inSize, taps, (i % r) * wc,
+                        h, i * g.outSize, gh, i * g.outSize, gz, i * g.inSize, gwAll, (slab0 + i) * wc, work);
+            });
+            // dM = Σ_b gY_b·H_bᵀ (b in order across chunks)
+            PointwiseConv.sumOuter(nb, t, r, g.outSize, gy.segment(), yOff, MemorySegment.ofArray(h), 0,
+                    MemorySegment.ofArray(dm), 0, r, 1, b0 > 0);
+            // dU_C = Σ_b X_b·gZ_bᵀ; dX_b = U_C·gZ_b
+            PointwiseConv.sumOuter(nb, c, r, g.inSize, xc.segment(), xOff, MemorySegment.ofArray(gz), 0,
+                    duc.segment(), duc.offset(), r, 1, b0 > 0);
+            PointwiseConv.forward(nb, c, r, g.inSize, uc, 0, r, 1, MemorySegment.ofArray(gz), 0, 0f,
+                    gx.segment(), gx.offset() + (long) b0 * c * g.inSize);
+        }
+
+        // 1×1 R→T: dU_T = dM·diag λ; dλ_r = Σ_t dM[t, r]·U_T[t, r].
         float[] lam = w.lambda().toArray();
         float[] ut = w.uT().toArray();
         float[] dut = new float[t * r];
@@ -138,15 +180,6 @@ public final class CpConv {
             }
             dlam[rr] = (float) s;
         }
-
-        // 1×1 C→R: dU_C = Σ_b X_b·gZ_bᵀ; dX_b = U_C·gZ_b.
-        Tensor duc = out.zeros(c, r);
-        PointwiseConv.sumOuter(b, c, r, g.inSize, xc.segment(), xc.offset(), MemorySegment.ofArray(gz), 0,
-                duc.segment(), duc.offset(), r, 1);
-        Tensor gx = out.zeros(x.shape());
-        float[] uc = w.uC().toArray();
-        PointwiseConv.forward(b, c, r, g.inSize, MemorySegment.ofArray(uc), 0, r, 1,
-                MemorySegment.ofArray(gz), 0, 0f, gx.segment(), gx.offset());
 
         // Spatial factors: dU_K[n][k, r] = Σ_b (slab (b, r) contribution), summed in b order.
         int[] k = spec.kernel();
@@ -191,24 +224,12 @@ public final class CpConv {
         return a;
     }
 
-    /** z (B, R, ∏D) = U_Cᵀ·X_b for each b. */
-    private static void projectIn(Geometry g, CpConvWeights w, Tensor xc, float[] z) {
+    /** z (nb, R, ∏D) = U_Cᵀ·X_b for b in [b0, b0 + nb). */
+    private static void projectIn(Geometry g, CpConvWeights w, Tensor xc, int b0, int nb, MemorySegment z) {
         Tensor uc = w.uC();
         long[] s = uc.strides();
-        PointwiseConv.forward(g.batch, g.rank, g.channels, g.inSize, uc.segment(), uc.offset(), s[1], s[0],
-                xc.segment(), xc.offset(), 0f, MemorySegment.ofArray(z), 0);
-    }
-
-    /** y (B, T, ∏O) = (U_T·diag λ)·H_b + bias for each b. */
-    private static void projectOut(Geometry g, CpConvWeights w, float[] h, Tensor y) {
-        int t = w.uT().dim(0);
-        float beta = 0f;
-        if (w.bias() != null) {
-            PointwiseConv.fillBias(y.segment(), y.offset(), g.batch, t, g.outSize, w.bias().toArray());
-            beta = 1f;
-        }
-        PointwiseConv.forward(g.batch, t, g.rank, g.outSize, MemorySegment.ofArray(scaledUt(w)), 0, g.rank, 1,
-                MemorySegment.ofArray(h), 0, beta, y.segment(), y.offset());
+        PointwiseConv.forward(nb, g.rank, g.channels, g.inSize, uc.segment(), uc.offset(), s[1], s[0],
+                xc.segment(), xc.offset() + (long) b0 * g.channels * g.inSize, 0f, z, 0);
     }
 
     /** U_T·diag(λ), row-major (T × R). */
@@ -234,6 +255,7 @@ public final class CpConv {
         final int[] inDims;
         final int inSize;
         final int outSize;
+        final int chunk;
 
         Geometry(ConvSpec spec, Shape x, int rank) {
             int n = spec.spatialDims();
@@ -254,6 +276,10 @@ public final class CpConv {
             }
             this.inSize = (int) in;
             this.outSize = (int) out;
+            // Batch items per chunk: enough (b, r) slabs to keep every worker busy, few enough that
+            // the chunk's intermediates stay cache-sized between the 1×1 and depthwise stages.
+            int want = (4 * DepthwiseParallel.threads() + rank - 1) / rank;
+            this.chunk = Math.max(1, Math.min(batch, want));
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -33,20 +34,31 @@ public final class DepthwiseParallel {
 
     /** Calls {@code worker.get()} once per worker, then the returned consumer on each index in [0, n). */
     static void forEach(int n, Supplier<IntConsumer> worker) {
+        forEach(n, id -> worker.get());
+    }
+
+    /**
+     * Calls {@code worker.apply(id)} once per worker (ids 0 .. {@link #threads()}−1, so callers can
+     * keep per-worker scratch between calls), then the returned consumer on each index in [0, n).
+     */
+    static void forEach(int n, IntFunction<IntConsumer> worker) {
         int workers = Math.min(threads, n);
         if (workers <= 1) {
-            IntConsumer body = worker.get();
+            IntConsumer body = worker.apply(0);
             for (int i = 0; i < n; i++) body.accept(i);
             return;
         }
         AtomicInteger next = new AtomicInteger();
-        Runnable job = () -> {
-            IntConsumer body = worker.get();
-            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) body.accept(i);
-        };
         List<ForkJoinTask<?>> tasks = new ArrayList<>(workers - 1);
-        for (int w = 1; w < workers; w++) tasks.add(POOL.submit(job));
-        job.run();
+        for (int w = 1; w < workers; w++) {
+            int id = w;
+            tasks.add(POOL.submit(() -> drain(next, n, worker.apply(id))));
+        }
+        drain(next, n, worker.apply(0));
         for (ForkJoinTask<?> t : tasks) t.join();
+    }
+
+    private static void drain(AtomicInteger next, int n, IntConsumer body) {
+        for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) body.accept(i);
     }
 }

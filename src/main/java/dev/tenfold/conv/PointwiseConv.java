@@ -31,17 +31,18 @@ final class PointwiseConv {
     }
 
     /**
-     * G (m × k) = Σ_b P_b (m × S) · Q_bᵀ (S × k), with P_b at {@code pOff + b·m·S} and Q_b at
-     * {@code qOff + b·k·S}; the batch sum is accumulated in a fixed order (b = 0, 1, …).
+     * G (m × k) (+)= Σ_b P_b (m × S) · Q_bᵀ (S × k), with P_b at {@code pOff + b·m·S} and Q_b at
+     * {@code qOff + b·k·S}; the batch sum is accumulated in a fixed order (b = 0, 1, …), onto the
+     * old G when {@code accumulate}, else starting from zero.
      */
     static void sumOuter(int batch, int m, int k, long spatial,
                          MemorySegment p, long pOff, MemorySegment q, long qOff,
-                         MemorySegment g, long gOff, long gRow, long gCol) {
+                         MemorySegment g, long gOff, long gRow, long gCol, boolean accumulate) {
         int n = checkedSpatial(spatial);
         for (int b = 0; b < batch; b++) {
             Gemm.sgemm(m, k, n, 1f, p, pOff + (long) b * m * n, n, 1,
                     q, qOff + (long) b * k * n, 1, n,
-                    b == 0 ? 0f : 1f, g, gOff, gRow, gCol);
+                    b == 0 && !accumulate ? 0f : 1f, g, gOff, gRow, gCol);
         }
     }
 

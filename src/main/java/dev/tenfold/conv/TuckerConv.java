@@ -79,7 +79,7 @@ public final class TuckerConv {
 
             Tensor dut = out.zeros(t, rt);
             PointwiseConv.sumOuter(b, t, rt, so, gy.segment(), gy.offset(), h.segment(), h.offset(),
-                    dut.segment(), dut.offset(), rt, 1);
+                    dut.segment(), dut.offset(), rt, 1, false);
             int[] hd = yShape.dims();
             hd[1] = rt;
             Tensor gh = tmp.zeros(Shape.of(hd));
@@ -92,7 +92,7 @@ public final class TuckerConv {
 
             Tensor duc = out.zeros(c, rc);
             PointwiseConv.sumOuter(b, c, rc, si, xc.segment(), xc.offset(), gz.segment(), gz.offset(),
-                    duc.segment(), duc.offset(), rc, 1);
+                    duc.segment(), duc.offset(), rc, 1, false);
             Tensor gx = out.zeros(x.shape());
             long[] ucs = w.uC().strides();
             PointwiseConv.forward(b, c, rc, si, w.uC().segment(), w.uC().offset(), ucs[0], ucs[1],
