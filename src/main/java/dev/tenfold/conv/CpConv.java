@@ -17,8 +17,11 @@ import java.util.function.IntFunction;
  *
  * <p>Factorized forward: Z_b = U_Cᵀ·X_b (GEMM, (R × C)·(C × ∏D)); per (b, r) slab the N 1-D
  * depthwise passes with U_K[n][:, r] (fused, vectorised, parallel over slabs); Y_b =
- * (U_T·diag λ)·H_b (GEMM) + bias. Costs 2·B·(R·C·∏D + R·Σ_n K_n·(partial sizes) + T·R·∏O)
- * flops instead of 2·B·T·C·∏K·∏O. Results do not depend on the thread count.
+ * (U_T·diag λ)·H_b (GEMM) + bias. The three stages run per chunk of batch items so the
+ * (chunk, R, …) intermediates stay cache-sized (reusable per-thread heap buffers). Costs
+ * 2·B·(R·C·∏D + R·Σ_n K_n·(partial sizes) + T·R·∏O) flops instead of 2·B·T·C·∏K·∏O. Results do not
+ * depend on the thread count ({@link DepthwiseParallel#setThreads}). A non-contiguous x (or
+ * gradY) is first copied into its own scope.
  */
 public final class CpConv {
     private CpConv() { }
@@ -270,16 +273,16 @@ public final class CpConv {
             }
             long out = 1;
             for (int o : spec.outputSpatial(inDims)) out *= o;
-            if ((long) batch * rank * Math.max(in, out) > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("CP conv: B·R·spatial = " + batch + "·" + rank + "·" + Math.max(in, out)
-                        + " exceeds the 2^31 floats of a heap buffer for x of shape " + x);
-            }
-            this.inSize = (int) in;
-            this.outSize = (int) out;
             // Batch items per chunk: enough (b, r) slabs to keep every worker busy, few enough that
             // the chunk's intermediates stay cache-sized between the 1×1 and depthwise stages.
             int want = (4 * DepthwiseParallel.threads() + rank - 1) / rank;
             this.chunk = Math.max(1, Math.min(batch, want));
+            if ((long) chunk * rank * Math.max(in, out) > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("CP conv: " + chunk + "·R·spatial = " + chunk + "·" + rank + "·"
+                        + Math.max(in, out) + " exceeds the 2^31 floats of a heap buffer for x of shape " + x);
+            }
+            this.inSize = (int) in;
+            this.outSize = (int) out;
         }
     }
 }

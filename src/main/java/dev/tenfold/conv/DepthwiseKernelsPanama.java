@@ -8,10 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API {@link DepthwiseKernels}; loaded only reflectively through
- * {@link DepthwiseKernels#get()}. {@code combine} vectorises along x: in the interior (where
- * every term is valid) four independent accumulators of L lanes each take one broadcast-weight
- * FMA per term; the borders and the tail run as masked vectors (a lane is loaded only where
- * its term is valid), so short rows are vectorised too.
+ * {@link DepthwiseKernels#get()}. {@code combine} vectorises along x: the range is cut into
+ * segments at every term boundary (lo / hi), so inside a segment each term is valid everywhere
+ * or nowhere; four independent accumulators of L lanes take one broadcast-weight FMA per valid
+ * term, and only one masked tail vector per segment remains.
  */
 final class DepthwiseKernelsPanama implements DepthwiseKernels {
     static final VectorSpecies<Float> F = switch (System.getProperty(Kernels.PROPERTY, "auto").trim()) {
@@ -32,25 +32,36 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
     @Override
     public void combine(float[] out, int outOff, int n,
                         float[] src, int[] off, int[] lo, int[] hi, float[] w, int terms) {
-        int a = 0;
-        int b = n;
+        for (int s0 = 0, s1; s0 < n; s0 = s1) {
+            s1 = nextCut(s0, n, lo, hi, terms);
+            segment(out, outOff, s0, s1, src, off, lo, hi, w, terms);
+        }
+    }
+
+    /**
+     * The end of the segment starting at s0: the next term boundary (some lo or hi) or n. Inside a
+     * segment every term is either valid everywhere or nowhere, so no per-lane masks are needed.
+     */
+    private static int nextCut(int s0, int n, int[] lo, int[] hi, int terms) {
+        int s1 = n;
         for (int t = 0; t < terms; t++) {
-            a = Math.max(a, lo[t]);
-            b = Math.min(b, hi[t]);
+            if (lo[t] > s0 && lo[t] < s1) s1 = lo[t];
+            if (hi[t] > s0 && hi[t] < s1) s1 = hi[t];
         }
-        if (b - a < L) {
-            masked(out, outOff, 0, n, src, off, lo, hi, w, terms);
-            return;
-        }
-        masked(out, outOff, 0, a, src, off, lo, hi, w, terms);
-        int x = a;
-        for (int bound = b - 4 * L; x <= bound; x += 4 * L) {
+        return s1;
+    }
+
+    /** out[x] = Σ over terms valid on all of [s0, s1) of w·src[off + x]; four accumulators, masked tail. */
+    private static void segment(float[] out, int outOff, int s0, int s1, float[] src, int[] off, int[] lo, int[] hi,
+                                float[] w, int terms) {
+        int x = s0;
+        for (int bound = s1 - 4 * L; x <= bound; x += 4 * L) {
             FloatVector c0 = FloatVector.zero(F);
             FloatVector c1 = c0;
             FloatVector c2 = c0;
             FloatVector c3 = c0;
-            int o = outOff + x;
             for (int t = 0; t < terms; t++) {
+                if (lo[t] > s0 || hi[t] < s1) continue;
                 FloatVector wv = FloatVector.broadcast(F, w[t]);
                 int s = off[t] + x;
                 c0 = FloatVector.fromArray(F, src, s).fma(wv, c0);
@@ -58,36 +69,20 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
                 c2 = FloatVector.fromArray(F, src, s + 2 * L).fma(wv, c2);
                 c3 = FloatVector.fromArray(F, src, s + 3 * L).fma(wv, c3);
             }
+            int o = outOff + x;
             c0.intoArray(out, o);
             c1.intoArray(out, o + L);
             c2.intoArray(out, o + 2 * L);
             c3.intoArray(out, o + 3 * L);
         }
-        for (int bound = b - L; x <= bound; x += L) {
-            int o = outOff + x;
+        for (; x < s1; x += L) {
+            VectorMask<Float> m = F.indexInRange(0, s1 - x);
             FloatVector c = FloatVector.zero(F);
             for (int t = 0; t < terms; t++) {
-                c = FloatVector.fromArray(F, src, off[t] + x).fma(FloatVector.broadcast(F, w[t]), c);
+                if (lo[t] > s0 || hi[t] < s1) continue;
+                c = FloatVector.fromArray(F, src, off[t] + x, m).fma(FloatVector.broadcast(F, w[t]), c);
             }
-            c.intoArray(out, o);
-        }
-        masked(out, outOff, x, n, src, off, lo, hi, w, terms);
-    }
-
-    /** x in [from, to) in masked vector chunks; term t loads only lanes with lo[t] ≤ x < hi[t]. */
-    private static void masked(float[] out, int outOff, int from, int to,
-                               float[] src, int[] off, int[] lo, int[] hi, float[] w, int terms) {
-        for (int x0 = from; x0 < to; x0 += L) {
-            VectorMask<Float> m = F.indexInRange(0, to - x0);
-            FloatVector c = FloatVector.zero(F);
-            for (int t = 0; t < terms; t++) {
-                int a = lo[t];
-                int b = hi[t];
-                if (b <= a || b <= x0 || a >= x0 + L) continue;
-                VectorMask<Float> mt = F.indexInRange(x0 - a, b - a).and(m);
-                c = FloatVector.fromArray(F, src, off[t] + x0, mt).fma(FloatVector.broadcast(F, w[t]), c);
-            }
-            c.intoArray(out, outOff + x0, m);
+            c.intoArray(out, outOff + x, m);
         }
     }
 
@@ -99,26 +94,25 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
     @Override
     public void combinePeriodic(float[] out, int outOff, int n, float[] src, int[] off, int[] lo, int[] hi,
                                 float[] pattern, int patternStride, int period, int terms) {
-        int a = 0;
-        int b = n;
-        for (int t = 0; t < terms; t++) {
-            a = Math.max(a, lo[t]);
-            b = Math.min(b, hi[t]);
+        for (int s0 = 0, s1; s0 < n; s0 = s1) {
+            s1 = nextCut(s0, n, lo, hi, terms);
+            segmentPeriodic(out, outOff, s0, s1, src, off, lo, hi, pattern, patternStride, period, terms);
         }
-        if (b - a < 4 * L) {
-            maskedPeriodic(out, outOff, 0, n, src, off, lo, hi, pattern, patternStride, period, terms);
-            return;
-        }
-        maskedPeriodic(out, outOff, 0, a, src, off, lo, hi, pattern, patternStride, period, terms);
-        int x = a;
-        int j = a % period;
+    }
+
+    /** {@link #segment} with the weight of lane x read from the pattern at column x mod period. */
+    private static void segmentPeriodic(float[] out, int outOff, int s0, int s1, float[] src, int[] off, int[] lo,
+                                        int[] hi, float[] pattern, int patternStride, int period, int terms) {
+        int x = s0;
+        int j = s0 % period;
         int step = (4 * L) % period;
-        for (int bound = b - 4 * L; x <= bound; x += 4 * L) {
+        for (int bound = s1 - 4 * L; x <= bound; x += 4 * L) {
             FloatVector c0 = FloatVector.zero(F);
             FloatVector c1 = c0;
             FloatVector c2 = c0;
             FloatVector c3 = c0;
             for (int t = 0; t < terms; t++) {
+                if (lo[t] > s0 || hi[t] < s1) continue;
                 int s = off[t] + x;
                 int p = t * patternStride + j;
                 c0 = FloatVector.fromArray(F, src, s).fma(FloatVector.fromArray(F, pattern, p), c0);
@@ -134,24 +128,15 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
             j += step;
             if (j >= period) j -= period;
         }
-        maskedPeriodic(out, outOff, x, n, src, off, lo, hi, pattern, patternStride, period, terms);
-    }
-
-    private static void maskedPeriodic(float[] out, int outOff, int from, int to, float[] src, int[] off, int[] lo,
-                                       int[] hi, float[] pattern, int patternStride, int period, int terms) {
-        for (int x0 = from; x0 < to; x0 += L) {
-            VectorMask<Float> m = F.indexInRange(0, to - x0);
-            int j = x0 % period;
+        for (; x < s1; x += L) {
+            VectorMask<Float> m = F.indexInRange(0, s1 - x);
             FloatVector c = FloatVector.zero(F);
             for (int t = 0; t < terms; t++) {
-                int a = lo[t];
-                int b = hi[t];
-                if (b <= a || b <= x0 || a >= x0 + L) continue;
-                VectorMask<Float> mt = F.indexInRange(x0 - a, b - a).and(m);
-                c = FloatVector.fromArray(F, src, off[t] + x0, mt)
-                        .fma(FloatVector.fromArray(F, pattern, t * patternStride + j), c);
+                if (lo[t] > s0 || hi[t] < s1) continue;
+                c = FloatVector.fromArray(F, src, off[t] + x, m).fma(FloatVector.fromArray(F, pattern, t * patternStride + j), c);
             }
-            c.intoArray(out, outOff + x0, m);
+            c.intoArray(out, outOff + x, m);
+            j = (j + L) % period;
         }
     }
 
