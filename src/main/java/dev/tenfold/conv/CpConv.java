@@ -1,0 +1,288 @@
+package dev.tenfold.conv;
+
+import dev.tenfold.tensor.Shape;
+import dev.tenfold.tensor.Tensor;
+import dev.tenfold.tensor.TensorScope;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.SoftReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
+
+/**
+ * CP (canonical polyadic) convolution: a convolution whose kernel is the rank-R CP tensor of
+ * {@link CpConvWeights}, evaluated in one of three {@link ConvForm}s that compute the same
+ * function. Layouts as {@link ConvSpec}: x (B, C, D_0..D_{N-1}), y (B, T, O_0..O_{N-1}).
+ *
+ * <p>Factorized forward: Z_b = U_Cᵀ·X_b (GEMM, (R × C)·(C × ∏D)); per (b, r) slab the N 1-D
+ * depthwise passes with U_K[n][:, r] (fused, vectorised, parallel over slabs); Y_b =
+ * (U_T·diag λ)·H_b (GEMM) + bias. The three stages run per chunk of batch items so the
+ * (chunk, R, …) intermediates stay cache-sized (reusable per-thread heap buffers). Costs
+ * 2·B·(R·C·∏D + R·Σ_n K_n·(partial sizes) + T·R·∏O) flops instead of 2·B·T·C·∏K·∏O. Results do not
+ * depend on the thread count ({@link DepthwiseParallel#setThreads}). A non-contiguous x (or
+ * gradY) is first copied into its own scope.
+ */
+public final class CpConv {
+    private CpConv() { }
+
+    /**
+     * y = conv(x, W) + bias with the CP kernel W of {@code w}; a new tensor (B, T, O…) in x's scope.
+     *
+     * @throws IllegalArgumentException when x does not fit the spec (rank, channels, too small),
+     *                                  or the weights do not fit it (shapes, groups ≠ 1, bias)
+     */
+    public static Tensor forward(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form) {
+        Tensor y = x.scope().zeros(spec.outputShape(x.shape()));
+        forward(spec, w, x, form, y);
+        return y;
+    }
+
+    /**
+     * The same into a preallocated contiguous {@code y} of shape {@code spec.outputShape(x.shape())}
+     * (saves allocating and zeroing the output on every call).
+     *
+     * @throws IllegalArgumentException as {@link #forward(ConvSpec, CpConvWeights, Tensor, ConvForm)},
+     *                                  or when y has the wrong shape or is not contiguous
+     */
+    public static void forward(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y) {
+        w.validate(spec);
+        Shape yShape = spec.outputShape(x.shape());
+        if (!y.shape().equals(yShape) || !y.isContiguous()) {
+            throw new IllegalArgumentException("y of shape " + y.shape() + (y.isContiguous() ? "" : " (not contiguous)")
+                    + " must be a contiguous " + yShape + " for x of shape " + x.shape());
+        }
+        if (form == ConvForm.RECONSTRUCTED) {
+            try (TensorScope tmp = TensorScope.open()) {
+                DenseConv.forward(spec, x, w.reconstruct(tmp), w.bias(), y);
+                return;
+            }
+        }
+        Geometry g = new Geometry(spec, x.shape(), w.rank());
+        Tensor xc = x.contiguous();
+        int r = g.rank;
+        int t = spec.outChannels();
+        float[] taps = w.spatialColumns();
+        MemorySegment m = MemorySegment.ofArray(scaledUt(w));
+        float[] bias = w.bias() == null ? null : w.bias().toArray();
+        int chunk = g.chunk;
+        float[] za = buffer(0, (long) chunk * r * g.inSize);
+        float[] ha = buffer(1, (long) chunk * r * g.outSize);
+        SlabStage stage = form == ConvForm.MOBILENET ? mobileNetStage(spec, g, taps, za, ha) : chainStage(spec, g, taps, za, ha);
+        MemorySegment z = MemorySegment.ofArray(za);
+        MemorySegment h = MemorySegment.ofArray(ha);
+        for (int b0 = 0; b0 < g.batch; b0 += chunk) {
+            int nb = Math.min(chunk, g.batch - b0);
+            projectIn(g, w, xc, b0, nb, z);
+            DepthwiseParallel.forEach(nb * r, stage);
+            long yOff = y.offset() + (long) b0 * t * g.outSize;
+            if (bias != null) PointwiseConv.fillBias(y.segment(), yOff, nb, t, g.outSize, bias);
+            PointwiseConv.forward(nb, t, r, g.outSize, m, 0, r, 1, h, 0, bias != null ? 1f : 0f, y.segment(), yOff);
+        }
+    }
+
+    /** Depthwise stage of one batch chunk: slab i (rank i mod R) from the z buffer into the h buffer. */
+    private interface SlabStage extends IntFunction<IntConsumer> { }
+
+    private static SlabStage chainStage(ConvSpec spec, Geometry g, float[] taps, float[] z, float[] h) {
+        DepthwiseChain chain = new DepthwiseChain(spec, g.inDims);
+        int wc = chain.weightCount();
+        DepthwiseChain.Work[] works = new DepthwiseChain.Work[DepthwiseParallel.threads()];
+        return id -> {
+            DepthwiseChain.Work work = work(works, id, chain);
+            return i -> chain.forward(DepthwiseConv1d.get(), z, i * g.inSize, taps, (i % g.rank) * wc, h, i * g.outSize, work);
+        };
+    }
+
+    private static SlabStage mobileNetStage(ConvSpec spec, Geometry g, float[] taps, float[] z, float[] h) {
+        DepthwiseNd nd = new DepthwiseNd(spec, g.inDims);
+        int wc = sum(spec.kernel());
+        return id -> {
+            DepthwiseScratch sc = new DepthwiseScratch();
+            return i -> nd.forward(DepthwiseConv1d.get(), z, i * g.inSize, taps, (i % g.rank) * wc, h, i * g.outSize, sc);
+        };
+    }
+
+    /** Worker {@code id}'s buffers, created on first use and kept for the whole call. */
+    private static DepthwiseChain.Work work(DepthwiseChain.Work[] works, int id, DepthwiseChain chain) {
+        if (id >= works.length) return chain.newWork();
+        if (works[id] == null) works[id] = chain.newWork();
+        return works[id];
+    }
+
+    /**
+     * Gradients of L w.r.t. x and every factor given dL/dy, through the factorized path (the
+     * reverse of each stage: GEMMs for the 1×1s, transposed 1-D depthwise convs and tap
+     * correlations per mode). All results are new tensors in gradY's scope.
+     *
+     * @throws IllegalArgumentException when shapes do not fit the spec or gradY is not (B, T, O…)
+     */
+    public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY) {
+        w.validate(spec);
+        Shape yShape = spec.outputShape(x.shape());
+        if (!gradY.shape().equals(yShape)) {
+            throw new IllegalArgumentException("gradY of shape " + gradY.shape() + " must be the output shape "
+                    + yShape + " for x of shape " + x.shape());
+        }
+        Geometry g = new Geometry(spec, x.shape(), w.rank());
+        int b = g.batch;
+        int r = g.rank;
+        int t = spec.outChannels();
+        int c = spec.inChannels();
+        Tensor xc = x.contiguous();
+        Tensor gy = gradY.contiguous();
+        TensorScope out = gradY.scope();
+        MemorySegment m = MemorySegment.ofArray(scaledUt(w));
+        MemorySegment uc = MemorySegment.ofArray(w.uC().toArray());
+        DepthwiseChain chain = new DepthwiseChain(spec, g.inDims);
+        int wc = chain.weightCount();
+        float[] taps = w.spatialColumns();
+        int chunk = g.chunk;
+        float[] z = buffer(0, (long) chunk * r * g.inSize);
+        float[] h = buffer(1, (long) chunk * r * g.outSize);
+        float[] gh = buffer(2, (long) chunk * r * g.outSize);
+        float[] gz = buffer(3, (long) chunk * r * g.inSize);
+        double[] gwAll = new double[b * r * wc];
+        float[] dm = new float[t * r];
+        Tensor duc = out.zeros(c, r);
+        Tensor gx = out.zeros(x.shape());
+        DepthwiseChain.Work[] works = new DepthwiseChain.Work[DepthwiseParallel.threads()];
+        for (int b0 = 0; b0 < b; b0 += chunk) {
+            int nb = Math.min(chunk, b - b0);
+            int slab0 = b0 * r;
+            long xOff = xc.offset() + (long) b0 * c * g.inSize;
+            long yOff = gy.offset() + (long) b0 * t * g.outSize;
+            projectIn(g, w, xc, b0, nb, MemorySegment.ofArray(z));
+            // gH_b = (U_T·diag λ)ᵀ·gY_b
+            PointwiseConv.forward(nb, r, t, g.outSize, m, 0, 1, r, gy.segment(), yOff, 0f, MemorySegment.ofArray(gh), 0);
+            DepthwiseParallel.forEach(nb * r, id -> {
+                DepthwiseChain.Work work = work(works, id, chain);
+                return i -> chain.forwardBackward(DepthwiseConv1d.get(), z, i * g.inSize, taps, (i % r) * wc,
+                        h, i * g.outSize, gh, i * g.outSize, gz, i * g.inSize, gwAll, (slab0 + i) * wc, work);
+            });
+            // dM = Σ_b gY_b·H_bᵀ (b in order across chunks)
+            PointwiseConv.sumOuter(nb, t, r, g.outSize, gy.segment(), yOff, MemorySegment.ofArray(h), 0,
+                    MemorySegment.ofArray(dm), 0, r, 1, b0 > 0);
+            // dU_C = Σ_b X_b·gZ_bᵀ; dX_b = U_C·gZ_b
+            PointwiseConv.sumOuter(nb, c, r, g.inSize, xc.segment(), xOff, MemorySegment.ofArray(gz), 0,
+                    duc.segment(), duc.offset(), r, 1, b0 > 0);
+            PointwiseConv.forward(nb, c, r, g.inSize, uc, 0, r, 1, MemorySegment.ofArray(gz), 0, 0f,
+                    gx.segment(), gx.offset() + (long) b0 * c * g.inSize);
+        }
+
+        // 1×1 R→T: dU_T = dM·diag λ; dλ_r = Σ_t dM[t, r]·U_T[t, r].
+        float[] lam = w.lambda().toArray();
+        float[] ut = w.uT().toArray();
+        float[] dut = new float[t * r];
+        float[] dlam = new float[r];
+        for (int rr = 0; rr < r; rr++) {
+            double s = 0;
+            for (int tt = 0; tt < t; tt++) {
+                dut[tt * r + rr] = dm[tt * r + rr] * lam[rr];
+                s += (double) dm[tt * r + rr] * ut[tt * r + rr];
+            }
+            dlam[rr] = (float) s;
+        }
+
+        // Spatial factors: dU_K[n][k, r] = Σ_b (slab (b, r) contribution), summed in b order.
+        int[] k = spec.kernel();
+        List<Tensor> duk = new ArrayList<>();
+        for (int n = 0; n < k.length; n++) {
+            float[] f = new float[k[n] * r];
+            int off = chain.weightOffset(n);
+            for (int rr = 0; rr < r; rr++) {
+                for (int kk = 0; kk < k[n]; kk++) {
+                    double s = 0;
+                    for (int bb = 0; bb < b; bb++) s += gwAll[(bb * r + rr) * wc + off + kk];
+                    f[kk * r + rr] = (float) s;
+                }
+            }
+            duk.add(out.fromArray(f, k[n], r));
+        }
+        Tensor db = w.bias() == null ? null
+                : out.fromArray(PointwiseConv.biasGradient(gy.segment(), gy.offset(), b, t, g.outSize), t);
+        return new CpConvGradients(gx, out.fromArray(dlam, r), out.fromArray(dut, t, r), duc, duk, db);
+    }
+
+    /**
+     * Per-thread reusable heap intermediates (z, h, gradients): large arrays are not re-allocated
+     * and re-zeroed on every call; every use overwrites the part it reads. Soft references let the
+     * GC reclaim them under memory pressure.
+     */
+    private static final ThreadLocal<SoftReference<float[]>[]> BUFFERS = ThreadLocal.withInitial(CpConv::emptyBuffers);
+
+    @SuppressWarnings("unchecked")
+    private static SoftReference<float[]>[] emptyBuffers() {
+        return new SoftReference[4];
+    }
+
+    /** A heap buffer of at least {@code size} floats for slot 0..3 of this thread (contents unspecified). */
+    private static float[] buffer(int slot, long size) {
+        SoftReference<float[]>[] slots = BUFFERS.get();
+        float[] a = slots[slot] == null ? null : slots[slot].get();
+        if (a == null || a.length < size) {
+            a = new float[Math.toIntExact(size)];
+            slots[slot] = new SoftReference<>(a);
+        }
+        return a;
+    }
+
+    /** z (nb, R, ∏D) = U_Cᵀ·X_b for b in [b0, b0 + nb). */
+    private static void projectIn(Geometry g, CpConvWeights w, Tensor xc, int b0, int nb, MemorySegment z) {
+        Tensor uc = w.uC();
+        long[] s = uc.strides();
+        PointwiseConv.forward(nb, g.rank, g.channels, g.inSize, uc.segment(), uc.offset(), s[1], s[0],
+                xc.segment(), xc.offset() + (long) b0 * g.channels * g.inSize, 0f, z, 0);
+    }
+
+    /** U_T·diag(λ), row-major (T × R). */
+    private static float[] scaledUt(CpConvWeights w) {
+        float[] ut = w.uT().toArray();
+        float[] lam = w.lambda().toArray();
+        int r = lam.length;
+        for (int i = 0; i < ut.length; i++) ut[i] *= lam[i % r];
+        return ut;
+    }
+
+    private static int sum(int[] a) {
+        int s = 0;
+        for (int v : a) s += v;
+        return s;
+    }
+
+    /** Sizes of one call. */
+    private static final class Geometry {
+        final int batch;
+        final int channels;
+        final int rank;
+        final int[] inDims;
+        final int inSize;
+        final int outSize;
+        final int chunk;
+
+        Geometry(ConvSpec spec, Shape x, int rank) {
+            int n = spec.spatialDims();
+            this.batch = x.dim(0);
+            this.channels = x.dim(1);
+            this.rank = rank;
+            this.inDims = new int[n];
+            long in = 1;
+            for (int i = 0; i < n; i++) {
+                inDims[i] = x.dim(2 + i);
+                in *= inDims[i];
+            }
+            long out = 1;
+            for (int o : spec.outputSpatial(inDims)) out *= o;
+            // Batch items per chunk: enough (b, r) slabs to keep every worker busy, few enough that
+            // the chunk's intermediates stay cache-sized between the 1×1 and depthwise stages.
+            int want = (4 * DepthwiseParallel.threads() + rank - 1) / rank;
+            this.chunk = Math.max(1, Math.min(batch, want));
+            if ((long) chunk * rank * Math.max(in, out) > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("CP conv: " + chunk + "·R·spatial = " + chunk + "·" + rank + "·"
+                        + Math.max(in, out) + " exceeds the 2^31 floats of a heap buffer for x of shape " + x);
+            }
+            this.inSize = (int) in;
+            this.outSize = (int) out;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.tenfold.conv;
+
+import dev.tenfold.simd.Kernels;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * The two primitives every depthwise (single-channel) convolution pass in this package is built
+ * from, on heap {@code float[]} data. All offsets and lengths count floats.
+ *
+ * <ul>
+ *   <li>{@link #combine}: {@code out[x] = Σ_t w[t]·src[off[t] + x]} for x in [0, n), where term
+ *       t only contributes for x in [lo[t], hi[t]) (outside it the source is zero padding). A
+ *       shifted sum: a 1-D convolution along contiguous data (shift = k·d − p), or a weighted sum
+ *       of whole rows (each term a row).</li>
+ *   <li>{@link #dot}: {@code Σ_i a[i]·b[i]} (weight gradients).</li>
+ * </ul>
+ *
+ * <p>{@link #get()} returns the Vector API implementation when the JVM has
+ * {@code jdk.incubator.vector} (same selection rules as {@link Kernels}: {@code -Dtenfold.simd}),
+ * otherwise {@link #scalar()}. The naive twin with double accumulation lives in the tests.
+ */
+interface DepthwiseKernels {
+
+    /**
+     * {@code out[outOff + x] = Σ_{t<terms, lo[t] ≤ x < hi[t]} w[t]·src[off[t] + x]} for x in [0, n)
+     * (overwrites; 0 where no term is valid). Only indices {@code off[t] + x} with x in the
+     * term's range are read.
+     */
+    void combine(float[] out, int outOff, int n,
+                 float[] src, int[] off, int[] lo, int[] hi, float[] w, int terms);
+
+    /** {@code Σ_{i<n} a[aOff + i]·b[bOff + i]} (float accumulators, several independent chains). */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /**
+     * {@link #combine} (overwriting) whose term weights repeat with the column {@code x mod period}:
+     * term t contributes {@code pattern[t·patternStride + (x mod period)]·src[off[t] + x]} for x in
+     * [lo[t], hi[t]). The caller fills {@code pattern[t·patternStride + m]} for every m in
+     * [0, period + {@link #patternTail()}) with the weight of column {@code m mod period}. Used for
+     * many short rows along the contiguous axis: one flat loop over all rows, a tap's weight being
+     * 0 in the columns where it would read across a row border.
+     */
+    void combinePeriodic(float[] out, int outOff, int n, float[] src, int[] off, int[] lo, int[] hi,
+                         float[] pattern, int patternStride, int period, int terms);
+
+    /**
+     * {@code Σ_{i<n} a[aOff + i]·b[bOff + i]·pattern[(phase + i) mod period]}, with the pattern
+     * filled for m in [0, period + {@link #patternTail()}) as in {@link #combinePeriodic}.
+     */
+    float dotPeriodic(float[] a, int aOff, float[] b, int bOff, int n, float[] pattern, int patternOff,
+                      int period, int phase);
+
+    /** Extra pattern entries past one period that the periodic kernels may read. */
+    int patternTail();
+
+    /** Short name for logs and tests, e.g. {@code "scalar"} or {@code "panama-512"}. */
+    String name();
+
+    /** The implementation for this JVM (chosen once). */
+    static DepthwiseKernels get() {
+        return Holder.INSTANCE;
+    }
+
+    /** The scalar implementation (always available). */
+    static DepthwiseKernels scalar() {
+        return DepthwiseKernelsScalar.INSTANCE;
+    }
+
+    /** Lazy, reflective lookup so the Panama class is never loaded without the module. */
+    final class Holder {
+        static final DepthwiseKernels INSTANCE = lookup();
+
+        private Holder() { }
+
+        private static DepthwiseKernels lookup() {
+            String prop = System.getProperty(Kernels.PROPERTY, "auto").trim();
+            if (prop.equals("scalar") || !Kernels.vectorModulePresent()) return DepthwiseKernelsScalar.INSTANCE;
+            try {
+                var lookup = MethodHandles.lookup();
+                Class<?> cls = lookup.findClass("dev.tenfold.conv.DepthwiseKernelsPanama");
+                return (DepthwiseKernels) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
+            } catch (Throwable t) {
+                System.getLogger("dev.tenfold.conv").log(System.Logger.Level.WARNING,
+                        "Vector API depthwise kernels could not be loaded (" + t + "); using scalar kernels.");
+                return DepthwiseKernelsScalar.INSTANCE;
+            }
+        }
+    }
+}

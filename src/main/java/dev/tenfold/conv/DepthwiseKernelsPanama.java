@@ -1,0 +1,195 @@
+package dev.tenfold.conv;
+
+import dev.tenfold.simd.Kernels;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API {@link DepthwiseKernels}; loaded only reflectively through
+ * {@link DepthwiseKernels#get()}. {@code combine} vectorises along x: the range is cut into
+ * segments at every term boundary (lo / hi), so inside a segment each term is valid everywhere
+ * or nowhere; four independent accumulators of L lanes take one broadcast-weight FMA per valid
+ * term, and only one masked tail vector per segment remains.
+ */
+final class DepthwiseKernelsPanama implements DepthwiseKernels {
+    static final VectorSpecies<Float> F = switch (System.getProperty(Kernels.PROPERTY, "auto").trim()) {
+        case "128" -> FloatVector.SPECIES_128;
+        case "256" -> FloatVector.SPECIES_256;
+        case "512" -> FloatVector.SPECIES_512;
+        default -> FloatVector.SPECIES_PREFERRED;
+    };
+    private static final int L = F.length();
+
+    DepthwiseKernelsPanama() { }
+
+    @Override
+    public String name() {
+        return "panama-" + F.vectorBitSize();
+    }
+
+    @Override
+    public void combine(float[] out, int outOff, int n,
+                        float[] src, int[] off, int[] lo, int[] hi, float[] w, int terms) {
+        for (int s0 = 0, s1; s0 < n; s0 = s1) {
+            s1 = nextCut(s0, n, lo, hi, terms);
+            segment(out, outOff, s0, s1, src, off, lo, hi, w, terms);
+        }
+    }
+
+    /**
+     * The end of the segment starting at s0: the next term boundary (some lo or hi) or n. Inside a
+     * segment every term is either valid everywhere or nowhere, so no per-lane masks are needed.
+     */
+    private static int nextCut(int s0, int n, int[] lo, int[] hi, int terms) {
+        int s1 = n;
+        for (int t = 0; t < terms; t++) {
+            if (lo[t] > s0 && lo[t] < s1) s1 = lo[t];
+            if (hi[t] > s0 && hi[t] < s1) s1 = hi[t];
+        }
+        return s1;
+    }
+
+    /** out[x] = Σ over terms valid on all of [s0, s1) of w·src[off + x]; four accumulators, masked tail. */
+    private static void segment(float[] out, int outOff, int s0, int s1, float[] src, int[] off, int[] lo, int[] hi,
+                                float[] w, int terms) {
+        int x = s0;
+        for (int bound = s1 - 4 * L; x <= bound; x += 4 * L) {
+            FloatVector c0 = FloatVector.zero(F);
+            FloatVector c1 = c0;
+            FloatVector c2 = c0;
+            FloatVector c3 = c0;
+            for (int t = 0; t < terms; t++) {
+                if (lo[t] > s0 || hi[t] < s1) continue;
+                FloatVector wv = FloatVector.broadcast(F, w[t]);
+                int s = off[t] + x;
+                c0 = FloatVector.fromArray(F, src, s).fma(wv, c0);
+                c1 = FloatVector.fromArray(F, src, s + L).fma(wv, c1);
+                c2 = FloatVector.fromArray(F, src, s + 2 * L).fma(wv, c2);
+                c3 = FloatVector.fromArray(F, src, s + 3 * L).fma(wv, c3);
+            }
+            int o = outOff + x;
+            c0.intoArray(out, o);
+            c1.intoArray(out, o + L);
+            c2.intoArray(out, o + 2 * L);
+            c3.intoArray(out, o + 3 * L);
+        }
+        for (; x < s1; x += L) {
+            VectorMask<Float> m = F.indexInRange(0, s1 - x);
+            FloatVector c = FloatVector.zero(F);
+            for (int t = 0; t < terms; t++) {
+                if (lo[t] > s0 || hi[t] < s1) continue;
+                c = FloatVector.fromArray(F, src, off[t] + x, m).fma(FloatVector.broadcast(F, w[t]), c);
+            }
+            c.intoArray(out, outOff + x, m);
+        }
+    }
+
+    @Override
+    public int patternTail() {
+        return 4 * L;
+    }
+
+    @Override
+    public void combinePeriodic(float[] out, int outOff, int n, float[] src, int[] off, int[] lo, int[] hi,
+                                float[] pattern, int patternStride, int period, int terms) {
+        for (int s0 = 0, s1; s0 < n; s0 = s1) {
+            s1 = nextCut(s0, n, lo, hi, terms);
+            segmentPeriodic(out, outOff, s0, s1, src, off, lo, hi, pattern, patternStride, period, terms);
+        }
+    }
+
+    /** {@link #segment} with the weight of lane x read from the pattern at column x mod period. */
+    private static void segmentPeriodic(float[] out, int outOff, int s0, int s1, float[] src, int[] off, int[] lo,
+                                        int[] hi, float[] pattern, int patternStride, int period, int terms) {
+        int x = s0;
+        int j = s0 % period;
+        int step = (4 * L) % period;
+        for (int bound = s1 - 4 * L; x <= bound; x += 4 * L) {
+            FloatVector c0 = FloatVector.zero(F);
+            FloatVector c1 = c0;
+            FloatVector c2 = c0;
+            FloatVector c3 = c0;
+            for (int t = 0; t < terms; t++) {
+                if (lo[t] > s0 || hi[t] < s1) continue;
+                int s = off[t] + x;
+                int p = t * patternStride + j;
+                c0 = FloatVector.fromArray(F, src, s).fma(FloatVector.fromArray(F, pattern, p), c0);
+                c1 = FloatVector.fromArray(F, src, s + L).fma(FloatVector.fromArray(F, pattern, p + L), c1);
+                c2 = FloatVector.fromArray(F, src, s + 2 * L).fma(FloatVector.fromArray(F, pattern, p + 2 * L), c2);
+                c3 = FloatVector.fromArray(F, src, s + 3 * L).fma(FloatVector.fromArray(F, pattern, p + 3 * L), c3);
+            }
+            int o = outOff + x;
+            c0.intoArray(out, o);
+            c1.intoArray(out, o + L);
+            c2.intoArray(out, o + 2 * L);
+            c3.intoArray(out, o + 3 * L);
+            j += step;
+            if (j >= period) j -= period;
+        }
+        for (; x < s1; x += L) {
+            VectorMask<Float> m = F.indexInRange(0, s1 - x);
+            FloatVector c = FloatVector.zero(F);
+            for (int t = 0; t < terms; t++) {
+                if (lo[t] > s0 || hi[t] < s1) continue;
+                c = FloatVector.fromArray(F, src, off[t] + x, m).fma(FloatVector.fromArray(F, pattern, t * patternStride + j), c);
+            }
+            c.intoArray(out, outOff + x, m);
+            j = (j + L) % period;
+        }
+    }
+
+    @Override
+    public float dotPeriodic(float[] a, int aOff, float[] b, int bOff, int n, float[] pattern, int patternOff,
+                             int period, int phase) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        int j = phase % period;
+        int step4 = (4 * L) % period;
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            int p = patternOff + j;
+            s0 = FloatVector.fromArray(F, a, aOff + i).mul(FloatVector.fromArray(F, pattern, p))
+                    .fma(FloatVector.fromArray(F, b, bOff + i), s0);
+            s1 = FloatVector.fromArray(F, a, aOff + i + L).mul(FloatVector.fromArray(F, pattern, p + L))
+                    .fma(FloatVector.fromArray(F, b, bOff + i + L), s1);
+            s2 = FloatVector.fromArray(F, a, aOff + i + 2 * L).mul(FloatVector.fromArray(F, pattern, p + 2 * L))
+                    .fma(FloatVector.fromArray(F, b, bOff + i + 2 * L), s2);
+            s3 = FloatVector.fromArray(F, a, aOff + i + 3 * L).mul(FloatVector.fromArray(F, pattern, p + 3 * L))
+                    .fma(FloatVector.fromArray(F, b, bOff + i + 3 * L), s3);
+            j += step4;
+            if (j >= period) j -= period;
+        }
+        for (; i < n; i += L) {
+            VectorMask<Float> m = F.indexInRange(0, n - i);
+            s0 = FloatVector.fromArray(F, a, aOff + i, m).mul(FloatVector.fromArray(F, pattern, patternOff + j))
+                    .fma(FloatVector.fromArray(F, b, bOff + i, m), s0);
+            j = (j + L) % period;
+        }
+        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            s0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), s0);
+            s1 = FloatVector.fromArray(F, a, aOff + i + L).fma(FloatVector.fromArray(F, b, bOff + i + L), s1);
+            s2 = FloatVector.fromArray(F, a, aOff + i + 2 * L).fma(FloatVector.fromArray(F, b, bOff + i + 2 * L), s2);
+            s3 = FloatVector.fromArray(F, a, aOff + i + 3 * L).fma(FloatVector.fromArray(F, b, bOff + i + 3 * L), s3);
+        }
+        for (int bound = n - L; i <= bound; i += L) {
+            s0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), s0);
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        return s;
+    }
+}

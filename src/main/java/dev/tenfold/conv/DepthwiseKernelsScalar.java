@@ -1,0 +1,74 @@
+package dev.tenfold.conv;
+
+/** Plain-loop {@link DepthwiseKernels} (float arithmetic); the fallback without the Vector API. */
+final class DepthwiseKernelsScalar implements DepthwiseKernels {
+    static final DepthwiseKernelsScalar INSTANCE = new DepthwiseKernelsScalar();
+
+    private DepthwiseKernelsScalar() { }
+
+    @Override
+    public void combine(float[] out, int outOff, int n,
+                        float[] src, int[] off, int[] lo, int[] hi, float[] w, int terms) {
+        java.util.Arrays.fill(out, outOff, outOff + n, 0f);
+        for (int t = 0; t < terms; t++) {
+            int from = Math.max(0, lo[t]);
+            int to = Math.min(n, hi[t]);
+            float wt = w[t];
+            int o = off[t];
+            for (int x = from; x < to; x++) out[outOff + x] += wt * src[o + x];
+        }
+    }
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            s0 += a[aOff + i] * b[bOff + i];
+            s1 += a[aOff + i + 1] * b[bOff + i + 1];
+            s2 += a[aOff + i + 2] * b[bOff + i + 2];
+            s3 += a[aOff + i + 3] * b[bOff + i + 3];
+        }
+        for (; i < n; i++) s0 += a[aOff + i] * b[bOff + i];
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public void combinePeriodic(float[] out, int outOff, int n, float[] src, int[] off, int[] lo, int[] hi,
+                                float[] pattern, int patternStride, int period, int terms) {
+        java.util.Arrays.fill(out, outOff, outOff + n, 0f);
+        for (int t = 0; t < terms; t++) {
+            int from = Math.max(0, lo[t]);
+            int to = Math.min(n, hi[t]);
+            int base = t * patternStride;
+            int o = off[t];
+            int j = from % period;
+            for (int x = from; x < to; x++) {
+                out[outOff + x] += pattern[base + j] * src[o + x];
+                if (++j == period) j = 0;
+            }
+        }
+    }
+
+    @Override
+    public float dotPeriodic(float[] a, int aOff, float[] b, int bOff, int n, float[] pattern, int patternOff,
+                             int period, int phase) {
+        float s = 0;
+        int j = phase % period;
+        for (int i = 0; i < n; i++) {
+            s += a[aOff + i] * b[bOff + i] * pattern[patternOff + j];
+            if (++j == period) j = 0;
+        }
+        return s;
+    }
+
+    @Override
+    public int patternTail() {
+        return 0;
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+}

@@ -1,0 +1,98 @@
+package dev.tenfold.conv;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tenfold.tensor.Tensor;
+import dev.tenfold.tensor.TensorScope;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Bad input to CP / Tucker convs: IllegalArgumentException whose message names the shapes. */
+class CpConvValidationTest {
+    private static final ConvSpec SPEC = ConvSpec.builder(4, 5, 3, 2).padding(1).bias(true).build();
+
+    private static void rejects(Executable e, String... fragments) {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
+        for (String f : fragments) assertTrue(ex.getMessage().contains(f), "message '" + ex.getMessage() + "' lacks '" + f + "'");
+    }
+
+    @Test
+    void rankMustBePositive() {
+        try (TensorScope s = TensorScope.open()) {
+            rejects(() -> CpConvWeights.random(s, SPEC, 0, 1), "rank", "0");
+            rejects(() -> CpConvWeights.random(s, SPEC, -2, 1), "rank", "-2");
+            rejects(() -> TuckerConvWeights.random(s, SPEC, 0, 2, 1), "R_T=0");
+        }
+    }
+
+    @Test
+    void factorShapesMustAgree() {
+        try (TensorScope s = TensorScope.open()) {
+            Tensor lam = s.ones(3);
+            rejects(() -> new CpConvWeights(lam, s.zeros(5, 2), s.zeros(4, 3), List.of(s.zeros(3, 3)), null), "uT", "(5, 2)");
+            rejects(() -> new CpConvWeights(lam, s.zeros(5, 3), s.zeros(4, 3, 1), List.of(s.zeros(3, 3)), null), "uC");
+            rejects(() -> new CpConvWeights(lam, s.zeros(5, 3), s.zeros(4, 3), List.of(), null), "uK");
+            rejects(() -> new CpConvWeights(s.ones(3, 1), s.zeros(5, 3), s.zeros(4, 3), List.of(s.zeros(3, 3)), null), "lambda");
+            rejects(() -> new CpConvWeights(lam, s.zeros(5, 3), s.zeros(4, 3), List.of(s.zeros(3, 3)), s.zeros(4)), "bias", "(4,)");
+        }
+    }
+
+    @Test
+    void weightsMustFitTheSpec() {
+        try (TensorScope s = TensorScope.open()) {
+            Tensor lam = s.ones(3);
+            Tensor x = s.zeros(1, 4, 6, 6);
+            CpConvWeights wrongT = new CpConvWeights(lam, s.zeros(6, 3), s.zeros(4, 3), List.of(s.zeros(3, 3), s.zeros(2, 3)), s.zeros(6));
+            rejects(() -> CpConv.forward(SPEC, wrongT, x, ConvForm.FACTORIZED), "uT", "(6, 3)", "T = 5");
+            CpConvWeights wrongC = new CpConvWeights(lam, s.zeros(5, 3), s.zeros(3, 3), List.of(s.zeros(3, 3), s.zeros(2, 3)), s.zeros(5));
+            rejects(() -> CpConv.forward(SPEC, wrongC, x, ConvForm.FACTORIZED), "uC", "(3, 3)", "C = 4");
+            CpConvWeights wrongK = new CpConvWeights(lam, s.zeros(5, 3), s.zeros(4, 3), List.of(s.zeros(3, 3), s.zeros(3, 3)), s.zeros(5));
+            rejects(() -> CpConv.forward(SPEC, wrongK, x, ConvForm.FACTORIZED), "uK[1]", "(3, 3)");
+            CpConvWeights fewK = new CpConvWeights(lam, s.zeros(5, 3), s.zeros(4, 3), List.of(s.zeros(3, 3)), s.zeros(5));
+            rejects(() -> CpConv.backward(SPEC, fewK, x, s.zeros(1, 5, 6, 7)), "uK has 1", "2 spatial dims");
+            CpConvWeights noBias = CpConvWeights.random(s, ConvSpec.builder(4, 5, 3, 2).padding(1).build(), 3, 1);
+            rejects(() -> CpConv.forward(SPEC, noBias, x, ConvForm.MOBILENET), "bias is missing");
+        }
+    }
+
+    @Test
+    void groupsMustBeOne() {
+        ConvSpec grouped = ConvSpec.builder(4, 4, 3).groups(2).build();
+        try (TensorScope s = TensorScope.open()) {
+            rejects(() -> CpConvWeights.random(s, grouped, 2, 1), "groups=2");
+            CpConvWeights w = CpConvWeights.random(s, ConvSpec.builder(4, 4, 3).build(), 2, 1);
+            rejects(() -> CpConv.forward(grouped, w, s.zeros(1, 4, 5), ConvForm.FACTORIZED), "groups=2");
+            TuckerConvWeights tw = TuckerConvWeights.random(s, ConvSpec.builder(4, 4, 3).build(), 2, 2, 1);
+            rejects(() -> TuckerConv.forward(grouped, tw, s.zeros(1, 4, 5), ConvForm.FACTORIZED), "groups=2");
+        }
+    }
+
+    @Test
+    void inputAndGradientShapesMustMatch() {
+        try (TensorScope s = TensorScope.open()) {
+            CpConvWeights w = CpConvWeights.random(s, SPEC, 3, 1);
+            rejects(() -> CpConv.forward(SPEC, w, s.zeros(1, 3, 6, 6), ConvForm.FACTORIZED), "(1, 3, 6, 6)", "channels");
+            rejects(() -> CpConv.forward(SPEC, w, s.zeros(1, 4, 6), ConvForm.FACTORIZED), "(1, 4, 6)", "rank");
+            rejects(() -> CpConv.backward(SPEC, w, s.zeros(1, 4, 6, 6), s.zeros(1, 5, 6, 6)), "gradY", "(1, 5, 6, 6)", "(1, 5, 6, 7)");
+            rejects(() -> CpConv.forward(SPEC, w, s.zeros(1, 4, 6, 6), ConvForm.FACTORIZED, s.zeros(1, 5, 6, 6)), "y of shape (1, 5, 6, 6)", "(1, 5, 6, 7)");
+            rejects(() -> CpConv.forward(SPEC, w, s.zeros(1, 4, 6, 6), ConvForm.FACTORIZED, s.zeros(1, 5, 7, 6).transpose(2, 3)), "not contiguous");
+            TuckerConvWeights tw = TuckerConvWeights.random(s, SPEC, 2, 3, 1);
+            rejects(() -> TuckerConv.forward(SPEC, tw, s.zeros(2, 5, 6, 6), ConvForm.FACTORIZED), "(2, 5, 6, 6)");
+            rejects(() -> TuckerConv.forward(SPEC, tw, s.zeros(2, 4, 6, 6), ConvForm.MOBILENET), "MOBILENET");
+            rejects(() -> TuckerConv.backward(SPEC, tw, s.zeros(1, 4, 6, 6), s.zeros(1, 5, 6)), "gradY");
+        }
+    }
+
+    @Test
+    void tuckerShapesMustAgree() {
+        try (TensorScope s = TensorScope.open()) {
+            rejects(() -> new TuckerConvWeights(s.zeros(2, 3), s.zeros(5, 2), s.zeros(4, 3), null), "core", "(2, 3)");
+            rejects(() -> new TuckerConvWeights(s.zeros(2, 3, 3), s.zeros(5, 3), s.zeros(4, 3), null), "uT", "R_T = 2");
+            rejects(() -> new TuckerConvWeights(s.zeros(2, 3, 3), s.zeros(5, 2), s.zeros(4, 2), null), "uC", "R_C = 3");
+            TuckerConvWeights wrongK = new TuckerConvWeights(s.zeros(2, 3, 3, 3), s.zeros(5, 2), s.zeros(4, 3), s.zeros(5));
+            rejects(() -> TuckerConv.forward(SPEC, wrongK, s.zeros(1, 4, 6, 6), ConvForm.FACTORIZED), "core", "[3, 2]");
+        }
+    }
+}
