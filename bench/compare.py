@@ -9,7 +9,7 @@ SECONDS = os.environ.get("SECONDS_PER_RUN", "1")
 
 
 def workloads():
-    w = {"add": [], "dot": [], "gemm": [], "einsum": []}
+    w = {"add": [], "dot": [], "gemm": [], "einsum": [], "conv": []}
     w["add"].append(("add 16M floats, 1 thread", ["add", "--n", "16777216", "--no-scalar"],
                      ["add", "n=16777216"], 1))
     w["add"].append(("add 1M floats, 1 thread", ["add", "--n", "1048576", "--no-scalar"],
@@ -33,6 +33,24 @@ def workloads():
         w["einsum"].append((label + " (" + expr + ")",
                             ["einsum", "--expr", expr, "--shapes", shapes, "--threads", "2"],
                             ["einsum", f"expr={expr}", f"shapes={shapes}"], 2))
+    conv_shapes = {
+        "2d": (["--dims", "2", "--batch", "8", "--in", "64", "--out", "64", "--size", "56", "--kernel", "3"],
+               ["dims=2", "batch=8", "in=64", "out=64", "size=56", "kernel=3"]),
+        "3d": (["--dims", "3", "--batch", "2", "--in", "64", "--out", "64", "--size", "16", "--kernel", "3"],
+               ["dims=3", "batch=2", "in=64", "out=64", "size=16", "kernel=3"]),
+        "3d-big": (["--dims", "3", "--batch", "4", "--in", "32", "--out", "32", "--size", "32", "--kernel", "3"],
+                   ["dims=3", "batch=4", "in=32", "out=32", "size=32", "kernel=3"]),
+    }
+    for key, label in (("2d", "conv2d B=8 C=T=64 56^2 k3"), ("3d", "conv3d B=2 C=T=64 16^3 k3")):
+        ours, theirs = conv_shapes[key]
+        w["conv"].append((f"{label} dense fwd", ["conv", *ours, "--threads", "2"],
+                          ["@torch_conv.py", *theirs, "threads=2"], 2))
+        w["conv"].append((f"{label} CP R=32 fwd", ["conv", *ours, "--rank", "32", "--threads", "2"],
+                          ["@torch_conv.py", *theirs, "factorization=cp", "rank=32", "threads=2"], 2))
+    ours, theirs = conv_shapes["3d-big"]
+    w["conv"].append(("conv3d B=4 C=T=32 32^3 k3 CP R=16 fwd+bwd",
+                      ["conv", *ours, "--rank", "16", "--backward", "--threads", "2"],
+                      ["@torch_conv.py", *theirs, "factorization=cp", "rank=16", "backward=1", "threads=2"], 2))
     return w
 
 
@@ -55,13 +73,17 @@ def main(args):
     peer_env = dict(os.environ)
     peer_env.pop("OPENBLAS_CORETYPE", None)
     peer_env.pop("OPENBLAS_L2_SIZE", None)
+    dense_ms = {}
     print(f"{'workload':58s} {'tenfold ms':>11s} {'peer ms':>11s} {'ratio':>7s}  peer")
     for c in chosen:
         for label, ours_args, peer_args, threads in table[c]:
             try:
                 ours = run_json([os.path.join(ROOT, "tenfold"), "bench", *ours_args, "--seconds", SECONDS, "--json"])
                 env = dict(peer_env, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
-                theirs = run_json(["/usr/bin/python3", os.path.join(ROOT, "bench", "peers", "numpy_peer.py"),
+                script = "numpy_peer.py"
+                if peer_args and peer_args[0].startswith("@"):
+                    script, peer_args = peer_args[0][1:], peer_args[1:]
+                theirs = run_json(["/usr/bin/python3", os.path.join(ROOT, "bench", "peers", script),
                                    *peer_args, f"seconds={SECONDS}"], env)
             except RuntimeError as e:
                 print(f"{label:58s} error: {e}")
@@ -72,6 +94,12 @@ def main(args):
                 extra = f"  ({ours['gflops']:.1f} vs {theirs['gflops']:.1f} GFLOP/s)"
             elif "gbps" in ours and "gbps" in theirs:
                 extra = f"  ({ours['gbps']:.1f} vs {theirs['gbps']:.1f} GB/s)"
+            if " dense " in label:
+                dense_ms[label.split(" dense ")[0]] = ours["ms"]
+            elif " CP " in label and label.split(" CP ")[0] in dense_ms:
+                d = dense_ms[label.split(" CP ")[0]]
+                flop_cut = ours.get("dense_flops", 0) / (ours["gflops"] * ours["ms"] * 1e6) if ours.get("gflops") else 0
+                extra += f"  [{d / ours['ms']:.1f}x faster than our dense; FLOPs cut {flop_cut:.1f}x]"
             print(f"{label:58s} {ours['ms']:11.4f} {theirs['ms']:11.4f} {ratio:6.2f}x  {theirs['peer']}{extra}",
                   flush=True)
 

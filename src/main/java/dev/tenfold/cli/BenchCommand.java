@@ -12,7 +12,7 @@ import java.util.Set;
 final class BenchCommand implements Command {
     @Override public String name() { return "bench"; }
 
-    @Override public String summary() { return "benchmarks: add, dot, gemm, einsum (time, GFLOP/s or GB/s)"; }
+    @Override public String summary() { return "benchmarks: add, dot, gemm, einsum, conv (time, GFLOP/s or GB/s)"; }
 
     @Override
     public String usage() {
@@ -20,10 +20,15 @@ final class BenchCommand implements Command {
                 usage: tenfold bench add|dot [--n N] [--no-scalar] [--seconds S] [--json]
                        tenfold bench gemm --n N [--m M --k K] [--threads T] [--seconds S] [--json]
                        tenfold bench einsum --expr EXPR --shapes AxBxC,... [--threads T] [--path] [--json]
+                       tenfold bench conv --dims N --batch B --in C --out T --size S --kernel K [--stride s]
+                             [--padding p] [--rank R --factorization dense|cp|tucker
+                             --form factorized|mobilenet|reconstructed] [--backward] [--threads T] [--json]
                   add, dot   N floats (default 1048576) through the SIMD kernels and the scalar kernels;
                              prints GB/s and the SIMD/scalar ratio (single thread)
                   gemm       C = A·B, A (M×K), B (K×N); M and K default to N; GFLOP/s = 2MNK/time
                   einsum     e.g. --expr bij,bjk->bik --shapes 64x128x128,64x128x128; --path prints the plan
+                  conv       N-D conv on (B, C, S..S); padding defaults to K/2; --backward times forward +
+                             all gradients; GFLOP/s counts the FLOPs of the form computed
                   --threads  GEMM threads (default: available processors)
                   --seconds  measuring time per variant (default 1)
                   --json     one JSON object on stdout""";
@@ -31,8 +36,9 @@ final class BenchCommand implements Command {
 
     @Override
     public int run(String[] argv, PrintStream out) {
-        Args args = Args.parse(argv, Set.of("n", "m", "k", "seconds", "threads", "expr", "shapes"),
-                Set.of("json", "no-scalar", "path"));
+        Args args = Args.parse(argv, Set.of("n", "m", "k", "seconds", "threads", "expr", "shapes", "dims",
+                "batch", "in", "out", "size", "kernel", "stride", "padding", "rank", "factorization", "form"),
+                Set.of("json", "no-scalar", "path", "backward"));
         if (args.positional().size() != 1) throw new Args.UsageException("name one workload");
         String what = args.positional().get(0);
         double seconds = Double.parseDouble(args.get("seconds", "1"));
@@ -52,6 +58,19 @@ final class BenchCommand implements Command {
                 yield EinsumBench.run(expr, shapes,
                         args.getPositiveInt("threads", Runtime.getRuntime().availableProcessors()), seconds,
                         args.flag("path") && !args.flag("json"), out);
+            }
+            case "conv" -> {
+                int kernel = args.getPositiveInt("kernel", 3);
+                String fact = args.get("factorization", args.get("rank", null) == null ? "dense" : "cp");
+                String form = args.get("form", "factorized");
+                if (!form.equals("factorized") && !form.equals("mobilenet") && !form.equals("reconstructed")) {
+                    throw new Args.UsageException("--form must be factorized, mobilenet or reconstructed, got '" + form + "'");
+                }
+                yield ConvBench.run(new ConvBench.Config(args.getPositiveInt("dims", 2), args.getPositiveInt("batch", 8),
+                        args.getPositiveInt("in", 64), args.getPositiveInt("out", 64), args.getPositiveInt("size", 56),
+                        kernel, args.getPositiveInt("stride", 1), args.getInt("padding", kernel / 2),
+                        args.getPositiveInt("rank", 32), fact, form, args.flag("backward"),
+                        args.getPositiveInt("threads", Runtime.getRuntime().availableProcessors())), seconds);
             }
             default -> throw new Args.UsageException("unknown workload '" + what + "'");
         };

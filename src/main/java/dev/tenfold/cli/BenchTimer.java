@@ -9,12 +9,19 @@ final class BenchTimer {
     /** Best and median milliseconds over {@code runs} timed runs. */
     record Timing(double bestMs, double medianMs, int runs) { }
 
+    /** Warm-up runs before any timing. */
+    static final int MIN_WARMUP_RUNS = 30;
+
     private BenchTimer() { }
 
     static Timing time(Runnable body, double warmupSeconds, double measureSeconds, int minRuns) {
-        long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        // Vector API code runs boxed (very slowly) until C2 compiles it, so warm up for a
+        // minimum time AND a minimum number of runs (capped at 30 s for slow workloads).
+        long start = System.nanoTime();
+        long warmEnd = start + (long) (warmupSeconds * 1e9);
+        long cap = start + 30_000_000_000L;
         int warm = 0;
-        while (System.nanoTime() < warmEnd || warm < 2) {
+        while ((System.nanoTime() < warmEnd || warm < MIN_WARMUP_RUNS) && System.nanoTime() < cap) {
             body.run();
             warm++;
         }
