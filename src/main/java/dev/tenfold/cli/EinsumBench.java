@@ -45,9 +45,7 @@ final class EinsumBench {
             for (int i = 0; i < ops.length; i++) ops[i] = scope.normal(11 + i, 0f, 1f, shapes[i].dims());
             BenchTimer.Timing t = BenchTimer.time(() -> {
                 try (TensorScope tmp = TensorScope.open()) { // results are freed per call, as numpy's are
-                    Tensor[] local = new Tensor[ops.length];
-                    for (int i = 0; i < ops.length; i++) local[i] = ops[i];
-                    Einsum.einsum(path, local);
+                    Einsum.einsum(tmp, path, ops);
                 }
             }, seconds / 2, seconds, 3);
             Map<String, Object> r = new LinkedHashMap<>();

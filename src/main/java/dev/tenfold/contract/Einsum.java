@@ -40,6 +40,18 @@ public final class Einsum {
 
     /** Evaluates a planned expression; the operands must have the shapes it was planned for. */
     public static Tensor einsum(ContractionPath path, Tensor... operands) {
+        if (operands == null || operands.length == 0) {
+            throw new IllegalArgumentException("einsum: give at least one operand");
+        }
+        return einsum(operands[0].scope(), path, operands);
+    }
+
+    /**
+     * Evaluates a planned expression with the result allocated in {@code target} (e.g. a
+     * short-lived scope of the caller) instead of the first operand's scope.
+     */
+    public static Tensor einsum(TensorScope target, ContractionPath path, Tensor... operands) {
+        if (target == null) throw new IllegalArgumentException("einsum: target scope must not be null");
         if (path == null) throw new IllegalArgumentException("einsum: path must not be null");
         Shape[] shapes = shapesOf(operands);
         if (shapes.length != path.operandShapes().size()) {
@@ -53,7 +65,6 @@ public final class Einsum {
             }
         }
         EinsumSpec spec = path.spec();
-        TensorScope target = operands[0].scope();
         try (Scratch scratch = new Scratch()) {
             List<Term> items = new ArrayList<>();
             for (int t = 0; t < operands.length; t++) {
