@@ -11,8 +11,9 @@
 module dev.tenfold {
     requires static jdk.incubator.vector;
 
+    exports dev.tenfold.cli;
+    exports dev.tenfold.conv;
+    exports dev.tenfold.linalg;
     exports dev.tenfold.simd;
     exports dev.tenfold.tensor;
-    exports dev.tenfold.conv;
-    exports dev.tenfold.cli;
 }

@@ -1,0 +1,103 @@
+package dev.tenfold.linalg;
+
+import dev.tenfold.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The naive twin of {@link Gemm}: a plain triple loop that accumulates every dot product in
+ * double and rounds once, {@code C = (float) (alpha·Σ_p A[i,p]·B[p,j] + beta·C)}. It is the
+ * oracle of the property tests and the scalar fallback when the Vector API is absent.
+ *
+ * <p>Same conventions as {@link Gemm}: any strides, {@code beta == 0} never reads C (NaN in C
+ * does not leak), {@code alpha == 0} never reads A or B (C becomes beta·C).
+ */
+public final class GemmNaive implements GemmEngine {
+    static final GemmNaive INSTANCE = new GemmNaive();
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+
+    private GemmNaive() { }
+
+    /** C = alpha·A·B + beta·C for 2-D tensors of any strides; see {@link Gemm#sgemm(float, Tensor, Tensor, float, Tensor)}. */
+    public static void sgemm(float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        GemmChecks.checkMatmul("GemmNaive.sgemm", a, b, c);
+        sgemm(a.dim(0), b.dim(1), a.dim(1), alpha,
+                a.segment(), a.offset(), a.strides()[0], a.strides()[1],
+                b.segment(), b.offset(), b.strides()[0], b.strides()[1],
+                beta, c.segment(), c.offset(), c.strides()[0], c.strides()[1]);
+    }
+
+    /** New tensor a·b (m×n) in a's scope. */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        GemmChecks.checkMatmul("GemmNaive.matmul", a, b, null);
+        Tensor c = a.scope().zeros(a.dim(0), b.dim(1));
+        sgemm(1f, a, b, 0f, c);
+        return c;
+    }
+
+    /** Raw level; same contract as {@link Gemm#sgemm(int, int, int, float, MemorySegment, long, long, long, MemorySegment, long, long, long, float, MemorySegment, long, long, long)}. */
+    public static void sgemm(int m, int n, int k, float alpha,
+                             MemorySegment a, long aOff, long aRowStride, long aColStride,
+                             MemorySegment b, long bOff, long bRowStride, long bColStride,
+                             float beta, MemorySegment c, long cOff, long cRowStride, long cColStride) {
+        GemmOperand ga = new GemmOperand(a, aOff, aRowStride, aColStride);
+        GemmOperand gb = new GemmOperand(b, bOff, bRowStride, bColStride);
+        GemmOperand gc = new GemmOperand(c, cOff, cRowStride, cColStride);
+        GemmChecks.checkRaw(m, n, k, ga, gb, gc);
+        if (m == 0 || n == 0) return;
+        if (alpha == 0f || k == 0) {
+            scaleC(m, n, beta, gc);
+            return;
+        }
+        if (GemmChecks.overlaps(gc, m, n, ga, m, k) || GemmChecks.overlaps(gc, m, n, gb, k, n)) {
+            // Read every input before the first write.
+            ga = copyOf(ga, m, k);
+            gb = copyOf(gb, k, n);
+        }
+        INSTANCE.sgemm(m, n, k, alpha, ga, gb, beta, gc, 1);
+    }
+
+    @Override
+    public String name() {
+        return "naive";
+    }
+
+    @Override
+    public void sgemm(int m, int n, int k, float alpha, GemmOperand a, GemmOperand b, float beta, GemmOperand c,
+                      int threads) {
+        MemorySegment as = a.seg(), bs = b.seg(), cs = c.seg();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double acc = 0;
+                for (int p = 0; p < k; p++) {
+                    acc += (double) as.getAtIndex(F32, a.index(i, p)) * bs.getAtIndex(F32, b.index(p, j));
+                }
+                long ci = c.index(i, j);
+                double v = alpha * acc;
+                if (beta != 0f) v += (double) beta * cs.getAtIndex(F32, ci);
+                cs.setAtIndex(F32, ci, (float) v);
+            }
+        }
+    }
+
+    /** C = beta·C (C = 0 when beta == 0, without reading C). */
+    static void scaleC(int m, int n, float beta, GemmOperand c) {
+        MemorySegment cs = c.seg();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                long ci = c.index(i, j);
+                cs.setAtIndex(F32, ci, beta == 0f ? 0f : beta * cs.getAtIndex(F32, ci));
+            }
+        }
+    }
+
+    /** A contiguous heap copy of a rows×cols operand. */
+    static GemmOperand copyOf(GemmOperand x, int rows, int cols) {
+        float[] dst = new float[Math.multiplyExact(rows, cols)];
+        MemorySegment s = x.seg();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) dst[i * cols + j] = s.getAtIndex(F32, x.index(i, j));
+        }
+        return new GemmOperand(MemorySegment.ofArray(dst), 0, cols, 1);
+    }
+}

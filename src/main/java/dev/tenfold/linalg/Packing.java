@@ -1,0 +1,162 @@
+package dev.tenfold.linalg;
+
+import static dev.tenfold.linalg.MicroKernels.F;
+import static dev.tenfold.linalg.MicroKernels.KA;
+import static dev.tenfold.linalg.MicroKernels.L;
+import static dev.tenfold.linalg.MicroKernels.MR;
+import static dev.tenfold.linalg.MicroKernels.NR;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Packing of GEMM operands (any strides) into the heap panel layouts of {@link MicroKernels},
+ * and the write-back of finished tiles into C. Packing pads missing rows/columns with zeros, so
+ * edge tiles run the full kernel; the write-back stores only the valid part.
+ *
+ * <p>Fast paths: A rows contiguous along k are bulk-copied; B rows contiguous along n are moved
+ * two vectors per k step; otherwise the loop walks the source along its smaller stride.
+ */
+final class Packing {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private Packing() { }
+
+    /** Floats of scratch that {@link #packA} and {@link #packB} need for a k block of {@code kc}. */
+    static int scratchFloats(int kc) {
+        return Math.max(kc * roundUp(MR, L), kc * NR) + L;
+    }
+
+    static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
+    /**
+     * Packs A rows {@code [r0, r0+MR)} (rows at or past {@code rows} become zeros), k range
+     * {@code [p0, p0+kc)}, into {@code dst[d + r·KA + p]}. {@code tmp} is scratch of
+     * {@link #scratchFloats} floats.
+     */
+    static void packA(GemmOperand a, int rows, int r0, int p0, int kc, float[] dst, int d, float[] tmp) {
+        MemorySegment s = a.seg();
+        int valid = Math.max(0, Math.min(MR, rows - r0));
+        if (a.colStride() == 1) {
+            for (int r = 0; r < valid; r++) {
+                MemorySegment.copy(s, F32, a.index(r0 + r, p0) << 2, dst, d + r * KA, kc);
+            }
+        } else if (a.rowStride() == 1) {
+            // Columns of the panel are contiguous: copy each (vector loads), then transpose on the heap.
+            int w = roundUp(MR, L);
+            for (int p = 0; p < kc; p++) copyRun(s, a.index(r0, p0 + p), valid, tmp, p * w);
+            for (int r = 0; r < valid; r++) {
+                int o = d + r * KA;
+                for (int p = 0; p < kc; p++) dst[o + p] = tmp[p * w + r];
+            }
+        } else {
+            long cs = a.colStride();
+            for (int r = 0; r < valid; r++) {
+                long src = a.index(r0 + r, p0);
+                int o = d + r * KA;
+                for (int p = 0; p < kc; p++) dst[o + p] = s.getAtIndex(F32, src + p * cs);
+            }
+        }
+        for (int r = valid; r < MR; r++) Arrays.fill(dst, d + r * KA, d + r * KA + kc, 0f);
+    }
+
+    /**
+     * Packs B columns {@code [j0, j0+NR)} (columns at or past {@code cols} become zeros), k range
+     * {@code [p0, p0+kc)}, into {@code dst[d + NR·p + j]}. {@code tmp} is scratch of
+     * {@link #scratchFloats} floats.
+     */
+    static void packB(GemmOperand b, int cols, int j0, int p0, int kc, float[] dst, int d, float[] tmp) {
+        MemorySegment s = b.seg();
+        int valid = Math.max(0, Math.min(NR, cols - j0));
+        if (b.colStride() == 1) {
+            if (valid == NR) {
+                copyRows(s, b.index(p0, j0), b.rowStride(), kc, dst, d);
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    copyRun(s, b.index(p0 + p, j0), valid, dst, d + p * NR);
+                    Arrays.fill(dst, d + p * NR + roundUp(valid, L), d + (p + 1) * NR, 0f);
+                }
+            }
+            return;
+        }
+        if (valid < NR) {
+            for (int p = 0; p < kc; p++) Arrays.fill(dst, d + p * NR + valid, d + (p + 1) * NR, 0f);
+        }
+        if (b.rowStride() == 1) {
+            // Columns are contiguous along k: bulk-copy each, then transpose on the heap.
+            for (int j = 0; j < valid; j++) MemorySegment.copy(s, F32, b.index(p0, j0 + j) << 2, tmp, j * kc, kc);
+            for (int p = 0; p < kc; p++) {
+                int o = d + p * NR;
+                for (int j = 0; j < valid; j++) dst[o + j] = tmp[j * kc + p];
+            }
+        } else {
+            long cs = b.colStride();
+            for (int p = 0; p < kc; p++) {
+                long src = b.index(p0 + p, j0);
+                int o = d + p * NR;
+                for (int j = 0; j < valid; j++) dst[o + j] = s.getAtIndex(F32, src + j * cs);
+            }
+        }
+    }
+
+    /** kc rows of NR contiguous floats (row pitch {@code rs} floats) from a segment, two vectors per row. */
+    private static void copyRows(MemorySegment s, long src, long rs, int kc, float[] dst, int d) {
+        for (int p = 0; p < kc; p++) {
+            long byteOff = (src + p * rs) << 2;
+            FloatVector.fromMemorySegment(F, s, byteOff, LE).intoArray(dst, d);
+            FloatVector.fromMemorySegment(F, s, byteOff + 4L * L, LE).intoArray(dst, d + L);
+            d += NR;
+        }
+    }
+
+    /**
+     * {@code len} contiguous floats from float index {@code src} into {@code dst[d …]}, whole
+     * vectors (the last one masked); writes up to the next multiple of L, zeros past {@code len}.
+     */
+    private static void copyRun(MemorySegment s, long src, int len, float[] dst, int d) {
+        long byteOff = src << 2;
+        int o = 0;
+        for (; o + L <= len; o += L) FloatVector.fromMemorySegment(F, s, byteOff + 4L * o, LE).intoArray(dst, d + o);
+        if (o < len) {
+            FloatVector.fromMemorySegment(F, s, byteOff + 4L * o, LE, F.indexInRange(o, len)).intoArray(dst, d + o);
+        }
+    }
+
+    /**
+     * Writes tile {@code t[r·NR + j]} (r < rows, j < cols) to C at (i0, j0):
+     * {@code C = alpha·t + beta·C}, never reading C when beta == 0.
+     */
+    static void storeTile(float[] t, int rows, int cols, float alpha, float beta, GemmOperand c, int i0, int j0) {
+        MemorySegment s = c.seg();
+        if (cols == NR && c.colStride() == 1) {
+            for (int r = 0; r < rows; r++) {
+                long byteOff = c.index(i0 + r, j0) << 2;
+                storeRow(t, r * NR, alpha, beta, s, byteOff);
+                storeRow(t, r * NR + L, alpha, beta, s, byteOff + 4L * L);
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                long ci = c.index(i0 + r, j0 + j);
+                float v = t[r * NR + j];
+                if (alpha != 1f) v = alpha * v;
+                if (beta != 0f) v = v + beta * s.getAtIndex(F32, ci);
+                s.setAtIndex(F32, ci, v);
+            }
+        }
+    }
+
+    private static void storeRow(float[] t, int ti, float alpha, float beta, MemorySegment s, long byteOff) {
+        FloatVector v = FloatVector.fromArray(F, t, ti);
+        if (alpha != 1f) v = v.mul(alpha);
+        if (beta != 0f) v = v.add(FloatVector.fromMemorySegment(F, s, byteOff, LE).mul(beta));
+        v.intoMemorySegment(s, byteOff, LE);
+    }
+}
