@@ -1,0 +1,287 @@
+package dev.tenfold.linalg;
+
+import dev.tenfold.tensor.SplitMix64;
+import dev.tenfold.tensor.Tensor;
+
+/**
+ * Leading left singular vectors of a short-fat matrix X (I×J, J ≫ I) — e.g. a mode-n unfolding
+ * (I_n × ∏ other dims) for HOSVD/HOOI — without forming anything that grows with J: the
+ * largest objects are I×I (Gram), I×l (range basis, l = r + oversampling) and one streamed
+ * column block of I×w doubles (w chosen so the block is about 1 MiB, 64 ≤ w ≤ 4096).
+ *
+ * <p>Two methods ({@link Method}):
+ * <ul>
+ *   <li>{@link Method#GRAM}: G = X·Xᵀ accumulated in double over column blocks, then
+ *       {@link SymmetricEigen}; vectors are exact up to the conditioning of G (σᵢ² / σ₁²
+ *       below ~1e-13 are noise).</li>
+ *   <li>{@link Method#RANDOMIZED}: a randomized range finder (Halko–Martinsson–Tropp):
+ *       Y = X·Ω with a uniform(−1, 1) test matrix Ω (J×l, generated on the fly per column from
+ *       the seed, never stored), then {@code powerIterations} rounds of Y = X·(Xᵀ·Q) with a
+ *       Householder re-orthonormalisation between rounds, and finally the eigen decomposition of
+ *       the small Gram Qᵀ·X·Xᵀ·Q (l×l). Deterministic for a seed. Approximate: accurate when the
+ *       spectrum decays past rank r (more oversampling / power iterations help otherwise).</li>
+ * </ul>
+ * {@link Method#AUTO} takes GRAM when I ≤ {@link Options#gramMaxRows()} or l ≥ I, else RANDOMIZED.
+ *
+ * <p>Output: an I×k matrix with orthonormal columns, k = min(r, I) — when r &gt; I only I vectors
+ * exist and I are returned (the caller pads if it needs r) — sorted by decreasing singular value;
+ * each column's entry of largest magnitude is positive.
+ */
+public final class LeadingSingularVectors {
+
+    /** Which algorithm to run. */
+    public enum Method {
+        /** GRAM for small I, RANDOMIZED otherwise (see the class comment). */
+        AUTO,
+        /** Eigen decomposition of X·Xᵀ. */
+        GRAM,
+        /** Randomized range finder with power iterations. */
+        RANDOMIZED
+    }
+
+    /**
+     * Tuning of {@link LeadingSingularVectors}.
+     *
+     * @param method          the algorithm ({@link Method#AUTO} by default)
+     * @param oversampling    extra range-finder columns p ≥ 0 (l = r + p); default 10
+     * @param powerIterations power iterations q ≥ 0; default 2
+     * @param seed            seed of the random test matrix; default 0x5EED
+     * @param gramMaxRows     AUTO uses GRAM up to this many rows; default 512
+     */
+    public record Options(Method method, int oversampling, int powerIterations, long seed, int gramMaxRows) {
+        /** Validates the fields. */
+        public Options {
+            if (method == null) throw new IllegalArgumentException("Options: method must not be null");
+            if (oversampling < 0) throw new IllegalArgumentException("Options: oversampling must be >= 0, got " + oversampling);
+            if (powerIterations < 0) {
+                throw new IllegalArgumentException("Options: powerIterations must be >= 0, got " + powerIterations);
+            }
+            if (gramMaxRows < 1) throw new IllegalArgumentException("Options: gramMaxRows must be >= 1, got " + gramMaxRows);
+        }
+
+        /** AUTO, oversampling 10, 2 power iterations, seed 0x5EED, GRAM up to 512 rows. */
+        public static Options defaults() {
+            return new Options(Method.AUTO, 10, 2, 0x5EEDL, 512);
+        }
+
+        /** A copy with another method. */
+        public Options withMethod(Method m) { return new Options(m, oversampling, powerIterations, seed, gramMaxRows); }
+
+        /** A copy with another oversampling. */
+        public Options withOversampling(int p) { return new Options(method, p, powerIterations, seed, gramMaxRows); }
+
+        /** A copy with another number of power iterations. */
+        public Options withPowerIterations(int q) { return new Options(method, oversampling, q, seed, gramMaxRows); }
+
+        /** A copy with another seed. */
+        public Options withSeed(long s) { return new Options(method, oversampling, powerIterations, s, gramMaxRows); }
+
+        /** A copy with another GRAM row limit for AUTO. */
+        public Options withGramMaxRows(int rows) { return new Options(method, oversampling, powerIterations, seed, rows); }
+    }
+
+    /**
+     * The leading singular subspace.
+     *
+     * @param vectors        I×k, orthonormal columns, k = min(r, I), by decreasing singular value
+     * @param singularValues k estimates of σ₁ ≥ … ≥ σ_k of X (exact up to rounding for GRAM,
+     *                       lower-bound estimates for RANDOMIZED)
+     * @param method         the method that ran (never AUTO)
+     */
+    public record Result(DenseMatrix vectors, double[] singularValues, Method method) { }
+
+    /** Target size of one streamed column block, in doubles (1 MiB). */
+    private static final int BLOCK_DOUBLES = 1 << 17;
+
+    private LeadingSingularVectors() { }
+
+    /** {@link #of(Tensor, int, Options)} with {@link Options#defaults()}. */
+    public static Result of(Tensor x, int r) {
+        return of(x, r, Options.defaults());
+    }
+
+    /**
+     * Leading r left singular vectors of the 2-D float tensor {@code x} (I×J, any strides).
+     *
+     * @throws IllegalArgumentException when x is not 2-D, r &lt; 1, or x holds NaN/infinite values
+     */
+    public static Result of(Tensor x, int r, Options options) {
+        if (x == null) throw new IllegalArgumentException("x must not be null");
+        if (x.rank() != 2) {
+            throw new IllegalArgumentException("LeadingSingularVectors.of: x must be 2-D (I, J), got shape " + x.shape()
+                    + "; use ofUnfolding for a mode-n unfolding");
+        }
+        TensorColumnBlocks src = new TensorColumnBlocks(x);
+        return of(src.rows(), src.cols(), src, r, options);
+    }
+
+    /**
+     * Leading r left singular vectors of the mode-{@code mode} unfolding of {@code x} (TensorLy
+     * convention: I_mode × ∏ other dims in row-major order), read in place without materialising
+     * the unfolding. The column order does not change left singular vectors; it is stated for
+     * completeness.
+     *
+     * @throws IllegalArgumentException when x has rank &lt; 2, mode is out of range, r &lt; 1, or x
+     *                                  holds NaN/infinite values
+     */
+    public static Result ofUnfolding(Tensor x, int mode, int r, Options options) {
+        if (x == null) throw new IllegalArgumentException("x must not be null");
+        if (x.rank() < 2) throw new IllegalArgumentException("ofUnfolding: x must have rank >= 2, got shape " + x.shape());
+        int n = x.shape().normalizeAxis(mode, "mode");
+        int[] perm = new int[x.rank()];
+        perm[0] = n;
+        for (int i = 0, j = 1; i < x.rank(); i++) if (i != n) perm[j++] = i;
+        TensorColumnBlocks src = new TensorColumnBlocks(x.permute(perm));
+        return of(src.rows(), src.cols(), src, r, options);
+    }
+
+    /**
+     * Leading r left singular vectors of the rows×cols matrix streamed by {@code source}.
+     *
+     * @throws IllegalArgumentException when rows, cols or r is &lt; 1, an argument is null, or the
+     *                                  source yields NaN/infinite values
+     */
+    public static Result of(int rows, long cols, ColumnBlockSource source, int r, Options options) {
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("LeadingSingularVectors: matrix shape (" + rows + ", " + cols
+                    + ") must have rows >= 1 and cols >= 1");
+        }
+        if (r < 1) throw new IllegalArgumentException("LeadingSingularVectors: r must be >= 1, got " + r);
+        if (source == null) throw new IllegalArgumentException("source must not be null");
+        if (options == null) throw new IllegalArgumentException("options must not be null");
+        int k = Math.min(r, rows);
+        int l = (int) Math.min((long) rows, (long) k + options.oversampling());
+        Method m = options.method();
+        if (m == Method.AUTO) m = rows <= options.gramMaxRows() || l >= rows ? Method.GRAM : Method.RANDOMIZED;
+        Blocks blocks = new Blocks(rows, cols, source);
+        return m == Method.GRAM ? gram(blocks, k) : randomized(blocks, k, l, options);
+    }
+
+    // ------------------------------------------------------------------ Gram method
+
+    private static Result gram(Blocks x, int k) {
+        int n = x.rows;
+        double[] g = new double[n * n];
+        DoubleKernels kern = DoubleKernels.get();
+        for (long c0 = 0; c0 < x.cols; c0 += x.width) {
+            int w = x.read(c0);
+            kern.multiplyTransposedAdd(n, n, w, x.block, 0, w, x.block, 0, w, g, 0, n, true);
+        }
+        mirrorLower(g, n);
+        requireFinite(g);
+        SymmetricEigen eig = SymmetricEigen.ofSymmetric(g, n);
+        return result(eig, null, n, k, Method.GRAM);
+    }
+
+    // ------------------------------------------------------------------ randomized range finder
+
+    private static Result randomized(Blocks x, int k, int l, Options o) {
+        int n = x.rows;
+        DoubleKernels kern = DoubleKernels.get();
+        double[] y = new double[n * l];
+        double[] omegaT = new double[l * x.width]; // Ωᵀ for one block, l×w
+        for (long c0 = 0; c0 < x.cols; c0 += x.width) {
+            int w = x.read(c0);
+            fillTestMatrix(omegaT, c0, w, l, o.seed());
+            kern.multiplyTransposedAdd(n, l, w, x.block, 0, w, omegaT, 0, w, y, 0, l, false);
+        }
+        requireFinite(y);
+        double[] q = orthonormalize(y, n, l);
+        double[] zt = new double[l * x.width]; // (Xᵀ·Q)ᵀ for one block, l×w
+        for (int it = 0; it < o.powerIterations(); it++) {
+            java.util.Arrays.fill(y, 0);
+            for (long c0 = 0; c0 < x.cols; c0 += x.width) {
+                int w = x.read(c0);
+                java.util.Arrays.fill(zt, 0, l * w, 0);
+                kern.transposedMultiplyAdd(l, w, n, q, 0, l, x.block, 0, w, zt, 0, w);
+                kern.multiplyTransposedAdd(n, l, w, x.block, 0, w, zt, 0, w, y, 0, l, false);
+            }
+            q = orthonormalize(y, n, l);
+        }
+        double[] t = new double[l * l]; // Qᵀ·X·Xᵀ·Q
+        for (long c0 = 0; c0 < x.cols; c0 += x.width) {
+            int w = x.read(c0);
+            java.util.Arrays.fill(zt, 0, l * w, 0);
+            kern.transposedMultiplyAdd(l, w, n, q, 0, l, x.block, 0, w, zt, 0, w);
+            kern.multiplyTransposedAdd(l, l, w, zt, 0, w, zt, 0, w, t, 0, l, true);
+        }
+        mirrorLower(t, l);
+        SymmetricEigen eig = SymmetricEigen.ofSymmetric(t, l);
+        return result(eig, DenseMatrix.wrap(n, l, q), n, k, Method.RANDOMIZED);
+    }
+
+    /**
+     * Ωᵀ entries for the block's columns: entry (c, j) for global column j is the c-th draw of a
+     * SplitMix64 stream whose counter starts at j·l, so values do not depend on the block width.
+     */
+    private static void fillTestMatrix(double[] omegaT, long c0, int w, int l, long seed) {
+        for (int j = 0; j < w; j++) {
+            SplitMix64 rng = new SplitMix64(seed + (c0 + j) * l * 0x9E3779B97F4A7C15L);
+            for (int c = 0; c < l; c++) omegaT[c * w + j] = 2 * rng.nextDouble() - 1;
+        }
+    }
+
+    /** Orthonormal basis (n×l, Householder Q) of the columns of y (n×l). */
+    private static double[] orthonormalize(double[] y, int n, int l) {
+        return QR.factor(DenseMatrix.wrap(n, l, y.clone())).qShared().data();
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    /** Top-k eigenpairs → result; vectors are basis·W when a basis (n×l) is given, else W itself. */
+    private static Result result(SymmetricEigen eig, DenseMatrix basis, int n, int k, Method method) {
+        double[] lambda = eig.valuesShared();
+        double[] sigma = new double[k];
+        for (int j = 0; j < k; j++) sigma[j] = Math.sqrt(Math.max(lambda[j], 0));
+        int dim = eig.size();
+        double[] rows = new double[k * n]; // row j = vector j
+        if (basis == null) {
+            System.arraycopy(eig.vectorRowsShared(), 0, rows, 0, k * n);
+        } else {
+            DenseMatrix wk = DenseMatrix.wrap(k, dim, java.util.Arrays.copyOf(eig.vectorRowsShared(), k * dim));
+            // (basis · Wkᵀ)ᵀ = Wk · basisᵀ, rows are the vectors
+            System.arraycopy(wk.multiplyTransposed(basis).data(), 0, rows, 0, k * n);
+            for (int j = 0; j < k; j++) Numerics.makeLargestPositive(rows, j, n);
+        }
+        return new Result(DenseMatrix.wrap(n, k, Numerics.transpose(rows, k, n)), sigma, method);
+    }
+
+    private static void mirrorLower(double[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) a[j * n + i] = a[i * n + j];
+        }
+    }
+
+    private static void requireFinite(double[] a) {
+        for (double v : a) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("LeadingSingularVectors: x contains NaN or infinite values");
+            }
+        }
+    }
+
+    /** Column-block reader with its reusable I×w buffer. */
+    private static final class Blocks {
+        final int rows;
+        final long cols;
+        final int width;
+        final double[] block;
+        private final ColumnBlockSource source;
+
+        Blocks(int rows, long cols, ColumnBlockSource source) {
+            this.rows = rows;
+            this.cols = cols;
+            this.source = source;
+            int w = Math.max(64, Math.min(4096, (BLOCK_DOUBLES / rows) & ~7));
+            this.width = (int) Math.min(w, cols);
+            this.block = new double[Math.multiplyExact(rows, width)];
+        }
+
+        /** Reads the block starting at column c0 into {@link #block}; returns its width. */
+        int read(long c0) {
+            int w = (int) Math.min(width, cols - c0);
+            source.read(c0, w, block);
+            return w;
+        }
+    }
+}
