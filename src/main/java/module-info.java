@@ -12,6 +12,7 @@ module dev.tenfold {
     requires static jdk.incubator.vector;
 
     exports dev.tenfold.cli;
+    exports dev.tenfold.contract;
     exports dev.tenfold.conv;
     exports dev.tenfold.linalg;
     exports dev.tenfold.simd;
