@@ -13,6 +13,7 @@ module dev.tenfold {
 
     exports dev.tenfold.cli;
     exports dev.tenfold.contract;
+    exports dev.tenfold.decomp;
     exports dev.tenfold.conv;
     exports dev.tenfold.linalg;
     exports dev.tenfold.simd;
