@@ -32,8 +32,9 @@ import java.util.List;
  *
  * <p><b>Memory estimate</b> (checked before anything is allocated, against
  * {@link CpOptions#memoryBudgetBytes()}): float32 — a contiguous copy of X when X is not
- * contiguous (4·size), with a mask three tensors of X's size (filled X, mask·X, 1 − mask);
- * the sweep partials 2R(A + B) + chain buffers; the factors Σ I_n·R (twice: working and result)
+ * contiguous (4·size), with a mask three tensors of X's size (filled X, mask·X, 1 − mask) and
+ * R·(A + B) for the reconstruction; the sweep partials (R·size/I_{N−1} + R·size/I_0 + R·(A + B)
+ * + chain buffers, see {@code SweepMttkrp}); the factors Σ I_n·R (twice: working and result)
  * — plus heap doubles: 4·Σ I_n·R (factors, line-search copies), the SVD init's
  * {@code LeadingSingularVectors} workspace (I_n² + I_n·w for the Gram method) and
  * {@link MemoryBudget#SLACK_BYTES}.
@@ -165,7 +166,11 @@ public final class CpAls {
         long size = x.size();
         MemoryBudget b = MemoryBudget.estimate(op + " (shape " + x.shape() + ", rank " + r + ")");
         if (!x.isContiguous()) b.floats("contiguous copy of x", size);
-        if (o.mask() != null) b.floats("mask buffers (3 x size)", 3 * size);
+        if (o.mask() != null) {
+            int h = SweepMttkrp.split(dims);
+            b.floats("mask buffers (3 x size)", 3 * size);
+            b.floats("reconstruction Khatri-Rao products", (long) r * (FactorMath.product(dims, 0, h) + FactorMath.product(dims, h, dims.length)));
+        }
         b.floats("sweep partials and factors", CpWorkspace.floats(dims, r));
         b.floats("result", CpWorkspace.factorDoubles(dims, r) + r);
         b.doubles("heap factor copies", 4 * CpWorkspace.factorDoubles(dims, r));

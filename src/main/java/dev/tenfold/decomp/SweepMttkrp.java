@@ -3,59 +3,61 @@ package dev.tenfold.decomp;
 import dev.tenfold.linalg.Gemm;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * MTTKRPs for a whole ALS sweep with two passes over X instead of N (a two-level dimension tree).
  *
- * <p>The modes are split into a left group L = {0 … h−1} and a right group R = {h … N−1}; X is
- * seen as the (A × B) matrix, A = ∏_{k∈L} I_k, B = ∏_{k∈R} I_k. Two partial contractions with
- * the Khatri-Rao product of one group are kept:
+ * <p>The modes are split into a left group L = {0 … h−1} and a right group R = {h … N−1}
+ * (A = ∏_{k∈L} I_k, B = ∏_{k∈R} I_k, h chosen to make A + B smallest). Two partials are kept,
+ * both with the component index r first:
  * <pre>
- *   TL (R × A) = KR(U_h … U_{N−1})ᵀ · Xᵀ     valid while the right factors do not change
- *   TR (R × B) = KR(U_0 … U_{h−1})ᵀ · X      valid while the left factors do not change
+ *   TL (R, I_0 … I_{h−1})  = X contracted with U_k[:, r] over every right mode k   (valid while U_h … U_{N−1} are unchanged)
+ *   TR (R, I_h … I_{N−1})  = X contracted with U_k[:, r] over every left mode k    (valid while U_0 … U_{h−1} are unchanged)
  * </pre>
- * (each one GEMM, 2·size(X)·R flops). Seen as (R, I_0, …, I_{h−1}) resp. (R, I_h, …, I_{N−1}),
- * the MTTKRP of a mode n in a group is the partial tensor contracted with U_k[:, r] over the
- * group's other modes k, for each r: a chain of batched matrix-vector products (batch index r)
- * costing O(R·A) resp. O(R·B). In an ALS sweep (modes updated in order 0 … N−1) TL is computed
- * once before the left modes and TR once after them, so a sweep reads X twice whatever N is.
- * The results equal {@code dev.tenfold.contract.Mttkrp} up to float rounding.
+ * Each starts with ONE GEMM over X against a single factor — U_{N−1}ᵀ · X(∏_{k&lt;N−1} I_k × I_{N−1})ᵀ
+ * for TL, U_0ᵀ · X(I_0 × ∏_{k&gt;0} I_k) for TR, 2·size(X)·R flops each, no Khatri-Rao product —
+ * followed by a chain of batched matrix-vector products (batch index r) that contracts the
+ * group's remaining modes one at a time, last modes first. The MTTKRP of a mode n is then TL or
+ * TR contracted over the other modes of its group by the same kind of chain. In an ALS sweep
+ * (modes in order 0 … N−1) TL is computed once before the left modes and TR once after them,
+ * so a sweep reads X twice whatever N is. Results equal {@code dev.tenfold.contract.Mttkrp}
+ * up to float rounding.
  *
- * <p>Memory (floats, all allocated once in the caller's scope): TL R·A + TR R·B + the two
- * Khatri-Rao products A·R + B·R + two chain buffers of R·max_group(∏ group / min dim of group)
- * (none for a group of one mode) — see {@link #floats(int[], int)}.
+ * <p>Memory (floats, allocated once in the caller's scope), see {@link #floats(int[], int)}:
+ * R·size/I_{N−1} and R·size/I_0 for the two GEMM results (one of them is TL or TR itself when
+ * its group's chain is empty), R·A + R·B for TL and TR, and two chain buffers.
  */
 final class SweepMttkrp {
-    private final Tensor xm;
     private final int[] dims;
+    private final int order;
     private final int split;
     private final int rank;
-    private final Tensor left, right, krLeft, krRight;
+    private final Tensor xLast, xFirst;
+    private final Tensor fullLeft, fullRight, left, right;
     private final Tensor bufA, bufB;
-    private final Tensor lambdaRow;
     private boolean leftValid, rightValid;
 
     /** X must be contiguous; buffers are allocated in {@code scope}. */
     SweepMttkrp(Tensor x, int rank, TensorScope scope) {
         this.dims = x.dims();
+        this.order = dims.length;
         this.split = split(dims);
         this.rank = rank;
-        int a = (int) FactorMath.product(dims, 0, split);
-        int b = (int) FactorMath.product(dims, split, dims.length);
-        this.xm = x.view(a, b);
-        this.left = scope.zeros(rank, a);
-        this.right = scope.zeros(rank, b);
-        this.krLeft = scope.zeros(a, rank);
-        this.krRight = scope.zeros(b, rank);
+        long size = x.size();
+        int last = order - 1;
+        this.xLast = x.view((int) (size / dims[last]), dims[last]);
+        this.xFirst = x.view(dims[0], (int) (size / dims[0]));
+        this.left = scope.zeros(rank, (int) FactorMath.product(dims, 0, split));
+        this.right = scope.zeros(rank, (int) FactorMath.product(dims, split, order));
+        this.fullLeft = split == last ? left : scope.zeros(rank, (int) (size / dims[last]));
+        this.fullRight = split == 1 ? right : scope.zeros(rank, (int) (size / dims[0]));
         long chain = chainFloats(dims, split, rank);
-        this.bufA = chain == 0 ? null : scope.zeros((int) chain);
-        this.bufB = chain == 0 ? null : scope.zeros((int) chain);
-        this.lambdaRow = scope.zeros(rank);
+        this.bufA = scope.zeros((int) chain);
+        this.bufB = scope.zeros((int) chain);
     }
 
-    /** The split h: the one that makes A and B closest (fewest floats in the partials). */
+    /** The split h: the one that makes A + B smallest (ties: the smaller h). */
     static int split(int[] dims) {
         int best = 1;
         long bestCost = Long.MAX_VALUE;
@@ -71,19 +73,21 @@ final class SweepMttkrp {
 
     /** Floats this object allocates for X of {@code dims} and the given rank. */
     static long floats(int[] dims, int rank) {
-        int h = split(dims);
+        int h = split(dims), last = dims.length - 1;
+        long size = FactorMath.product(dims, 0, dims.length);
         long a = FactorMath.product(dims, 0, h), b = FactorMath.product(dims, h, dims.length);
-        return 2L * rank * (a + b) + 2 * chainFloats(dims, h, rank);
+        long f = rank * (a + b) + 2 * chainFloats(dims, h, rank);
+        if (h != last) f += rank * (size / dims[last]);
+        if (h != 1) f += rank * (size / dims[0]);
+        return f;
     }
 
+    /** A bound on every chain intermediate: R·max(A, B, size/(I_{N−1}·I_{N−2}), size/(I_0·I_1)). */
     private static long chainFloats(int[] dims, int h, int rank) {
-        long worst = 0;
-        for (int[] g : new int[][] {{0, h}, {h, dims.length}}) {
-            if (g[1] - g[0] < 2) continue;
-            int min = Integer.MAX_VALUE;
-            for (int k = g[0]; k < g[1]; k++) min = Math.min(min, dims[k]);
-            worst = Math.max(worst, FactorMath.product(dims, g[0], g[1]) / min);
-        }
+        int n = dims.length;
+        long size = FactorMath.product(dims, 0, n);
+        long worst = Math.max(FactorMath.product(dims, 0, h), FactorMath.product(dims, h, n));
+        if (n >= 3) worst = Math.max(worst, Math.max(size / ((long) dims[n - 1] * dims[n - 2]), size / ((long) dims[0] * dims[1])));
         return worst * rank;
     }
 
@@ -104,62 +108,58 @@ final class SweepMttkrp {
      * (I_k × R); the factor of {@code mode} itself is not read.
      */
     double[] mttkrp(int mode, List<Tensor> factors) {
-        boolean isLeft = mode < split;
-        int from = isLeft ? 0 : split, to = isLeft ? split : dims.length;
-        Tensor partial = isLeft ? left : right;
-        if (isLeft && !leftValid) {
-            FactorMath.khatriRaoInto(factors.subList(split, dims.length), krRight);
-            Gemm.sgemm(1f, krRight.t(), xm.t(), 0f, left);
-            leftValid = true;
-        } else if (!isLeft && !rightValid) {
-            FactorMath.khatriRaoInto(factors.subList(0, split), krLeft);
-            Gemm.sgemm(1f, krLeft.t(), xm, 0f, right);
-            rightValid = true;
+        int last = order - 1;
+        Tensor t;
+        if (mode < split) {
+            if (!leftValid) {
+                Gemm.sgemm(1f, factors.get(last).t(), xLast.t(), 0f, fullLeft);
+                if (fullLeft != left) chain(fullLeft, 0, last - 1, 0, split - 1, factors, left);
+                leftValid = true;
+            }
+            t = chain(left, 0, split - 1, mode, mode, factors, null);
+        } else {
+            if (!rightValid) {
+                Gemm.sgemm(1f, factors.get(0).t(), xFirst, 0f, fullRight);
+                if (fullRight != right) chain(fullRight, 1, last, split, last, factors, right);
+                rightValid = true;
+            }
+            t = chain(right, split, last, mode, mode, factors, null);
         }
-        Tensor t = contractGroup(partial, factors, from, to, mode);
         return transposeToDoubles(t, dims[mode]);
     }
 
-    /** Contracts the (R, I_from … I_{to−1}) partial with every group factor except {@code mode}. */
-    private Tensor contractGroup(Tensor partial, List<Tensor> factors, int from, int to, int mode) {
-        List<Integer> shape = new ArrayList<>();
-        for (int k = from; k < to; k++) shape.add(dims[k]);
-        Tensor cur = partial;
-        int lo = from, hi = to - 1;
+    /**
+     * Contracts the (R, I_lo … I_hi) tensor {@code src} with U_k[:, r] over every mode k outside
+     * [keepLo, keepHi] — trailing modes first, then leading ones — each step one batched
+     * matrix-vector product (batch r). The last step writes into {@code dst} when given.
+     * Returns the (R × ∏_{keepLo..keepHi} I_k) result (a view).
+     */
+    private Tensor chain(Tensor src, int lo, int hi, int keepLo, int keepHi, List<Tensor> factors, Tensor dst) {
+        Tensor cur = src;
         boolean useA = true;
-        while (hi > mode) { // contract the last mode: (R, P, d) · u_r → (R, P)
+        while (hi > keepHi) { // (R, P, d) · u_r → (R, P)
             int d = dims[hi];
-            long p = product(shape) / d;
-            Tensor out = chainBuffer(useA, p);
-            Gemm.sgemmBatched(1f, cur.view(rank, (int) p, d), factors.get(hi).t().unsqueeze(2), 0f,
-                    out.view(rank, (int) p, 1));
-            shape.remove(shape.size() - 1);
+            int p = (int) FactorMath.product(dims, lo, hi);
+            Tensor out = hi - 1 == keepHi && lo == keepLo && dst != null ? dst : buffer(useA, p);
+            Gemm.sgemmBatched(1f, cur.view(rank, p, d), factors.get(hi).t().unsqueeze(2), 0f, out.view(rank, p, 1));
             cur = out;
             useA = !useA;
             hi--;
         }
-        while (lo < mode) { // contract the first mode: u_rᵀ · (R, d, Q) → (R, Q)
+        while (lo < keepLo) { // u_rᵀ · (R, d, Q) → (R, Q)
             int d = dims[lo];
-            long q = product(shape) / d;
-            Tensor out = chainBuffer(useA, q);
-            Gemm.sgemmBatched(1f, factors.get(lo).t().unsqueeze(1), cur.view(rank, d, (int) q), 0f,
-                    out.view(rank, 1, (int) q));
-            shape.remove(0);
+            int q = (int) FactorMath.product(dims, lo + 1, hi + 1);
+            Tensor out = lo + 1 == keepLo && dst != null ? dst : buffer(useA, q);
+            Gemm.sgemmBatched(1f, factors.get(lo).t().unsqueeze(1), cur.view(rank, d, q), 0f, out.view(rank, 1, q));
             cur = out;
             useA = !useA;
             lo++;
         }
-        return cur.view(rank, dims[mode]);
+        return cur.view(rank, (int) FactorMath.product(dims, keepLo, keepHi + 1));
     }
 
-    private Tensor chainBuffer(boolean useA, long cols) {
-        return (useA ? bufA : bufB).narrow(0, 0, (int) (rank * cols));
-    }
-
-    private static long product(List<Integer> shape) {
-        long p = 1;
-        for (int d : shape) p *= d;
-        return p;
+    private Tensor buffer(boolean useA, int cols) {
+        return (useA ? bufA : bufB).narrow(0, 0, rank * cols);
     }
 
     private double[] transposeToDoubles(Tensor t, int rows) {
@@ -173,16 +173,20 @@ final class SweepMttkrp {
 
     /**
      * Writes the CP reconstruction X̂ = Σ_r λ_r U_0[:, r] ∘ … ∘ U_{N−1}[:, r] into the contiguous
-     * {@code dst} (shape of X) as one GEMM (A × R)·(R × B), reusing the Khatri-Rao buffers.
+     * {@code dst} (shape of X): one GEMM (KR_left·diag(λ)) (A × R) · KR_rightᵀ (R × B), the two
+     * Khatri-Rao products in a temporary scope (R·(A + B) floats). Marks both partials stale.
      */
     void reconstructInto(List<Tensor> factors, double[] lambda, Tensor dst) {
-        FactorMath.khatriRaoInto(factors.subList(0, split), krLeft);
-        FactorMath.khatriRaoInto(factors.subList(split, dims.length), krRight);
-        float[] w = new float[rank];
-        for (int c = 0; c < rank; c++) w[c] = (float) lambda[c];
-        FactorMath.store(w, lambdaRow);
-        krLeft.mulInPlace(lambdaRow);
-        Gemm.sgemm(1f, krLeft, krRight.t(), 0f, dst.view(xm.dim(0), xm.dim(1)));
+        int a = left.dim(1), b = right.dim(1);
+        try (TensorScope tmp = TensorScope.open()) {
+            Tensor kl = tmp.zeros(a, rank), kr = tmp.zeros(b, rank);
+            FactorMath.khatriRaoInto(factors.subList(0, split), kl);
+            FactorMath.khatriRaoInto(factors.subList(split, order), kr);
+            Tensor w = tmp.zeros(rank);
+            FactorMath.store(lambda, w);
+            kl.mulInPlace(w);
+            Gemm.sgemm(1f, kl, kr.t(), 0f, dst.view(a, b));
+        }
         invalidateAll();
     }
 }
