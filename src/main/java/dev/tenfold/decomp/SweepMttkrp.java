@@ -15,8 +15,9 @@ import java.util.List;
  *   TL (R, I_0 … I_{h−1})  = X contracted with U_k[:, r] over every right mode k   (valid while U_h … U_{N−1} are unchanged)
  *   TR (R, I_h … I_{N−1})  = X contracted with U_k[:, r] over every left mode k    (valid while U_0 … U_{h−1} are unchanged)
  * </pre>
- * Each starts with ONE GEMM over X against a single factor — U_{N−1}ᵀ · X(∏_{k&lt;N−1} I_k × I_{N−1})ᵀ
- * for TL, U_0ᵀ · X(I_0 × ∏_{k&gt;0} I_k) for TR, 2·size(X)·R flops each, no Khatri-Rao product —
+ * Each starts with ONE product of X with a single factor — U_{N−1}ᵀ · X(∏_{k&lt;N−1} I_k × I_{N−1})ᵀ
+ * for TL, U_0ᵀ · X(I_0 × ∏_{k&gt;0} I_k) for TR, 2·size(X)·R flops each, no Khatri-Rao product,
+ * computed by {@link SkinnyProducts} reading X in place —
  * followed by a chain of batched matrix-vector products (batch index r) that contracts the
  * group's remaining modes one at a time, last modes first. The MTTKRP of a mode n is then TL or
  * TR contracted over the other modes of its group by the same kind of chain. In an ALS sweep
@@ -112,14 +113,14 @@ final class SweepMttkrp {
         Tensor t;
         if (mode < split) {
             if (!leftValid) {
-                Gemm.sgemm(1f, factors.get(last).t(), xLast.t(), 0f, fullLeft);
+                SkinnyProducts.rowsTimesFactor(xLast, factors.get(last), fullLeft);
                 if (fullLeft != left) chain(fullLeft, 0, last - 1, 0, split - 1, factors, left);
                 leftValid = true;
             }
             t = chain(left, 0, split - 1, mode, mode, factors, null);
         } else {
             if (!rightValid) {
-                Gemm.sgemm(1f, factors.get(0).t(), xFirst, 0f, fullRight);
+                SkinnyProducts.factorTimesRows(xFirst, factors.get(0), fullRight);
                 if (fullRight != right) chain(fullRight, 1, last, split, last, factors, right);
                 rightValid = true;
             }

@@ -1,0 +1,176 @@
+package dev.tenfold.decomp;
+
+import dev.tenfold.simd.Kernels;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API {@link SkinnyKernels}; loaded only reflectively. Register tiles of 12 independent
+ * accumulators (6 rows × 2 vectors), operands read in place; see each method for the tile.
+ */
+final class PanamaSkinnyKernels implements SkinnyKernels {
+    private static final VectorSpecies<Float> F = species(System.getProperty(Kernels.PROPERTY, "auto"));
+    private static final int L = F.length();
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    private static final int MR = 6;
+
+    PanamaSkinnyKernels() { }
+
+    private static VectorSpecies<Float> species(String prop) {
+        return switch (prop) {
+            case "128" -> FloatVector.SPECIES_128;
+            case "256" -> FloatVector.SPECIES_256;
+            case "512" -> FloatVector.SPECIES_512;
+            default -> FloatVector.SPECIES_PREFERRED;
+        };
+    }
+
+    @Override
+    public int paddedRank(int rank) {
+        int six = (rank + MR - 1) / MR * MR;
+        return (six + 2 * L - 1) / (2 * L) * (2 * L);
+    }
+
+    /**
+     * Tile: 6 rows of X (copied once into a heap buffer) × 2 vectors of r; per i, 6 broadcasts of
+     * X[j, i], 2 loads of U[i, r…], 12 FMAs. Row tail: 1 row × 2 vectors.
+     */
+    @Override
+    public void rowsTimesFactor(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
+                                MemorySegment out, long outOff, long outStride, int j0, int j1) {
+        float[] xb = new float[MR * k];
+        float[] tile = new float[MR * 2 * L];
+        int j = j0;
+        for (; j + MR <= j1; j += MR) {
+            for (int m = 0; m < MR; m++) {
+                MemorySegment.copy(x, F32, (xOff + (j + m) * xStride) * 4, xb, m * k, k);
+            }
+            for (int rb = 0; rb < rank; rb += 2 * L) {
+                sixRows(xb, k, u, rp, rb, tile);
+                scatter(tile, MR, rb, rank, out, outOff, outStride, j);
+            }
+        }
+        for (; j < j1; j++) {
+            MemorySegment.copy(x, F32, (xOff + j * xStride) * 4, xb, 0, k);
+            for (int rb = 0; rb < rank; rb += 2 * L) {
+                FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+                for (int i = 0; i < k; i++) {
+                    FloatVector xv = FloatVector.broadcast(F, xb[i]);
+                    a0 = xv.fma(FloatVector.fromArray(F, u, i * rp + rb), a0);
+                    a1 = xv.fma(FloatVector.fromArray(F, u, i * rp + rb + L), a1);
+                }
+                a0.intoArray(tile, 0);
+                a1.intoArray(tile, L);
+                scatter(tile, 1, rb, rank, out, outOff, outStride, j);
+            }
+        }
+    }
+
+    private static void sixRows(float[] xb, int k, float[] u, int rp, int rb, float[] tile) {
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        FloatVector a40 = FloatVector.zero(F), a41 = FloatVector.zero(F), a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
+        for (int i = 0; i < k; i++) {
+            FloatVector u0 = FloatVector.fromArray(F, u, i * rp + rb);
+            FloatVector u1 = FloatVector.fromArray(F, u, i * rp + rb + L);
+            FloatVector x0 = FloatVector.broadcast(F, xb[i]);
+            a00 = x0.fma(u0, a00);
+            a01 = x0.fma(u1, a01);
+            FloatVector x1 = FloatVector.broadcast(F, xb[k + i]);
+            a10 = x1.fma(u0, a10);
+            a11 = x1.fma(u1, a11);
+            FloatVector x2 = FloatVector.broadcast(F, xb[2 * k + i]);
+            a20 = x2.fma(u0, a20);
+            a21 = x2.fma(u1, a21);
+            FloatVector x3 = FloatVector.broadcast(F, xb[3 * k + i]);
+            a30 = x3.fma(u0, a30);
+            a31 = x3.fma(u1, a31);
+            FloatVector x4 = FloatVector.broadcast(F, xb[4 * k + i]);
+            a40 = x4.fma(u0, a40);
+            a41 = x4.fma(u1, a41);
+            FloatVector x5 = FloatVector.broadcast(F, xb[5 * k + i]);
+            a50 = x5.fma(u0, a50);
+            a51 = x5.fma(u1, a51);
+        }
+        int w = 2 * L;
+        a00.intoArray(tile, 0);
+        a01.intoArray(tile, L);
+        a10.intoArray(tile, w);
+        a11.intoArray(tile, w + L);
+        a20.intoArray(tile, 2 * w);
+        a21.intoArray(tile, 2 * w + L);
+        a30.intoArray(tile, 3 * w);
+        a31.intoArray(tile, 3 * w + L);
+        a40.intoArray(tile, 4 * w);
+        a41.intoArray(tile, 4 * w + L);
+        a50.intoArray(tile, 5 * w);
+        a51.intoArray(tile, 5 * w + L);
+    }
+
+    /** tile[m·2L + c] is out[rb + c, j + m]. */
+    private static void scatter(float[] tile, int rows, int rb, int rank, MemorySegment out, long outOff, long outStride, int j) {
+        int rEnd = Math.min(rank, rb + 2 * L);
+        for (int r = rb; r < rEnd; r++) {
+            long o = outOff + r * outStride + j;
+            for (int m = 0; m < rows; m++) out.setAtIndex(F32, o + m, tile[m * 2 * L + r - rb]);
+        }
+    }
+
+    /**
+     * Tile: 2 vectors of output columns j × 6 components r; per i, 2 loads of X[i, j…], 6
+     * broadcasts of U[i, r], 12 FMAs; the (k × 2L) X block is re-read from cache for every group
+     * of 6 components. Column tail (fewer than 2L columns): plain loops.
+     */
+    @Override
+    public void factorTimesRows(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
+                                MemorySegment out, long outOff, long outStride, int j0, int j1) {
+        int j = j0;
+        for (; j + 2 * L <= j1; j += 2 * L) {
+            for (int rb = 0; rb < rank; rb += MR) sixComponents(x, xOff, xStride, k, u, rp, rb, rank, out, outOff, outStride, j);
+        }
+        if (j < j1) SCALAR.factorTimesRows(x, xOff, xStride, k, u, rank, rp, out, outOff, outStride, j, j1);
+    }
+
+    private static void sixComponents(MemorySegment x, long xOff, long xStride, int k, float[] u, int rp, int rb, int rank,
+                                      MemorySegment out, long outOff, long outStride, int j) {
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        FloatVector a40 = FloatVector.zero(F), a41 = FloatVector.zero(F), a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
+        long base = (xOff + j) * 4;
+        long step = xStride * 4;
+        for (int i = 0; i < k; i++) {
+            long p = base + i * step;
+            FloatVector x0 = FloatVector.fromMemorySegment(F, x, p, LE);
+            FloatVector x1 = FloatVector.fromMemorySegment(F, x, p + 4L * L, LE);
+            int ui = i * rp + rb;
+            FloatVector w = FloatVector.broadcast(F, u[ui]);
+            a00 = x0.fma(w, a00);
+            a01 = x1.fma(w, a01);
+            w = FloatVector.broadcast(F, u[ui + 1]);
+            a10 = x0.fma(w, a10);
+            a11 = x1.fma(w, a11);
+            w = FloatVector.broadcast(F, u[ui + 2]);
+            a20 = x0.fma(w, a20);
+            a21 = x1.fma(w, a21);
+            w = FloatVector.broadcast(F, u[ui + 3]);
+            a30 = x0.fma(w, a30);
+            a31 = x1.fma(w, a31);
+            w = FloatVector.broadcast(F, u[ui + 4]);
+            a40 = x0.fma(w, a40);
+            a41 = x1.fma(w, a41);
+            w = FloatVector.broadcast(F, u[ui + 5]);
+            a50 = x0.fma(w, a50);
+            a51 = x1.fma(w, a51);
+        }
+        FloatVector[] acc = {a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51};
+        for (int m = 0; m < MR && rb + m < rank; m++) {
+            long o = (outOff + (rb + m) * outStride + j) * 4;
+            acc[2 * m].intoMemorySegment(out, o, LE);
+            acc[2 * m + 1].intoMemorySegment(out, o + 4L * L, LE);
+        }
+    }
+}

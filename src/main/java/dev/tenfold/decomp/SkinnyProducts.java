@@ -1,0 +1,100 @@
+package dev.tenfold.decomp;
+
+import dev.tenfold.linalg.Gemm;
+import dev.tenfold.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The passes over X of CP-ALS and HOOI as products with one skinny factor U (k × R), computed by
+ * {@link SkinnyKernels} straight from X's memory (GEMM would pack — copy — all of X first):
+ * <ul>
+ *   <li>{@link #rowsTimesFactor}: out (R × n) = Uᵀ · Xᵀ for X (n × k) with contiguous rows, i.e.
+ *       X ×_{last} Uᵀ with the new mode first;</li>
+ *   <li>{@link #factorTimesRows}: out (R × n) = Uᵀ · X for X (k × n) with contiguous rows, i.e.
+ *       X ×_0 Uᵀ.</li>
+ * </ul>
+ * The output columns are split into contiguous ranges over {@link Gemm#threads()} threads of a
+ * private daemon pool; each element is reduced in the same order whatever the split, so results
+ * are bitwise independent of the thread count.
+ */
+final class SkinnyProducts {
+    /** Output columns per task (multiple of the tiles). */
+    private static final int COLUMNS_PER_TASK = 1536;
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tenfold-decomp");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private SkinnyProducts() { }
+
+    /** out (R × n, contiguous) = Uᵀ·Xᵀ for X (n × k) with unit column stride, U (k × R). */
+    static void rowsTimesFactor(Tensor x, Tensor u, Tensor out) {
+        run(x, u, out, true);
+    }
+
+    /** out (R × n, contiguous) = Uᵀ·X for X (k × n) with unit column stride, U (k × R). */
+    static void factorTimesRows(Tensor x, Tensor u, Tensor out) {
+        run(x, u, out, false);
+    }
+
+    private static void run(Tensor x, Tensor u, Tensor out, boolean rowsOfX) {
+        int k = u.dim(0), rank = u.dim(1);
+        int n = rowsOfX ? x.dim(0) : x.dim(1);
+        if (x.rank() != 2 || x.strides()[1] != 1 || (rowsOfX ? x.dim(1) : x.dim(0)) != k || !out.isContiguous()
+                || out.dim(0) != rank || out.dim(1) != n) {
+            throw new IllegalStateException("SkinnyProducts: x " + x.shape() + " strides " + java.util.Arrays.toString(x.strides())
+                    + ", u " + u.shape() + ", out " + out.shape());
+        }
+        SkinnyKernels kern = SkinnyKernels.get();
+        int rp = kern.paddedRank(rank);
+        float[] packed = new float[k * rp];
+        float[] uv = u.toArray();
+        for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, packed, i * rp, rank);
+        long xStride = x.strides()[0];
+        int tasks = (n + COLUMNS_PER_TASK - 1) / COLUMNS_PER_TASK;
+        int threads = Math.min(Gemm.threads(), tasks);
+        Runnable[] bodies = new Runnable[threads];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        for (int t = 0; t < threads; t++) {
+            bodies[t] = () -> {
+                for (int task; (task = next.getAndIncrement()) < tasks; ) {
+                    int j0 = task * COLUMNS_PER_TASK, j1 = Math.min(n, j0 + COLUMNS_PER_TASK);
+                    if (rowsOfX) {
+                        kern.rowsTimesFactor(x.segment(), x.offset(), xStride, k, packed, rank, rp, out.segment(), out.offset(), n, j0, j1);
+                    } else {
+                        kern.factorTimesRows(x.segment(), x.offset(), xStride, k, packed, rank, rp, out.segment(), out.offset(), n, j0, j1);
+                    }
+                }
+            };
+        }
+        parallel(bodies);
+    }
+
+    /** Runs bodies[1..] on the pool and bodies[0] on the caller; rethrows the first failure. */
+    private static void parallel(Runnable[] bodies) {
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 1; t < bodies.length; t++) fs.add(POOL.submit(bodies[t]));
+        RuntimeException failure = null;
+        try {
+            bodies[0].run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<?> f : fs) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
+        }
+        if (failure != null) throw failure;
+    }
+}
