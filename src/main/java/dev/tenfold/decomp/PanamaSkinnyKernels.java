@@ -42,8 +42,10 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
     @Override
     public void rowsTimesFactor(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
                                 MemorySegment out, long outOff, long outStride, int j0, int j1) {
+        int width = j1 - j0;
         float[] xb = new float[MR * k];
         float[] tile = new float[MR * 2 * L];
+        float[] ob = new float[rank * width]; // the (R × width) output block, copied out row by row
         int j = j0;
         for (; j + MR <= j1; j += MR) {
             for (int m = 0; m < MR; m++) {
@@ -51,7 +53,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
             }
             for (int rb = 0; rb < rank; rb += 2 * L) {
                 sixRows(xb, k, u, rp, rb, tile);
-                scatter(tile, MR, rb, rank, out, outOff, outStride, j);
+                scatter(tile, MR, rb, rank, ob, width, j - j0);
             }
         }
         for (; j < j1; j++) {
@@ -65,8 +67,11 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
                 }
                 a0.intoArray(tile, 0);
                 a1.intoArray(tile, L);
-                scatter(tile, 1, rb, rank, out, outOff, outStride, j);
+                scatter(tile, 1, rb, rank, ob, width, j - j0);
             }
+        }
+        for (int r = 0; r < rank; r++) {
+            MemorySegment.copy(ob, r * width, out, F32, (outOff + r * outStride + j0) * 4, width);
         }
     }
 
@@ -111,12 +116,12 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         a51.intoArray(tile, 5 * w + L);
     }
 
-    /** tile[m·2L + c] is out[rb + c, j + m]. */
-    private static void scatter(float[] tile, int rows, int rb, int rank, MemorySegment out, long outOff, long outStride, int j) {
+    /** tile[m·2L + c] is ob[(rb + c)·width + col + m]. */
+    private static void scatter(float[] tile, int rows, int rb, int rank, float[] ob, int width, int col) {
         int rEnd = Math.min(rank, rb + 2 * L);
         for (int r = rb; r < rEnd; r++) {
-            long o = outOff + r * outStride + j;
-            for (int m = 0; m < rows; m++) out.setAtIndex(F32, o + m, tile[m * 2 * L + r - rb]);
+            int o = r * width + col;
+            for (int m = 0; m < rows; m++) ob[o + m] = tile[m * 2 * L + r - rb];
         }
     }
 
@@ -166,11 +171,28 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
             a50 = x0.fma(w, a50);
             a51 = x1.fma(w, a51);
         }
-        FloatVector[] acc = {a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51};
-        for (int m = 0; m < MR && rb + m < rank; m++) {
-            long o = (outOff + (rb + m) * outStride + j) * 4;
-            acc[2 * m].intoMemorySegment(out, o, LE);
-            acc[2 * m + 1].intoMemorySegment(out, o + 4L * L, LE);
+        long o = (outOff + rb * outStride + j) * 4, rs = outStride * 4, half = 4L * L;
+        a00.intoMemorySegment(out, o, LE);
+        a01.intoMemorySegment(out, o + half, LE);
+        if (rb + 1 < rank) {
+            a10.intoMemorySegment(out, o + rs, LE);
+            a11.intoMemorySegment(out, o + rs + half, LE);
+        }
+        if (rb + 2 < rank) {
+            a20.intoMemorySegment(out, o + 2 * rs, LE);
+            a21.intoMemorySegment(out, o + 2 * rs + half, LE);
+        }
+        if (rb + 3 < rank) {
+            a30.intoMemorySegment(out, o + 3 * rs, LE);
+            a31.intoMemorySegment(out, o + 3 * rs + half, LE);
+        }
+        if (rb + 4 < rank) {
+            a40.intoMemorySegment(out, o + 4 * rs, LE);
+            a41.intoMemorySegment(out, o + 4 * rs + half, LE);
+        }
+        if (rb + 5 < rank) {
+            a50.intoMemorySegment(out, o + 5 * rs, LE);
+            a51.intoMemorySegment(out, o + 5 * rs + half, LE);
         }
     }
 }

@@ -9,7 +9,9 @@ import java.util.List;
 
 /**
  * Tucker projections Y ×_k U_kᵀ whose results are allocated in the scope of the factor U_k
- * (the caller's per-iteration scope), never in the scope of the input tensor X.
+ * (the caller's per-iteration scope), never in the scope of the input tensor X. A projection
+ * of a contiguous X on its first or last mode (the passes over X) goes through
+ * {@link SkinnyProducts}, which reads X in place.
  */
 final class Projections {
     private Projections() { }
@@ -22,10 +24,34 @@ final class Projections {
      */
     static Tensor project(Tensor y, Tensor u, int mode) {
         if (y.scope() == u.scope()) return ModeProduct.modeProduct(y, u, mode, true);
+        int last = y.rank() - 1, r = u.dim(1);
+        if (y.isContiguous() && (mode == 0 || mode == last)) { // a pass over X: read in place
+            int[] dims = y.dims();
+            int rest = (int) (y.size() / dims[mode]);
+            Tensor out = u.scope().zeros(r, rest);
+            if (mode == 0) {
+                SkinnyProducts.factorTimesRows(y.view(dims[0], rest), u, out);
+            } else {
+                SkinnyProducts.rowsTimesFactor(y.view(rest, dims[last]), u, out);
+            }
+            dims[mode] = r;
+            if (mode == 0) return out.view(dims);
+            int[] first = new int[dims.length]; // (r, I_0 … I_{N−2}) viewed in mode order
+            first[0] = r;
+            System.arraycopy(dims, 0, first, 1, last);
+            return out.view(first).permute(lastToEnd(dims.length));
+        }
         Tensor t = Contraction.tensordot(u, y, new int[] {0}, new int[] {mode}); // (r, other modes)
         int[] perm = new int[y.rank()];
         for (int j = 0; j < perm.length; j++) perm[j] = j < mode ? j + 1 : (j == mode ? 0 : j);
         return t.permute(perm);
+    }
+
+    private static int[] lastToEnd(int n) {
+        int[] p = new int[n];
+        for (int j = 0; j < n - 1; j++) p[j] = j + 1;
+        p[n - 1] = 0;
+        return p;
     }
 
     /** Applies {@link #project} for every mode in {@code modes}, the most shrinking first. */
