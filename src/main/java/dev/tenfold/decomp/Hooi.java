@@ -13,7 +13,8 @@ import java.util.List;
  * Tensor Toolbox {@code tucker_als}) for N-way float32 tensors, N ≥ 2.
  *
  * <p>Each iteration updates U_0 … U_{N−1} in turn: U_n ← leading R_n left singular vectors
- * ({@link LeadingSingularVectors}) of the unfolding of Y_n = X ×_{k≠n} U_kᵀ; then
+ * ({@link LeadingSingularVectors} with {@link TuckerOptions#svdOptions()}, randomized by default)
+ * of the unfolding of Y_n = X ×_{k≠n} U_kᵀ; then
  * G = Y_{N−1} ×_{N−1} U_{N−1}ᵀ and the relative error √(‖X‖² − ‖G‖²)/‖X‖ (exact for orthonormal
  * factors, no reconstruction; tiny negatives clamp to 0). The Y_n share work so an iteration
  * reads X twice: P = X ×_{N−1} U_{N−1}ᵀ serves modes 0 … N−2 (the last factor does not change
@@ -102,9 +103,9 @@ public final class Hooi {
             case HOSVD, ST_HOSVD -> {
                 try (TensorScope tmp = TensorScope.open()) {
                     if (o.init() == TuckerOptions.Init.HOSVD) {
-                        for (int n = 0; n < dims.length; n++) us[n] = Hosvd.leading(x, n, ranks[n], o.svdOptions());
+                        for (int n = 0; n < dims.length; n++) us[n] = Hosvd.leading(x, n, ranks[n], o.initSvdOptions());
                     } else {
-                        Hosvd.sequentialInto(x, ranks, o.svdOptions(), us, tmp);
+                        Hosvd.sequentialInto(x, ranks, o.initSvdOptions(), us, tmp);
                     }
                 }
             }
@@ -116,7 +117,7 @@ public final class Hooi {
     static MemoryBudget estimate(String op, Tensor x, TuckerOptions o) {
         int[] dims = x.dims(), ranks = o.ranks();
         int last = dims.length - 1;
-        MemoryBudget b = Hosvd.estimate(op, x, ranks, o.svdOptions());
+        MemoryBudget b = Hosvd.estimate(op, x, ranks, o.initSvdOptions());
         long size = x.size();
         long partial = Math.max(size / dims[last] * ranks[last], size / dims[0] * ranks[0]);
         b.floats("iteration partials", (dims.length + 2) * partial);

@@ -34,7 +34,7 @@ public final class Hosvd {
         return truncated(x, TuckerOptions.builder(ranks).build());
     }
 
-    /** Truncated HOSVD with the ranks, SVD options and memory budget of {@code o}. */
+    /** Truncated HOSVD with the ranks, {@code initSvdOptions} and memory budget of {@code o}. */
     public static TuckerTensor truncated(Tensor x, TuckerOptions o) {
         return run("Hosvd.truncated", x, o, false);
     }
@@ -44,7 +44,7 @@ public final class Hosvd {
         return sequential(x, TuckerOptions.builder(ranks).build());
     }
 
-    /** Sequentially truncated HOSVD (modes in order 0 … N−1) with the options of {@code o}. */
+    /** Sequentially truncated HOSVD (modes in order 0 … N−1) with the ranks, {@code initSvdOptions} and budget of {@code o}. */
     public static TuckerTensor sequential(Tensor x, TuckerOptions o) {
         return run("Hosvd.sequential", x, o, true);
     }
@@ -53,12 +53,12 @@ public final class Hosvd {
         if (o == null) throw new IllegalArgumentException(op + ": options must not be null");
         Checks.tensor(op, x);
         o.checkRanks(op, x.shape());
-        estimate(op, x, o.ranks(), o.svdOptions()).check(o.budget(), "use smaller ranks");
+        estimate(op, x, o.ranks(), o.initSvdOptions()).check(o.budget(), "use smaller ranks");
         Checks.finiteSquaredNorm(op, "x", x);
         int[] ranks = o.ranks();
         try (TensorScope tmp = TensorScope.open()) {
             double[][] us = new double[x.rank()][];
-            Tensor core = sequential ? sequentialInto(x, ranks, o.svdOptions(), us, tmp) : truncatedInto(x, ranks, o.svdOptions(), us, tmp);
+            Tensor core = sequential ? sequentialInto(x, ranks, o.initSvdOptions(), us, tmp) : truncatedInto(x, ranks, o.initSvdOptions(), us, tmp);
             return toTucker(x.scope(), core, us, x.dims(), ranks);
         }
     }

@@ -8,9 +8,14 @@ import dev.tenfold.tensor.Shape;
  * {@code tucker_als}). Build with {@link #builder(int...)}; setters validate at once.
  *
  * <p>Defaults: init {@link Init#HOSVD}, tol 1e-6 on the change of the relative error, maxIter
- * 100, seed 0, singular vectors by {@link LeadingSingularVectors} with its default options (the
- * Gram method up to 512 rows, randomized above), memory budget
- * {@link MemoryBudget#defaultBytes()}, no listener.
+ * 100, seed 0, memory budget {@link MemoryBudget#defaultBytes()}, no listener. Singular vectors
+ * come from {@link LeadingSingularVectors}: for the HOSVD (init and {@link Hosvd}) with its default
+ * options (exact Gram method up to 512 rows); inside the HOOI iterations with the randomized range
+ * finder (oversampling 10, 2 power iterations) — the projected unfoldings are small and their
+ * spectrum has a gap at R_n once HOOI is near a solution, where the randomized vectors agree with
+ * the exact ones to rounding, and it is several times cheaper than a full eigendecomposition of
+ * the I_n × I_n Gram matrix. Pass {@code svdOptions(defaults().withMethod(GRAM))} for exact
+ * vectors at every step.
  */
 public final class TuckerOptions {
     /** How HOOI starts. */
@@ -30,6 +35,7 @@ public final class TuckerOptions {
     private final int maxIter;
     private final long seed;
     private final LeadingSingularVectors.Options svdOptions;
+    private final LeadingSingularVectors.Options initSvdOptions;
     private final IterationListener<TuckerTensor> listener;
     private final long memoryBudgetBytes;
 
@@ -41,6 +47,7 @@ public final class TuckerOptions {
         maxIter = b.maxIter;
         seed = b.seed;
         svdOptions = b.svdOptions;
+        initSvdOptions = b.initSvdOptions;
         listener = b.listener;
         memoryBudgetBytes = b.memoryBudgetBytes;
     }
@@ -62,8 +69,10 @@ public final class TuckerOptions {
     public int maxIter() { return maxIter; }
     /** Seed for random init. */
     public long seed() { return seed; }
-    /** Options of every leading-singular-vector computation. */
+    /** Options of the leading singular vectors inside the HOOI iterations. */
     public LeadingSingularVectors.Options svdOptions() { return svdOptions; }
+    /** Options of the leading singular vectors of the HOSVD (init, {@link Hosvd}). */
+    public LeadingSingularVectors.Options initSvdOptions() { return initSvdOptions; }
     /** Progress callback, or null. */
     public IterationListener<TuckerTensor> listener() { return listener; }
     /** Memory budget in bytes (0: {@link MemoryBudget#defaultBytes()}). */
@@ -100,7 +109,9 @@ public final class TuckerOptions {
         private double tol = 1e-6;
         private int maxIter = 100;
         private long seed;
-        private LeadingSingularVectors.Options svdOptions = LeadingSingularVectors.Options.defaults();
+        private LeadingSingularVectors.Options svdOptions =
+                LeadingSingularVectors.Options.defaults().withMethod(LeadingSingularVectors.Method.RANDOMIZED);
+        private LeadingSingularVectors.Options initSvdOptions = LeadingSingularVectors.Options.defaults();
         private IterationListener<TuckerTensor> listener;
         private long memoryBudgetBytes;
 
@@ -139,10 +150,17 @@ public final class TuckerOptions {
         /** Seed for random init. */
         public Builder seed(long s) { seed = s; return this; }
 
-        /** Options of the leading-singular-vector computations. */
+        /** Options of the leading singular vectors inside the HOOI iterations. */
         public Builder svdOptions(LeadingSingularVectors.Options o) {
             if (o == null) throw new IllegalArgumentException("svdOptions must not be null");
             svdOptions = o;
+            return this;
+        }
+
+        /** Options of the leading singular vectors of the HOSVD (init and {@link Hosvd}). */
+        public Builder initSvdOptions(LeadingSingularVectors.Options o) {
+            if (o == null) throw new IllegalArgumentException("initSvdOptions must not be null");
+            initSvdOptions = o;
             return this;
         }
 

@@ -66,13 +66,13 @@ class TuckerTest {
     }
 
     @Test
-    void convergesListensAndAcceptsRandomizedSingularVectors() {
+    void convergesListensAndAcceptsExactGramSingularVectors() {
         try (TensorScope scope = TensorScope.open()) {
             int[] dims = {20, 18, 16}, ranks = {4, 3, 5};
             Tensor x = DecompTestSupport.withNoise(DecompTestSupport.randomTucker(scope, 4, dims, ranks).toTensor(), 0.05, 1);
             int[] calls = {0};
             TuckerResult r = Hooi.fit(x, TuckerOptions.builder(ranks).tol(1e-6).maxIter(50)
-                    .svdOptions(LeadingSingularVectors.Options.defaults().withMethod(LeadingSingularVectors.Method.RANDOMIZED))
+                    .svdOptions(LeadingSingularVectors.Options.defaults().withMethod(LeadingSingularVectors.Method.GRAM))
                     .listener((it, err, ms, model) -> {
                         calls[0]++;
                         assertEquals(it, calls[0]);
