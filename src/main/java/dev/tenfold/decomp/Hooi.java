@@ -50,10 +50,10 @@ public final class Hooi {
             long t0 = System.nanoTime();
             try (TensorScope iter = TensorScope.open()) {
                 List<Tensor> ts = tensors(iter, us, dims, ranks);
-                Tensor p = Projections.project(x, ts.get(last), last);
+                Tensor p = Projections.passLast(x, ts.get(last)); // mode k at axis k + 1
                 for (int n = 0; n < last; n++) {
                     List<Integer> modes = Projections.allBut(last, n);
-                    us[n] = Hosvd.leading(Projections.projectAll(p, ts, modes), n, ranks[n], svd);
+                    us[n] = Hosvd.leading(Projections.projectAll(p, ts, modes, 1), n + 1, ranks[n], svd);
                     ts.set(n, Hosvd.tensor(iter, us[n], dims[n], ranks[n]));
                 }
                 Tensor y = Projections.project(x, ts.get(0), 0);

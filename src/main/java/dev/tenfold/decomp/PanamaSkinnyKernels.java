@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API {@link SkinnyKernels}; loaded only reflectively. Register tiles of 12 independent
- * accumulators (6 rows × 2 vectors), operands read in place; see each method for the tile.
+ * accumulators, X read in place (or a few rows copied to a heap buffer); see each method for
+ * its tile.
  */
 final class PanamaSkinnyKernels implements SkinnyKernels {
     private static final VectorSpecies<Float> F = species(System.getProperty(Kernels.PROPERTY, "auto"));
@@ -42,6 +43,10 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
     @Override
     public void rowsTimesFactor(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
                                 MemorySegment out, long outOff, long outStride, int j0, int j1) {
+        if (k >= L) { // dot form; the broadcast form below serves reductions shorter than a vector
+            dotForm(x, xOff, xStride, k, u, rank, rp, out, outOff, outStride, j0, j1);
+            return;
+        }
         int width = j1 - j0;
         float[] xb = new float[MR * k];
         float[] tile = new float[MR * 2 * L];
@@ -73,6 +78,79 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         for (int r = 0; r < rank; r++) {
             MemorySegment.copy(ob, r * width, out, F32, (outOff + r * outStride + j0) * 4, width);
         }
+    }
+
+    /**
+     * Dot form of {@link #rowsTimesFactor}: U transposed into a heap buffer (R × kp, zero-padded
+     * to whole vectors), tiles of 4 rows of X × 3 components, vectorized along the reduction
+     * index i (12 accumulators, 7 loads per 12 FMAs, no broadcasts, no padded lanes); the 12
+     * horizontal sums are taken once per tile, after the loop.
+     */
+    private static void dotForm(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
+                                MemorySegment out, long outOff, long outStride, int j0, int j1) {
+        int kp = (k + L - 1) / L * L;
+        int r3 = (rank + 2) / 3 * 3;
+        float[] ut = new float[r3 * kp];
+        for (int i = 0; i < k; i++) {
+            for (int r = 0; r < rank; r++) ut[r * kp + i] = u[i * rp + r];
+        }
+        int width = j1 - j0;
+        float[] xb = new float[4 * kp];
+        float[] ob = new float[rank * width];
+        int j = j0;
+        for (; j < j1; j += 4) {
+            int rows = Math.min(4, j1 - j);
+            for (int m = 0; m < 4; m++) {
+                if (m < rows) MemorySegment.copy(x, F32, (xOff + (j + m) * xStride) * 4, xb, m * kp, k);
+                else java.util.Arrays.fill(xb, m * kp, m * kp + k, 0f);
+            }
+            for (int rb = 0; rb < rank; rb += 3) fourByThree(xb, ut, kp, rb, rank, rows, ob, width, j - j0);
+        }
+        for (int r = 0; r < rank; r++) {
+            MemorySegment.copy(ob, r * width, out, F32, (outOff + r * outStride + j0) * 4, width);
+        }
+    }
+
+    private static void fourByThree(float[] xb, float[] ut, int kp, int rb, int rank, int rows, float[] ob, int width, int col) {
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F);
+        int u0 = rb * kp, u1 = u0 + kp, u2 = u1 + kp;
+        for (int i = 0; i < kp; i += L) {
+            FloatVector w0 = FloatVector.fromArray(F, ut, u0 + i);
+            FloatVector w1 = FloatVector.fromArray(F, ut, u1 + i);
+            FloatVector w2 = FloatVector.fromArray(F, ut, u2 + i);
+            FloatVector x0 = FloatVector.fromArray(F, xb, i);
+            a00 = x0.fma(w0, a00);
+            a01 = x0.fma(w1, a01);
+            a02 = x0.fma(w2, a02);
+            FloatVector x1 = FloatVector.fromArray(F, xb, kp + i);
+            a10 = x1.fma(w0, a10);
+            a11 = x1.fma(w1, a11);
+            a12 = x1.fma(w2, a12);
+            FloatVector x2 = FloatVector.fromArray(F, xb, 2 * kp + i);
+            a20 = x2.fma(w0, a20);
+            a21 = x2.fma(w1, a21);
+            a22 = x2.fma(w2, a22);
+            FloatVector x3 = FloatVector.fromArray(F, xb, 3 * kp + i);
+            a30 = x3.fma(w0, a30);
+            a31 = x3.fma(w1, a31);
+            a32 = x3.fma(w2, a32);
+        }
+        put(ob, width, col, rb, rank, rows, 0, a00, a01, a02);
+        put(ob, width, col, rb, rank, rows, 1, a10, a11, a12);
+        put(ob, width, col, rb, rank, rows, 2, a20, a21, a22);
+        put(ob, width, col, rb, rank, rows, 3, a30, a31, a32);
+    }
+
+    /** ob[(rb + c)·width + col + m] = Σ lanes of a_c, for the valid rows and components. */
+    private static void put(float[] ob, int width, int col, int rb, int rank, int rows, int m,
+                            FloatVector a0, FloatVector a1, FloatVector a2) {
+        if (m >= rows) return;
+        ob[rb * width + col + m] = a0.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        if (rb + 1 < rank) ob[(rb + 1) * width + col + m] = a1.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        if (rb + 2 < rank) ob[(rb + 2) * width + col + m] = a2.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
     }
 
     private static void sixRows(float[] xb, int k, float[] u, int rp, int rb, float[] tile) {

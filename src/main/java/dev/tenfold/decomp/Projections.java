@@ -56,11 +56,33 @@ final class Projections {
 
     /** Applies {@link #project} for every mode in {@code modes}, the most shrinking first. */
     static Tensor projectAll(Tensor y, List<Tensor> us, List<Integer> modes) {
+        return projectAll(y, us, modes, 0);
+    }
+
+    /**
+     * Like {@link #projectAll(Tensor, List, List)} for a tensor whose mode k sits at axis
+     * {@code (k + shift) mod N} (e.g. the rotated output of {@link #passLast}).
+     */
+    static Tensor projectAll(Tensor y, List<Tensor> us, List<Integer> modes, int shift) {
         List<Integer> order = new ArrayList<>(modes);
         order.sort(Comparator.comparingDouble(k -> (double) us.get(k).dim(1) / us.get(k).dim(0)));
         Tensor cur = y;
-        for (int k : order) cur = project(cur, us.get(k), k);
+        for (int k : order) cur = project(cur, us.get(k), (k + shift) % y.rank());
         return cur;
+    }
+
+    /**
+     * X ×_{N−1} U_{N−1}ᵀ for a contiguous X, as the contiguous tensor (R_{N−1}, I_0, …, I_{N−2})
+     * — mode k of the result at axis k + 1, the new mode first — in U's scope, read in place by
+     * {@link SkinnyProducts} (X in another layout goes through {@link #project} and a copy).
+     */
+    static Tensor passLast(Tensor x, Tensor u) {
+        int last = x.rank() - 1;
+        Tensor p = project(x, u, last);
+        int[] rot = new int[x.rank()];
+        rot[0] = last;
+        for (int j = 1; j < rot.length; j++) rot[j] = j - 1;
+        return p.permute(rot).contiguous();
     }
 
     /** Modes 0..n−1 except {@code skip}. */
