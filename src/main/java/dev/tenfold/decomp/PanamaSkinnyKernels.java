@@ -212,10 +212,62 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
     public void factorTimesRows(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
                                 MemorySegment out, long outOff, long outStride, int j0, int j1) {
         int j = j0;
+        for (; j + 4 * L <= j1; j += 4 * L) {
+            for (int rb = 0; rb < rank; rb += 3) threeComponents(x, xOff, xStride, k, u, rp, rb, rank, out, outOff, outStride, j);
+        }
         for (; j + 2 * L <= j1; j += 2 * L) {
             for (int rb = 0; rb < rank; rb += MR) sixComponents(x, xOff, xStride, k, u, rp, rb, rank, out, outOff, outStride, j);
         }
         if (j < j1) SCALAR.factorTimesRows(x, xOff, xStride, k, u, rank, rp, out, outOff, outStride, j, j1);
+    }
+
+    /** 4 vectors of columns × 3 components: per i 4 loads, 3 broadcasts, 12 FMAs. */
+    private static void threeComponents(MemorySegment x, long xOff, long xStride, int k, float[] u, int rp, int rb, int rank,
+                                        MemorySegment out, long outOff, long outStride, int j) {
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
+        long base = (xOff + j) * 4, step = xStride * 4, v = 4L * L;
+        for (int i = 0; i < k; i++) {
+            long p = base + i * step;
+            FloatVector x0 = FloatVector.fromMemorySegment(F, x, p, LE);
+            FloatVector x1 = FloatVector.fromMemorySegment(F, x, p + v, LE);
+            FloatVector x2 = FloatVector.fromMemorySegment(F, x, p + 2 * v, LE);
+            FloatVector x3 = FloatVector.fromMemorySegment(F, x, p + 3 * v, LE);
+            int ui = i * rp + rb;
+            FloatVector w = FloatVector.broadcast(F, u[ui]);
+            a00 = x0.fma(w, a00);
+            a01 = x1.fma(w, a01);
+            a02 = x2.fma(w, a02);
+            a03 = x3.fma(w, a03);
+            w = FloatVector.broadcast(F, u[ui + 1]);
+            a10 = x0.fma(w, a10);
+            a11 = x1.fma(w, a11);
+            a12 = x2.fma(w, a12);
+            a13 = x3.fma(w, a13);
+            w = FloatVector.broadcast(F, u[ui + 2]);
+            a20 = x0.fma(w, a20);
+            a21 = x1.fma(w, a21);
+            a22 = x2.fma(w, a22);
+            a23 = x3.fma(w, a23);
+        }
+        long o = (outOff + rb * outStride + j) * 4, rs = outStride * 4;
+        a00.intoMemorySegment(out, o, LE);
+        a01.intoMemorySegment(out, o + v, LE);
+        a02.intoMemorySegment(out, o + 2 * v, LE);
+        a03.intoMemorySegment(out, o + 3 * v, LE);
+        if (rb + 1 < rank) {
+            a10.intoMemorySegment(out, o + rs, LE);
+            a11.intoMemorySegment(out, o + rs + v, LE);
+            a12.intoMemorySegment(out, o + rs + 2 * v, LE);
+            a13.intoMemorySegment(out, o + rs + 3 * v, LE);
+        }
+        if (rb + 2 < rank) {
+            a20.intoMemorySegment(out, o + 2 * rs, LE);
+            a21.intoMemorySegment(out, o + 2 * rs + v, LE);
+            a22.intoMemorySegment(out, o + 2 * rs + 2 * v, LE);
+            a23.intoMemorySegment(out, o + 2 * rs + 3 * v, LE);
+        }
     }
 
     private static void sixComponents(MemorySegment x, long xOff, long xStride, int k, float[] u, int rp, int rb, int rank,
