@@ -19,14 +19,14 @@ final class DecompositionDemo {
         try (TensorScope scope = TensorScope.open()) {
             Tensor x = DecompositionBench.build(scope, 30, 5, 1);
             out.println("x: 30x30x30, CP rank 5 + 1% noise (norm " + String.format(Locale.ROOT, "%.3f", x.norm()) + ")");
-            CpResult cp = CpAls.fit(x, CpOptions.builder(5).tol(1e-7).maxIter(100).build());
+            CpResult cp = CpAls.fit(x, CpOptions.builder(5).tol(1e-6).maxIter(50).build());
             out.printf(Locale.ROOT, "CP-ALS rank 5 (SVD init): relative error %.5f after %d iterations, %.3f ms/iteration%n",
                     cp.relError(), cp.iterations(), cp.trace().medianMillis());
             var arranged = cp.tensor().arrange();
             float[] w = arranged.weights().toArray();
             out.printf(Locale.ROOT, "  weights (arranged): %.1f %.1f %.1f %.1f %.1f; ||x_hat|| from Grams %.3f = dense %.3f%n",
                     w[0], w[1], w[2], w[3], w[4], arranged.norm(), arranged.toTensor().norm());
-            TuckerResult t = Hooi.fit(x, TuckerOptions.builder(5, 5, 5).tol(1e-7).maxIter(20).build());
+            TuckerResult t = Hooi.fit(x, TuckerOptions.builder(5, 5, 5).tol(1e-6).maxIter(10).build());
             out.printf(Locale.ROOT, "Tucker HOOI ranks (5, 5, 5): relative error %.5f after %d iterations, %.3f ms/iteration,"
                     + " core holds %.1f%% of the energy%n", t.relError(), t.iterations(), t.trace().medianMillis(),
                     100 * Math.pow(t.tensor().core().norm() / x.norm(), 2));

@@ -24,6 +24,8 @@ import java.util.concurrent.Future;
 final class SkinnyProducts {
     /** Output columns per task (multiple of the tiles). */
     private static final int COLUMNS_PER_TASK = 1536;
+    /** Products below this many flops run the scalar loops on the calling thread. */
+    static final long SMALL_FLOPS = 1L << 20;
     private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tenfold-decomp");
         t.setDaemon(true);
@@ -50,14 +52,15 @@ final class SkinnyProducts {
             throw new IllegalStateException("SkinnyProducts: x " + x.shape() + " strides " + java.util.Arrays.toString(x.strides())
                     + ", u " + u.shape() + ", out " + out.shape());
         }
-        SkinnyKernels kern = SkinnyKernels.get();
+        // small products: plain loops (no vector-kernel warm-up; the work is microseconds anyway)
+        SkinnyKernels kern = 2L * n * k * rank < SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
         int rp = kern.paddedRank(rank);
         float[] packed = new float[k * rp];
         float[] uv = u.toArray();
         for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, packed, i * rp, rank);
         long xStride = x.strides()[0];
         int tasks = (n + COLUMNS_PER_TASK - 1) / COLUMNS_PER_TASK;
-        int threads = Math.min(Gemm.threads(), tasks);
+        int threads = kern == SkinnyKernels.SCALAR ? 1 : Math.min(Gemm.threads(), tasks);
         Runnable[] bodies = new Runnable[threads];
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         for (int t = 0; t < threads; t++) {

@@ -43,22 +43,33 @@ class SkinnyKernelsProperties {
                 Tensor u = scope.normal(rng.nextLong(), 0f, 1f, k, rank);
                 Tensor out = scope.zeros(rank, n);
                 double[][] want = naive(x.toArray(), rows, cols, u.toArray(), k, rank, rowsOfX);
-                for (SkinnyKernels kern : new SkinnyKernels[] {SkinnyKernels.get(), SkinnyKernels.SCALAR}) {
+                // 0: through SkinnyProducts (threads, small-product shortcut); 1, 2: each kernel directly
+                for (int variant = 0; variant < 3; variant++) {
                     out.fill(Float.NaN);
-                    if (kern == SkinnyKernels.get()) {
+                    if (variant == 0) {
                         if (rowsOfX) SkinnyProducts.rowsTimesFactor(x, u, out);
                         else SkinnyProducts.factorTimesRows(x, u, out);
                     } else {
-                        float[] uv = u.toArray();
-                        if (rowsOfX) kern.rowsTimesFactor(x.segment(), x.offset(), x.strides()[0], k, uv, rank, rank, out.segment(), 0, n, 0, n);
-                        else kern.factorTimesRows(x.segment(), x.offset(), x.strides()[0], k, uv, rank, rank, out.segment(), 0, n, 0, n);
+                        SkinnyKernels kern = variant == 1 ? SkinnyKernels.get() : SkinnyKernels.SCALAR;
+                        int rp = kern.paddedRank(rank);
+                        float[] uv = u.toArray(), packed = new float[k * rp];
+                        for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, packed, i * rp, rank);
+                        int split = rng.nextInt(n + 1); // two column ranges, as two tasks would
+                        for (int[] range : new int[][] {{0, split}, {split, n}}) {
+                            if (range[0] == range[1]) continue;
+                            if (rowsOfX) {
+                                kern.rowsTimesFactor(x.segment(), x.offset(), x.strides()[0], k, packed, rank, rp, out.segment(), 0, n, range[0], range[1]);
+                            } else {
+                                kern.factorTimesRows(x.segment(), x.offset(), x.strides()[0], k, packed, rank, rp, out.segment(), 0, n, range[0], range[1]);
+                            }
+                        }
                     }
                     float[] got = out.toArray();
                     for (int r = 0; r < rank; r++) {
                         for (int j = 0; j < n; j++) {
                             double w = want[r][j];
                             assertTrue(Math.abs(got[r * n + j] - w) <= 1e-4 * (1 + Math.sqrt(k)),
-                                    (rowsOfX ? "rowsTimesFactor" : "factorTimesRows") + " k=" + k + " n=" + n + " R=" + rank
+                                    (rowsOfX ? "rowsTimesFactor" : "factorTimesRows") + " variant " + variant + " k=" + k + " n=" + n + " R=" + rank
                                             + " at (" + r + ", " + j + "): " + got[r * n + j] + " vs " + w);
                         }
                     }
