@@ -14,8 +14,10 @@ import java.util.List;
  * <p>One iteration updates U_0 … U_{N−1} in turn (skipping {@link CpOptions#fixedModes()}):
  * U_n ← M_n · (∗_{k≠n} U_kᵀU_k + l2·I)⁻¹ with M_n the MTTKRP of mode n; the R×R system is solved
  * in double by {@link Cholesky#solveRight} (ridge, then pseudo-inverse fallback for singular
- * Grams). All MTTKRPs of a sweep come from two passes over X ({@code SweepMttkrp}: two GEMMs of
- * 2·size(X)·R flops each, the rest is O((A + B)·R) for the two mode groups).
+ * Grams). All MTTKRPs of a sweep come from two passes over X ({@code SweepMttkrp}: two products
+ * of X with a single factor, 2·size(X)·R flops each, by SIMD kernels that read X in place,
+ * followed by batched matrix-vector chains of O(R·size/I) work) — the MTTKRP through
+ * {@code dev.tenfold.contract.Mttkrp} would read X N times (and TensorLy's unfold copies it).
  * <ul>
  *   <li>Relative error √(‖X‖² + ‖X̂‖² − 2⟨X, X̂⟩)/‖X‖ with ‖X̂‖² = λᵀ(∗ₖ UₖᵀUₖ)λ and ⟨X, X̂⟩ from
  *       the last mode's MTTKRP — no reconstruction; tiny negatives clamp to 0.</li>

@@ -18,8 +18,9 @@ import java.util.List;
  * G = Y_{N−1} ×_{N−1} U_{N−1}ᵀ and the relative error √(‖X‖² − ‖G‖²)/‖X‖ (exact for orthonormal
  * factors, no reconstruction; tiny negatives clamp to 0). The Y_n share work so an iteration
  * reads X twice: P = X ×_{N−1} U_{N−1}ᵀ serves modes 0 … N−2 (the last factor does not change
- * meanwhile), Q = X ×_0 U_0ᵀ (with the new U_0) serves mode N−1 and the core. Every product is
- * a GEMM (a tensordot for the passes over X, mode products on strided views after).
+ * meanwhile), Q = X ×_0 U_0ᵀ (with the new U_0) serves mode N−1 and the core. The two passes
+ * read X in place through SIMD kernels (a tensordot when X is not contiguous); the smaller
+ * products are {@code ModeProduct}s (batched GEMM on contiguous partials, no copies).
  *
  * <p><b>Memory estimate</b> (checked before anything is allocated): the init's estimate (see
  * {@link Hosvd}) plus, per iteration, float32 partials of at most (N + 2)·max(size·R_{N−1}/I_{N−1},
