@@ -27,9 +27,10 @@ final class Checks {
         int[] dims = x.dims();
         int h = SweepMttkrp.split(dims);
         long a = FactorMath.product(dims, 0, h), b = FactorMath.product(dims, h, dims.length);
-        if (a > Integer.MAX_VALUE || b > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(op + ": x of shape " + x.shape() + " is too large: its modes cannot be split"
-                    + " into two groups of at most " + Integer.MAX_VALUE + " elements each");
+        long size = x.size(), first = size / dims[0], last = size / dims[dims.length - 1];
+        if (a > Integer.MAX_VALUE || b > Integer.MAX_VALUE || first > Integer.MAX_VALUE || last > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": x of shape " + x.shape() + " is too large: size/I_0, size/I_{N-1} and"
+                    + " both halves of the mode split must each be at most " + Integer.MAX_VALUE + " elements");
         }
     }
 
