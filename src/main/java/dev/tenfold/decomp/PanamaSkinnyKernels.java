@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -204,9 +205,10 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
     }
 
     /**
-     * Tile: 2 vectors of output columns j × 6 components r; per i, 2 loads of X[i, j…], 6
-     * broadcasts of U[i, r], 12 FMAs; the (k × 2L) X block is re-read from cache for every group
-     * of 6 components. Column tail (fewer than 2L columns): plain loops.
+     * Tiles walk down all k rows of X: 4 vectors of output columns × 3 components (per i, 4
+     * loads of X[i, j…], 3 broadcasts of U[i, r], 12 FMAs), then for the remaining columns 2
+     * vectors × 6 components, then single masked vectors × 6 components; a tile's X block is
+     * re-read from cache for every group of components.
      */
     @Override
     public void factorTimesRows(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
@@ -218,7 +220,10 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         for (; j + 2 * L <= j1; j += 2 * L) {
             for (int rb = 0; rb < rank; rb += MR) sixComponents(x, xOff, xStride, k, u, rp, rb, rank, out, outOff, outStride, j);
         }
-        if (j < j1) SCALAR.factorTimesRows(x, xOff, xStride, k, u, rank, rp, out, outOff, outStride, j, j1);
+        for (; j < j1; j += L) {
+            VectorMask<Float> m = F.indexInRange(0, j1 - j);
+            for (int rb = 0; rb < rank; rb += MR) maskedSix(x, xOff, xStride, k, u, rp, rb, rank, out, outOff, outStride, j, m);
+        }
     }
 
     /** 4 vectors of columns × 3 components: per i 4 loads, 3 broadcasts, 12 FMAs. */
@@ -268,6 +273,31 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
             a22.intoMemorySegment(out, o + 2 * rs + 2 * v, LE);
             a23.intoMemorySegment(out, o + 2 * rs + 3 * v, LE);
         }
+    }
+
+    /** Column tail: one (masked) vector of columns × 6 components. */
+    private static void maskedSix(MemorySegment x, long xOff, long xStride, int k, float[] u, int rp, int rb, int rank,
+                                  MemorySegment out, long outOff, long outStride, int j, VectorMask<Float> m) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F), a4 = FloatVector.zero(F), a5 = FloatVector.zero(F);
+        long base = (xOff + j) * 4, step = xStride * 4;
+        for (int i = 0; i < k; i++) {
+            FloatVector xv = FloatVector.fromMemorySegment(F, x, base + i * step, LE, m);
+            int ui = i * rp + rb;
+            a0 = xv.fma(FloatVector.broadcast(F, u[ui]), a0);
+            a1 = xv.fma(FloatVector.broadcast(F, u[ui + 1]), a1);
+            a2 = xv.fma(FloatVector.broadcast(F, u[ui + 2]), a2);
+            a3 = xv.fma(FloatVector.broadcast(F, u[ui + 3]), a3);
+            a4 = xv.fma(FloatVector.broadcast(F, u[ui + 4]), a4);
+            a5 = xv.fma(FloatVector.broadcast(F, u[ui + 5]), a5);
+        }
+        long o = (outOff + rb * outStride + j) * 4, rs = outStride * 4;
+        a0.intoMemorySegment(out, o, LE, m);
+        if (rb + 1 < rank) a1.intoMemorySegment(out, o + rs, LE, m);
+        if (rb + 2 < rank) a2.intoMemorySegment(out, o + 2 * rs, LE, m);
+        if (rb + 3 < rank) a3.intoMemorySegment(out, o + 3 * rs, LE, m);
+        if (rb + 4 < rank) a4.intoMemorySegment(out, o + 4 * rs, LE, m);
+        if (rb + 5 < rank) a5.intoMemorySegment(out, o + 5 * rs, LE, m);
     }
 
     private static void sixComponents(MemorySegment x, long xOff, long xStride, int k, float[] u, int rp, int rb, int rank,

@@ -85,6 +85,21 @@ final class Projections {
         return p.permute(rot).contiguous();
     }
 
+    /**
+     * X ×_1 U_1ᵀ for N ≥ 3 as a tensor in mode order (I_0, R_1, I_2, …) in U's scope: for a
+     * contiguous X the middle-mode kernel of {@link SkinnyProducts} (reads X in place),
+     * otherwise {@link #project}.
+     */
+    static Tensor passMiddle(Tensor x, Tensor u) {
+        if (!x.isContiguous()) return project(x, u, 1);
+        int[] dims = x.dims();
+        int rest = (int) (x.size() / ((long) dims[0] * dims[1]));
+        Tensor out = u.scope().zeros(dims[0], u.dim(1), rest);
+        SkinnyProducts.middleMode(x.view(dims[0], dims[1], rest), u, out);
+        dims[1] = u.dim(1);
+        return out.view(dims);
+    }
+
     /** Modes 0..n−1 except {@code skip}. */
     static List<Integer> allBut(int n, int skip) {
         List<Integer> m = new ArrayList<>();

@@ -15,9 +15,11 @@ import java.util.List;
  *   TL (R, I_0 … I_{h−1})  = X contracted with U_k[:, r] over every right mode k   (valid while U_h … U_{N−1} are unchanged)
  *   TR (R, I_h … I_{N−1})  = X contracted with U_k[:, r] over every left mode k    (valid while U_0 … U_{h−1} are unchanged)
  * </pre>
- * Each starts with ONE product of X with a single factor — U_{N−1}ᵀ · X(∏_{k&lt;N−1} I_k × I_{N−1})ᵀ
- * for TL, U_0ᵀ · X(I_0 × ∏_{k&gt;0} I_k) for TR, 2·size(X)·R flops each, no Khatri-Rao product,
- * computed by {@link SkinnyProducts} reading X in place —
+ * Each starts with ONE product of X with a single factor, 2·size(X)·R flops, computed by
+ * {@link SkinnyProducts} reading X in place: for TR U_0ᵀ · X(I_0 × ∏_{k&gt;0} I_k); for TL, when
+ * the right group has two or more modes, the middle-mode product Z = X ×_h U_hᵀ (A, R, C) with
+ * TL[r, a] = Σ_c Z[a, r, c]·KR(U_{h+1} … U_{N−1})[c, r] (a batched matrix-vector product),
+ * otherwise U_{N−1}ᵀ · X(∏_{k&lt;N−1} I_k × I_{N−1})ᵀ —
  * followed by a chain of batched matrix-vector products (batch index r) that contracts the
  * group's remaining modes one at a time, last modes first. The MTTKRP of a mode n is then TL or
  * TR contracted over the other modes of its group by the same kind of chain. In an ALS sweep
@@ -26,16 +28,17 @@ import java.util.List;
  * up to float rounding.
  *
  * <p>Memory (floats, allocated once in the caller's scope), see {@link #floats(int[], int)}:
- * R·size/I_{N−1} and R·size/I_0 for the two GEMM results (one of them is TL or TR itself when
- * its group's chain is empty), R·A + R·B for TL and TR, and two chain buffers.
+ * R·A + R·B for TL and TR, the pass results (R·size/I_h and, for 3+ right modes, the
+ * Khatri-Rao product R·∏_{k&gt;h} I_k for TL, or R·size/I_{N−1}; R·size/I_0 for TR unless TR is
+ * that result itself) and two chain buffers.
  */
 final class SweepMttkrp {
     private final int[] dims;
     private final int order;
     private final int split;
     private final int rank;
-    private final Tensor xLast, xFirst;
-    private final Tensor fullLeft, fullRight, left, right;
+    private final Tensor xLast, xFirst, xMiddle;
+    private final Tensor fullLeft, fullRight, left, right, middle, krRest;
     private final Tensor bufA, bufB;
     private boolean leftValid, rightValid;
 
@@ -51,7 +54,13 @@ final class SweepMttkrp {
         this.xFirst = x.view(dims[0], (int) (size / dims[0]));
         this.left = scope.zeros(rank, (int) FactorMath.product(dims, 0, split));
         this.right = scope.zeros(rank, (int) FactorMath.product(dims, split, order));
-        this.fullLeft = split == last ? left : scope.zeros(rank, (int) (size / dims[last]));
+        // TL through the fast middle-mode product when the right group has 2+ modes, else one K1 pass
+        boolean viaMiddle = split <= last - 1;
+        long c = FactorMath.product(dims, split + 1, order);
+        this.xMiddle = viaMiddle ? x.view((int) FactorMath.product(dims, 0, split), dims[split], (int) c) : null;
+        this.middle = viaMiddle ? scope.zeros((int) FactorMath.product(dims, 0, split), rank, (int) c) : null;
+        this.krRest = viaMiddle && last - split >= 2 ? scope.zeros((int) c, rank) : null;
+        this.fullLeft = split == last ? left : viaMiddle ? null : scope.zeros(rank, (int) (size / dims[last]));
         this.fullRight = split == 1 ? right : scope.zeros(rank, (int) (size / dims[0]));
         long chain = chainFloats(dims, split, rank);
         this.bufA = scope.zeros((int) chain);
@@ -78,7 +87,7 @@ final class SweepMttkrp {
         long size = FactorMath.product(dims, 0, dims.length);
         long a = FactorMath.product(dims, 0, h), b = FactorMath.product(dims, h, dims.length);
         long f = rank * (a + b) + 2 * chainFloats(dims, h, rank);
-        if (h != last) f += rank * (size / dims[last]);
+        if (h <= last - 1) f += rank * (size / dims[h]) + (last - h >= 2 ? rank * (b / dims[h]) : 0);
         if (h != 1) f += rank * (size / dims[0]);
         return f;
     }
@@ -113,8 +122,12 @@ final class SweepMttkrp {
         Tensor t;
         if (mode < split) {
             if (!leftValid) {
-                SkinnyProducts.rowsTimesFactor(xLast, factors.get(last), fullLeft);
-                if (fullLeft != left) chain(fullLeft, 0, last - 1, 0, split - 1, factors, left);
+                if (middle != null) {
+                    leftViaMiddle(factors);
+                } else {
+                    SkinnyProducts.rowsTimesFactor(xLast, factors.get(last), fullLeft);
+                    if (fullLeft != left) chain(fullLeft, 0, last - 1, 0, split - 1, factors, left);
+                }
                 leftValid = true;
             }
             t = chain(left, 0, split - 1, mode, mode, factors, null);
@@ -127,6 +140,21 @@ final class SweepMttkrp {
             t = chain(right, split, last, mode, mode, factors, null);
         }
         return transposeToDoubles(t, dims[mode]);
+    }
+
+    /**
+     * TL when the right group has 2+ modes: Z (A, R, C) = X ×_h U_hᵀ by the middle-mode kernel
+     * (one pass over X), then TL[r, a] = Σ_c Z[a, r, c]·KR(U_{h+1} … U_{N−1})[c, r] as one batched
+     * matrix-vector product over r (C = ∏_{k&gt;h} I_k; the Khatri-Rao product is a single factor
+     * when C is one mode).
+     */
+    private void leftViaMiddle(List<Tensor> factors) {
+        int last = order - 1, a = middle.dim(0), c = middle.dim(2);
+        SkinnyProducts.middleMode(xMiddle, factors.get(split), middle);
+        Tensor kr = krRest == null ? factors.get(last) : krRest;
+        if (krRest != null) FactorMath.khatriRaoInto(factors.subList(split + 1, order), krRest);
+        Gemm.sgemmBatched(1f, middle.permute(1, 0, 2), kr.t().unsqueeze(2), 0f, left.view(rank, a, 1));
+        if (c != kr.dim(0)) throw new IllegalStateException("SweepMttkrp: Khatri-Rao rows " + kr.dim(0) + " != " + c);
     }
 
     /**
