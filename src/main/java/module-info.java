@@ -14,6 +14,7 @@ module dev.tenfold {
     exports dev.tenfold.cli;
     exports dev.tenfold.contract;
     exports dev.tenfold.conv;
+    exports dev.tenfold.decomp;
     exports dev.tenfold.io;
     exports dev.tenfold.linalg;
     exports dev.tenfold.simd;

@@ -1,0 +1,114 @@
+package dev.tenfold.cli;
+
+import dev.tenfold.decomp.ConvergenceTrace;
+import dev.tenfold.decomp.CpAls;
+import dev.tenfold.decomp.CpHals;
+import dev.tenfold.decomp.CpOptions;
+import dev.tenfold.decomp.CpResult;
+import dev.tenfold.decomp.CpTensor;
+import dev.tenfold.decomp.Hooi;
+import dev.tenfold.decomp.NtfOptions;
+import dev.tenfold.decomp.TuckerOptions;
+import dev.tenfold.decomp.TuckerResult;
+import dev.tenfold.io.Npy;
+import dev.tenfold.linalg.Gemm;
+import dev.tenfold.tensor.Tensor;
+import dev.tenfold.tensor.TensorScope;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decomposition benchmark ({@code cp}, {@code ntf}, {@code tucker}) on a size³ tensor of CP rank R
+ * plus 1% noise, timed per iteration, the same workload as {@code bench/peers/numpy_decomp.py}.
+ *
+ * <p>Input: when the directory {@code -Dtenfold.decomp.data} (default {@code target/decomp-data})
+ * holds {@code decomp_x_{size}_{rank}_{seed}.npy} and {@code decomp_init_{size}_{rank}_{seed}_{n}.npy}
+ * — written by {@code numpy_decomp.py --dump DIR} — both sides use those very arrays (field
+ * {@code source = "peer files"}). Otherwise the same construction with tenfold's generator
+ * (same distribution, other values): factors A_n standard normal (I × R), X0 = Σ_r A_0[:, r] ∘
+ * A_1[:, r] ∘ A_2[:, r], X = X0 + 0.01·‖X0‖/‖N‖·N with N standard normal; CP init uniform [0, 1)
+ * ({@link CpTensor#random} with seed + 1). Tucker (ranks R, R, R) starts from the truncated HOSVD.
+ *
+ * <p>Timing: one short untimed warm-up fit (JIT), then the measured fit with tol = 0; {@code ms}
+ * is the median milliseconds per iteration (also {@code mean_ms}, {@code best_ms}; {@code init_ms}
+ * is the time outside the iterations, e.g. the HOSVD).
+ */
+final class DecompositionBench {
+    private DecompositionBench() { }
+
+    static Map<String, Object> run(String method, int size, int rank, int iters, long seed, int threads) {
+        int before = Gemm.threads();
+        Gemm.setThreads(threads);
+        try (TensorScope scope = TensorScope.open()) {
+            Path dir = Path.of(System.getProperty("tenfold.decomp.data", "target/decomp-data"));
+            Path xFile = dir.resolve("decomp_x_" + size + "_" + rank + "_" + seed + ".npy");
+            boolean fromPeer = Files.isRegularFile(xFile);
+            Tensor x = fromPeer ? Npy.read(scope, xFile) : build(scope, size, rank, seed);
+            CpTensor init = fromPeer ? readInit(scope, dir, size, rank, seed) : CpTensor.random(scope, seed + 1, rank, size, size, size);
+            fit(method, x, init, rank, Math.min(3, iters)); // warm-up
+            long t0 = System.nanoTime();
+            Object[] res = fit(method, x, init, rank, iters);
+            double totalMs = (System.nanoTime() - t0) / 1e6;
+            ConvergenceTrace trace = (ConvergenceTrace) res[0];
+            double[] ms = trace.millis();
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("name", method + " " + size + "^3 rank " + rank);
+            r.put("ms", trace.medianMillis());
+            r.put("mean_ms", trace.meanMillis());
+            r.put("best_ms", Arrays.stream(ms).min().orElse(0));
+            r.put("init_ms", totalMs - Arrays.stream(ms).sum());
+            r.put("rel_error", res[1]);
+            r.put("iterations", trace.size());
+            r.put("threads", threads);
+            r.put("source", fromPeer ? "peer files" : "generated");
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            Gemm.setThreads(before);
+        }
+    }
+
+    private static Object[] fit(String method, Tensor x, CpTensor init, int rank, int iters) {
+        switch (method) {
+            case "cp" -> {
+                CpResult r = CpAls.fit(x, CpOptions.builder(rank).init(init).tol(0).maxIter(iters).build());
+                return new Object[] {r.trace(), r.relError()};
+            }
+            case "ntf" -> {
+                CpResult r = CpHals.fit(x, NtfOptions.builder(rank).init(init).tol(0).maxIter(iters).build());
+                return new Object[] {r.trace(), r.relError()};
+            }
+            case "tucker" -> {
+                TuckerResult r = Hooi.fit(x, TuckerOptions.builder(rank, rank, rank).tol(0).maxIter(iters).build());
+                return new Object[] {r.trace(), r.relError()};
+            }
+            default -> throw new IllegalArgumentException("unknown decomposition benchmark '" + method + "' (cp, ntf, tucker)");
+        }
+    }
+
+    /** X = Σ_r A_0[:, r] ∘ A_1[:, r] ∘ A_2[:, r] + 1% noise (see the class comment). */
+    static Tensor build(TensorScope scope, int size, int rank, long seed) {
+        List<Tensor> a = new ArrayList<>();
+        for (int n = 0; n < 3; n++) a.add(scope.normal(seed * 7 + n, 0f, 1f, size, rank));
+        Tensor x = new CpTensor(scope.ones(rank), a).toTensor();
+        Tensor noise = scope.normal(seed * 7 + 3, 0f, 1f, size, size, size);
+        return x.axpyInPlace((float) (0.01 * x.norm() / noise.norm()), noise);
+    }
+
+    private static CpTensor readInit(TensorScope scope, Path dir, int size, int rank, long seed) throws IOException {
+        List<Tensor> us = new ArrayList<>();
+        for (int n = 0; n < 3; n++) {
+            Path f = dir.resolve("decomp_init_" + size + "_" + rank + "_" + seed + "_" + n + ".npy");
+            us.add(Files.isRegularFile(f) ? Npy.read(scope, f) : scope.uniform(seed + 1 + n, 0f, 1f, size, rank));
+        }
+        return CpTensor.withUnitWeights(us);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tenfold.decomp;
+
+import dev.tenfold.tensor.Shape;
+import dev.tenfold.tensor.Tensor;
+import java.util.Arrays;
+
+/** Argument checks shared by the decompositions; every message names the argument and shapes. */
+final class Checks {
+    private Checks() { }
+
+    static int positive(String name, int v) {
+        if (v < 1) throw new IllegalArgumentException(name + " must be >= 1, got " + v);
+        return v;
+    }
+
+    static double nonNegativeFinite(String name, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(name + " must be finite and >= 0, got " + v);
+        return v;
+    }
+
+    /** X must be non-null, N ≥ 2, and both halves of the two-group split must fit an int dimension. */
+    static void tensor(String op, Tensor x) {
+        if (x == null) throw new IllegalArgumentException(op + ": x must not be null");
+        if (x.rank() < 2) {
+            throw new IllegalArgumentException(op + ": x must have at least 2 modes (N >= 2), got shape " + x.shape());
+        }
+        int[] dims = x.dims();
+        int h = SweepMttkrp.split(dims);
+        long a = FactorMath.product(dims, 0, h), b = FactorMath.product(dims, h, dims.length);
+        long size = x.size(), first = size / dims[0], last = size / dims[dims.length - 1];
+        if (a > Integer.MAX_VALUE || b > Integer.MAX_VALUE || first > Integer.MAX_VALUE || last > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": x of shape " + x.shape() + " is too large: size/I_0, size/I_{N-1} and"
+                    + " both halves of the mode split must each be at most " + Integer.MAX_VALUE + " elements");
+        }
+    }
+
+    /** ‖X‖² in double; throws when X holds NaN or infinite values (the sum is then not finite). */
+    static double finiteSquaredNorm(String op, String name, Tensor x) {
+        double s = x.dot(x);
+        if (!Double.isFinite(s)) {
+            throw new IllegalArgumentException(op + ": " + name + " of shape " + x.shape() + " contains NaN or infinite values"
+                    + " (for missing entries, store 0 there and pass a mask)");
+        }
+        return s;
+    }
+
+    static void sameShape(String name, Tensor t, Shape want, String op) {
+        if (t == null) throw new IllegalArgumentException(op + ": " + name + " must not be null");
+        if (!t.shape().equals(want)) {
+            throw new IllegalArgumentException(op + ": " + name + " has shape " + t.shape() + " but must have shape " + want);
+        }
+    }
+
+    /** Each mode in range [0, N) and no repeats; returns a flag per mode. */
+    static boolean[] modes(String op, String name, int[] modes, Shape shape) {
+        boolean[] flag = new boolean[shape.rank()];
+        for (int m : modes) {
+            if (m < 0 || m >= shape.rank()) {
+                throw new IllegalArgumentException(op + ": " + name + " " + Arrays.toString(modes) + " has mode " + m
+                        + ", out of range for x of shape " + shape + " (modes 0.." + (shape.rank() - 1) + ")");
+            }
+            if (flag[m]) throw new IllegalArgumentException(op + ": " + name + " " + Arrays.toString(modes) + " repeats mode " + m);
+            flag[m] = true;
+        }
+        return flag;
+    }
+
+    /** An initial CP tensor must have x's shape and the requested rank. */
+    static void initialCp(String op, CpTensor init, Shape shape, int rank) {
+        if (!init.shape().equals(shape) || init.rank() != rank) {
+            throw new IllegalArgumentException(op + ": initial CP tensor " + init.shape() + " of rank " + init.rank()
+                    + " does not match x of shape " + shape + " and rank " + rank);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.tenfold.decomp;
+
+import dev.tenfold.linalg.Cholesky;
+import dev.tenfold.linalg.DenseMatrix;
+import dev.tenfold.tensor.Tensor;
+import dev.tenfold.tensor.TensorScope;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CP decomposition by alternating least squares (TensorLy {@code parafac}, Tensor Toolbox
+ * {@code cp_als}), for N-way float32 tensors (N ≥ 2).
+ *
+ * <p>One iteration updates U_0 … U_{N−1} in turn (skipping {@link CpOptions#fixedModes()}):
+ * U_n ← M_n · (∗_{k≠n} U_kᵀU_k + l2·I)⁻¹ with M_n the MTTKRP of mode n; the R×R system is solved
+ * in double by {@link Cholesky#solveRight} (ridge, then pseudo-inverse fallback for singular
+ * Grams). All MTTKRPs of a sweep come from two passes over X ({@code SweepMttkrp}: two products
+ * of X with a single factor, 2·size(X)·R flops each, by SIMD kernels that read X in place,
+ * followed by batched matrix-vector chains of O(R·size/I) work) — the MTTKRP through
+ * {@code dev.tenfold.contract.Mttkrp} would read X N times (and TensorLy's unfold copies it).
+ * <ul>
+ *   <li>Relative error √(‖X‖² + ‖X̂‖² − 2⟨X, X̂⟩)/‖X‖ with ‖X̂‖² = λᵀ(∗ₖ UₖᵀUₖ)λ and ⟨X, X̂⟩ from
+ *       the last mode's MTTKRP — no reconstruction; tiny negatives clamp to 0.</li>
+ *   <li>{@code normalizeFactors}: after each update the columns of U_n are scaled to unit norm
+ *       and the norms stored in λ; otherwise λ stays 1 (given initial weights are absorbed in
+ *       the first updated factor).</li>
+ *   <li>Line search (Bro): from iteration 5 on, the factors are extrapolated,
+ *       F = F_prev + j·(F − F_prev) with j = it^(1/p) (p starts at 2 and grows by 1 after 4
+ *       rejections); the jump is kept only when it lowers the error (one extra pass over X).</li>
+ *   <li>Mask (EM imputation): each iteration starts from X_filled = mask·X + (1 − mask)·X̂; the
+ *       error is then measured against X_filled (equal to the error on the observed entries
+ *       for the model that did the filling).</li>
+ * </ul>
+ *
+ * <p><b>Memory estimate</b> (checked before anything is allocated, against
+ * {@link CpOptions#memoryBudgetBytes()}): float32 — a contiguous copy of X when X is not
+ * contiguous (4·size), with a mask three tensors of X's size (filled X, mask·X, 1 − mask) and
+ * R·(A + B) for the reconstruction; the sweep partials (R·size/I_{N−1} + R·size/I_0 + R·(A + B)
+ * + chain buffers, see {@code SweepMttkrp}); the factors Σ I_n·R (twice: working and result)
+ * — plus heap doubles: 4·Σ I_n·R (factors, line-search copies), the SVD init's
+ * {@code LeadingSingularVectors} workspace (I_n² + I_n·w for the Gram method) and
+ * {@link MemoryBudget#SLACK_BYTES}.
+ */
+public final class CpAls {
+    /** Line search starts after this many iterations. */
+    static final int LINE_SEARCH_START = 4;
+    /** Rejections before the extrapolation exponent grows. */
+    static final int LINE_SEARCH_MAX_FAIL = 4;
+
+    private CpAls() { }
+
+    /** Fits a rank-{@code options.rank()} CP model to X; the result lives in X's scope. */
+    public static CpResult fit(Tensor x, CpOptions options) {
+        String op = "CpAls.fit";
+        if (options == null) throw new IllegalArgumentException(op + ": options must not be null");
+        Checks.tensor(op, x);
+        boolean[] fixed = Checks.modes(op, "fixedModes", options.fixedModes(), x.shape());
+        Tensor mask = options.mask();
+        if (mask != null) Checks.sameShape("mask", mask, x.shape(), op);
+        if (options.initial() != null) Checks.initialCp(op, options.initial(), x.shape(), options.rank());
+        estimate(op, x, options).check(options.budget(),
+                "use a smaller rank, init RANDOM instead of SVD, a contiguous x, or no mask");
+        double normX2 = Checks.finiteSquaredNorm(op, "x", x);
+        if (mask != null) Checks.finiteSquaredNorm(op, "mask", mask);
+
+        int[] dims = x.dims();
+        int r = options.rank(), order = dims.length, last = order - 1;
+        try (TensorScope scratch = TensorScope.open()) {
+            Tensor xc = x.isContiguous() ? x : x.copyTo(scratch);
+            Tensor work = xc, maskedX = null, complement = null;
+            if (mask != null) {
+                maskedX = scratch.zeros(dims).copyFrom(xc).mulInPlace(mask);
+                complement = scratch.ones(dims).subInPlace(mask);
+                work = scratch.zeros(dims);
+            }
+            CpWorkspace ws = new CpWorkspace(work, r, scratch);
+            double[] lambda = new double[r];
+            double[][] init = CpWorkspace.initialFactors(maskedX != null ? maskedX : xc, r, options.init(), options.initial(),
+                    options.seed(), options.svdOptions(), false, lambda);
+            int firstFree = -1;
+            for (int n = 0; n < order && firstFree < 0; n++) if (!fixed[n]) firstFree = n;
+            if (options.normalizeFactors()) {
+                normalizeInto(init, lambda, dims, r);
+            } else if (firstFree >= 0) { // absorb initial weights: λ = 1 from now on
+                FactorMath.scaleColumns(init[firstFree], dims[firstFree], lambda);
+                java.util.Arrays.fill(lambda, 1);
+            }
+            ws.lambda = lambda;
+            for (int n = 0; n < order; n++) ws.setFactor(n, init[n]);
+
+            LineSearch ls = options.lineSearch() ? new LineSearch(ws) : null;
+            List<ConvergenceTrace.Entry> trace = new ArrayList<>();
+            double err = Double.NaN;
+            boolean converged = false;
+            int it = 0;
+            while (it < options.maxIter()) {
+                it++;
+                long t0 = System.nanoTime();
+                if (mask != null) {
+                    ws.reconstructInto(work);
+                    work.mulInPlace(complement).addInPlace(maskedX);
+                    normX2 = work.dot(work);
+                    ws.dataChanged();
+                }
+                double[] mLast = null;
+                for (int n = 0; n < order; n++) {
+                    if (fixed[n] && n != last) continue;
+                    double[] m = ws.mttkrp(n);
+                    if (!fixed[n]) update(ws, n, m, options);
+                    if (n == last) mLast = m; // M_{N-1} does not depend on U_{N-1}
+                }
+                double newErr = ws.relError(normX2, mLast);
+                boolean accepted = false;
+                if (ls != null) {
+                    if (it > LINE_SEARCH_START) {
+                        double lsErr = ls.tryJump(it, normX2, newErr);
+                        accepted = lsErr < newErr;
+                        if (accepted) newErr = lsErr;
+                    }
+                    ls.remember();
+                }
+                double ms = (System.nanoTime() - t0) / 1e6;
+                trace.add(new ConvergenceTrace.Entry(it, newErr, ms, accepted));
+                if (options.listener() != null) options.listener().onIteration(it, newErr, ms, ws.view());
+                boolean small = it > 1 && Math.abs(err - newErr) < options.tol();
+                err = newErr;
+                if (small) {
+                    converged = true;
+                    break;
+                }
+            }
+            return new CpResult(ws.copyTo(x.scope()), new ConvergenceTrace(trace), it, converged, err);
+        }
+    }
+
+    /** U_n ← M·(G + l2·I)⁻¹, then optionally normalized into λ. */
+    private static void update(CpWorkspace ws, int n, double[] m, CpOptions o) {
+        int r = ws.rank, rows = ws.dims[n];
+        double[] g = FactorMath.hadamardExcept(ws.grams, n, r);
+        for (int i = 0; i < r; i++) g[i * r + i] += o.l2();
+        double[] v = Cholesky.solveRight(DenseMatrix.wrap(r, r, g), DenseMatrix.wrap(rows, r, m)).solution().data();
+        if (o.normalizeFactors()) {
+            double[] norms = FactorMath.columnNorms(v, rows, r);
+            double[] inv = new double[r];
+            for (int c = 0; c < r; c++) inv[c] = norms[c] == 0 ? 0 : 1 / norms[c];
+            FactorMath.scaleColumns(v, rows, inv);
+            ws.lambda = norms;
+        }
+        ws.setFactor(n, v);
+    }
+
+    private static void normalizeInto(double[][] us, double[] lambda, int[] dims, int r) {
+        for (int n = 0; n < us.length; n++) {
+            double[] norms = FactorMath.columnNorms(us[n], dims[n], r);
+            double[] inv = new double[r];
+            for (int c = 0; c < r; c++) {
+                lambda[c] *= norms[c];
+                inv[c] = norms[c] == 0 ? 0 : 1 / norms[c];
+            }
+            FactorMath.scaleColumns(us[n], dims[n], inv);
+        }
+    }
+
+    /** The memory estimate of {@link #fit} (see the class comment). */
+    static MemoryBudget estimate(String op, Tensor x, CpOptions o) {
+        int[] dims = x.dims();
+        int r = o.rank();
+        long size = x.size();
+        MemoryBudget b = MemoryBudget.estimate(op + " (shape " + x.shape() + ", rank " + r + ")");
+        if (!x.isContiguous()) b.floats("contiguous copy of x", size);
+        if (o.mask() != null) {
+            int h = SweepMttkrp.split(dims);
+            b.floats("mask buffers (3 x size)", 3 * size);
+            b.floats("reconstruction Khatri-Rao products", (long) r * (FactorMath.product(dims, 0, h) + FactorMath.product(dims, h, dims.length)));
+        }
+        b.floats("sweep partials and factors", CpWorkspace.floats(dims, r));
+        b.floats("result", CpWorkspace.factorDoubles(dims, r) + r);
+        b.doubles("heap factor copies", 4 * CpWorkspace.factorDoubles(dims, r));
+        if (o.initial() == null && o.init() == CpOptions.Init.SVD) {
+            long worst = 0;
+            for (int n = 0; n < dims.length; n++) {
+                worst = Math.max(worst, MemoryBudget.svdDoubles(dims[n], size / dims[n], r, o.svdOptions()));
+            }
+            b.doubles("SVD init workspace", worst);
+        }
+        return b;
+    }
+
+    /** Bro's extrapolation state. */
+    private static final class LineSearch {
+        private final CpWorkspace ws;
+        private double[][] prev;
+        private double[] prevLambda;
+        private double power = 2;
+        private int fails;
+
+        LineSearch(CpWorkspace ws) {
+            this.ws = ws;
+        }
+
+        /** Tries F_prev + j·(F − F_prev); keeps it and returns its error when lower, else restores F. */
+        double tryJump(int it, double normX2, double err) {
+            if (prev == null) return Double.POSITIVE_INFINITY;
+            double jump = Math.pow(it, 1.0 / power);
+            double[][] cur = ws.snapshot();
+            double[] curLambda = ws.lambda.clone();
+            double[] lsLambda = new double[curLambda.length];
+            for (int c = 0; c < lsLambda.length; c++) lsLambda[c] = prevLambda[c] + jump * (curLambda[c] - prevLambda[c]);
+            ws.lambda = lsLambda;
+            for (int n = 0; n < ws.order; n++) {
+                double[] v = new double[cur[n].length];
+                for (int i = 0; i < v.length; i++) v[i] = prev[n][i] + jump * (cur[n][i] - prev[n][i]);
+                ws.setFactor(n, v);
+            }
+            double lsErr = ws.relError(normX2, ws.mttkrp(ws.order - 1));
+            if (lsErr < err) {
+                fails = 0;
+                return lsErr;
+            }
+            ws.lambda = curLambda;
+            for (int n = 0; n < ws.order; n++) ws.setFactor(n, cur[n]);
+            if (++fails >= LINE_SEARCH_MAX_FAIL) {
+                power += 1;
+                fails = 0;
+            }
+            return Double.POSITIVE_INFINITY;
+        }
+
+        void remember() {
+            prev = ws.snapshot();
+            prevLambda = ws.lambda.clone();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.tenfold.decomp;
+
+import dev.tenfold.linalg.DenseMatrix;
+import dev.tenfold.linalg.LeadingSingularVectors;
+import dev.tenfold.linalg.QR;
+import dev.tenfold.tensor.Tensor;
+import dev.tenfold.tensor.TensorScope;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tucker decomposition by higher-order orthogonal iteration (HOOI; TensorLy {@code tucker},
+ * Tensor Toolbox {@code tucker_als}) for N-way float32 tensors, N ≥ 2.
+ *
+ * <p>Each iteration updates U_0 … U_{N−1} in turn: U_n ← leading R_n left singular vectors
+ * ({@link LeadingSingularVectors} with {@link TuckerOptions#svdOptions()}, randomized by default)
+ * of the unfolding of Y_n = X ×_{k≠n} U_kᵀ; then
+ * G = Y_{N−1} ×_{N−1} U_{N−1}ᵀ and the relative error √(‖X‖² − ‖G‖²)/‖X‖ (exact for orthonormal
+ * factors, no reconstruction; tiny negatives clamp to 0). The Y_n share work so an iteration
+ * reads X twice: for N ≥ 3, W = X ×_1 U_1ᵀ serves mode 0 and Q = X ×_0 U_0ᵀ (with the new U_0)
+ * serves modes 1 … N−1 and the core; for N = 2, P = X ×_1 U_1ᵀ and Q. The passes read X in place
+ * through SIMD kernels (a tensordot when X is not contiguous); the smaller products are
+ * {@code ModeProduct}s (batched GEMM on the partials).
+ *
+ * <p><b>Memory estimate</b> (checked before anything is allocated): the init's estimate (see
+ * {@link Hosvd}) plus, per iteration, float32 partials of at most (N + 2)·max_{n ∈ {0, 1, N−1}}
+ * size·R_n/I_n and the LeadingSingularVectors workspace of the projected unfoldings.
+ */
+public final class Hooi {
+    private Hooi() { }
+
+    /** Fits a Tucker model with the options' ranks; the result lives in X's scope. */
+    public static TuckerResult fit(Tensor x, TuckerOptions o) {
+        String op = "Hooi.fit";
+        if (o == null) throw new IllegalArgumentException(op + ": options must not be null");
+        Checks.tensor(op, x);
+        o.checkRanks(op, x.shape());
+        estimate(op, x, o).check(o.budget(), "use smaller ranks or init RANDOM");
+        double normX2 = Checks.finiteSquaredNorm(op, "x", x);
+        int[] dims = x.dims(), ranks = o.ranks();
+        int order = dims.length;
+        LeadingSingularVectors.Options svd = o.svdOptions();
+        double[][] us = initialFactors(x, o);
+        List<ConvergenceTrace.Entry> trace = new ArrayList<>();
+        double err = Double.NaN;
+        boolean converged = false;
+        TuckerTensor result = null;
+        int it = 0;
+        while (it < o.maxIter()) {
+            it++;
+            long t0 = System.nanoTime();
+            try (TensorScope iter = TensorScope.open()) {
+                List<Tensor> ts = tensors(iter, us, dims, ranks);
+                Tensor core = order >= 3 ? sweepFromMiddle(x, us, ts, dims, ranks, svd, iter) : sweepFromLast(x, us, ts, dims, ranks, svd, iter);
+                double newErr = Math.sqrt(Math.max(0, normX2 - core.dot(core)) / Math.max(normX2, Double.MIN_NORMAL));
+                double ms = (System.nanoTime() - t0) / 1e6;
+                trace.add(new ConvergenceTrace.Entry(it, newErr, ms, false));
+                if (o.listener() != null) o.listener().onIteration(it, newErr, ms, new TuckerTensor(core, ts));
+                boolean small = it > 1 && Math.abs(err - newErr) < o.tol();
+                err = newErr;
+                if (small || it == o.maxIter()) {
+                    converged = small;
+                    result = Hosvd.toTucker(x.scope(), core, us, dims, ranks);
+                    break;
+                }
+            }
+        }
+        return new TuckerResult(result, new ConvergenceTrace(trace), it, converged, err);
+    }
+
+    /**
+     * One sweep for N ≥ 3: W = X ×_1 U_1ᵀ (pass 1) serves mode 0; Q = X ×_0 U_0ᵀ (pass 2, new U_0)
+     * serves modes 1 … N−1 in turn and the core. Updates {@code us}/{@code ts}; returns the core.
+     */
+    private static Tensor sweepFromMiddle(Tensor x, double[][] us, List<Tensor> ts, int[] dims, int[] ranks,
+                                          LeadingSingularVectors.Options svd, TensorScope iter) {
+        int order = dims.length, last = order - 1;
+        Tensor w = Projections.passMiddle(x, ts.get(1));
+        List<Integer> rest = new ArrayList<>();
+        for (int k = 2; k < order; k++) rest.add(k);
+        update(us, ts, 0, Projections.projectAll(w, ts, rest), dims, ranks, svd, iter);
+        Tensor q = Projections.project(x, ts.get(0), 0);
+        Tensor y = null;
+        for (int n = 1; n < order; n++) {
+            List<Integer> modes = Projections.allBut(order, n);
+            modes.remove(Integer.valueOf(0));
+            y = Projections.projectAll(q, ts, modes);
+            update(us, ts, n, y, dims, ranks, svd, iter);
+        }
+        return Projections.project(y, ts.get(last), last);
+    }
+
+    /**
+     * One sweep, any N ≥ 2: P = X ×_{N−1} U_{N−1}ᵀ (pass 1, kept rotated) serves modes 0 … N−2;
+     * Q = X ×_0 U_0ᵀ (pass 2) serves mode N−1 and the core.
+     */
+    private static Tensor sweepFromLast(Tensor x, double[][] us, List<Tensor> ts, int[] dims, int[] ranks,
+                                        LeadingSingularVectors.Options svd, TensorScope iter) {
+        int last = dims.length - 1;
+        Tensor p = Projections.passLast(x, ts.get(last)); // mode k at axis k + 1
+        for (int n = 0; n < last; n++) {
+            Tensor y = Projections.projectAll(p, ts, Projections.allBut(last, n), 1);
+            us[n] = Hosvd.leading(y, n + 1, ranks[n], svd);
+            ts.set(n, Hosvd.tensor(iter, us[n], dims[n], ranks[n]));
+        }
+        Tensor y = Projections.projectAll(Projections.project(x, ts.get(0), 0), ts, Projections.allBut(last, 0));
+        update(us, ts, last, y, dims, ranks, svd, iter);
+        return Projections.project(y, ts.get(last), last);
+    }
+
+    /** U_n ← leading R_n left singular vectors of unfold(y, n). */
+    private static void update(double[][] us, List<Tensor> ts, int n, Tensor y, int[] dims, int[] ranks,
+                               LeadingSingularVectors.Options svd, TensorScope iter) {
+        us[n] = Hosvd.leading(y, n, ranks[n], svd);
+        ts.set(n, Hosvd.tensor(iter, us[n], dims[n], ranks[n]));
+    }
+
+    private static List<Tensor> tensors(TensorScope scope, double[][] us, int[] dims, int[] ranks) {
+        List<Tensor> ts = new ArrayList<>();
+        for (int n = 0; n < dims.length; n++) ts.add(Hosvd.tensor(scope, us[n], dims[n], ranks[n]));
+        return ts;
+    }
+
+    private static double[][] initialFactors(Tensor x, TuckerOptions o) {
+        int[] dims = x.dims(), ranks = o.ranks();
+        double[][] us = new double[dims.length][];
+        if (o.initial() != null) {
+            for (int n = 0; n < dims.length; n++) us[n] = FactorMath.toDoubles(o.initial().factor(n));
+            return us;
+        }
+        switch (o.init()) {
+            case RANDOM -> {
+                for (int n = 0; n < dims.length; n++) {
+                    try (TensorScope tmp = TensorScope.open()) {
+                        double[] u = FactorMath.toDoubles(tmp.uniform(o.seed() + n, 0f, 1f, dims[n], ranks[n]));
+                        us[n] = QR.factor(DenseMatrix.wrap(dims[n], ranks[n], u)).q().data();
+                    }
+                }
+            }
+            case HOSVD, ST_HOSVD -> {
+                try (TensorScope tmp = TensorScope.open()) {
+                    if (o.init() == TuckerOptions.Init.HOSVD) {
+                        for (int n = 0; n < dims.length; n++) us[n] = Hosvd.leading(x, n, ranks[n], o.initSvdOptions());
+                    } else {
+                        Hosvd.sequentialInto(x, ranks, o.initSvdOptions(), us, tmp);
+                    }
+                }
+            }
+        }
+        return us;
+    }
+
+    /** The memory estimate (see the class comment). */
+    static MemoryBudget estimate(String op, Tensor x, TuckerOptions o) {
+        int[] dims = x.dims(), ranks = o.ranks();
+        int last = dims.length - 1;
+        MemoryBudget b = Hosvd.estimate(op, x, ranks, o.initSvdOptions());
+        long size = x.size();
+        long partial = Math.max(size / dims[last] * ranks[last], size / dims[0] * ranks[0]);
+        partial = Math.max(partial, size / dims[1] * ranks[1]);
+        b.floats("iteration partials", (dims.length + 2) * partial);
+        return b;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.tenfold.decomp;
+
+import dev.tenfold.contract.Contraction;
+import dev.tenfold.contract.ModeProduct;
+import dev.tenfold.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Tucker projections Y ×_k U_kᵀ whose results are allocated in the scope of the factor U_k
+ * (the caller's per-iteration scope), never in the scope of the input tensor X. A projection
+ * of a contiguous X on its first or last mode (the passes over X) goes through
+ * {@link SkinnyProducts}, which reads X in place.
+ */
+final class Projections {
+    private Projections() { }
+
+    /**
+     * Y ×_mode Uᵀ with U (I_mode × r): dimension {@code mode} becomes r. The result lives in U's
+     * scope. When Y is in another scope (the user's X) the product is a
+     * {@link Contraction#tensordot} with U first (one GEMM, the result viewed back in mode
+     * order, a strided view); otherwise a {@link ModeProduct} (batched GEMM on strided views).
+     */
+    static Tensor project(Tensor y, Tensor u, int mode) {
+        if (y.scope() == u.scope()) return ModeProduct.modeProduct(y, u, mode, true);
+        int last = y.rank() - 1, r = u.dim(1);
+        if (y.isContiguous() && (mode == 0 || mode == last)) { // a pass over X: read in place
+            int[] dims = y.dims();
+            int rest = (int) (y.size() / dims[mode]);
+            Tensor out = u.scope().zeros(r, rest);
+            if (mode == 0) {
+                SkinnyProducts.factorTimesRows(y.view(dims[0], rest), u, out);
+            } else {
+                SkinnyProducts.rowsTimesFactor(y.view(rest, dims[last]), u, out);
+            }
+            dims[mode] = r;
+            if (mode == 0) return out.view(dims);
+            int[] first = new int[dims.length]; // (r, I_0 … I_{N−2}) viewed in mode order
+            first[0] = r;
+            System.arraycopy(dims, 0, first, 1, last);
+            return out.view(first).permute(lastToEnd(dims.length));
+        }
+        Tensor t = Contraction.tensordot(u, y, new int[] {0}, new int[] {mode}); // (r, other modes)
+        int[] perm = new int[y.rank()];
+        for (int j = 0; j < perm.length; j++) perm[j] = j < mode ? j + 1 : (j == mode ? 0 : j);
+        return t.permute(perm);
+    }
+
+    private static int[] lastToEnd(int n) {
+        int[] p = new int[n];
+        for (int j = 0; j < n - 1; j++) p[j] = j + 1;
+        p[n - 1] = 0;
+        return p;
+    }
+
+    /** Applies {@link #project} for every mode in {@code modes}, the most shrinking first. */
+    static Tensor projectAll(Tensor y, List<Tensor> us, List<Integer> modes) {
+        return projectAll(y, us, modes, 0);
+    }
+
+    /**
+     * Like {@link #projectAll(Tensor, List, List)} for a tensor whose mode k sits at axis
+     * {@code (k + shift) mod N} (e.g. the rotated output of {@link #passLast}).
+     */
+    static Tensor projectAll(Tensor y, List<Tensor> us, List<Integer> modes, int shift) {
+        List<Integer> order = new ArrayList<>(modes);
+        order.sort(Comparator.comparingDouble(k -> (double) us.get(k).dim(1) / us.get(k).dim(0)));
+        Tensor cur = y;
+        for (int k : order) cur = project(cur, us.get(k), (k + shift) % y.rank());
+        return cur;
+    }
+
+    /**
+     * X ×_{N−1} U_{N−1}ᵀ for a contiguous X, as the contiguous tensor (R_{N−1}, I_0, …, I_{N−2})
+     * — mode k of the result at axis k + 1, the new mode first — in U's scope, read in place by
+     * {@link SkinnyProducts} (X in another layout goes through {@link #project} and a copy).
+     */
+    static Tensor passLast(Tensor x, Tensor u) {
+        int last = x.rank() - 1;
+        Tensor p = project(x, u, last);
+        int[] rot = new int[x.rank()];
+        rot[0] = last;
+        for (int j = 1; j < rot.length; j++) rot[j] = j - 1;
+        return p.permute(rot).contiguous();
+    }
+
+    /**
+     * X ×_1 U_1ᵀ for N ≥ 3 as a tensor in mode order (I_0, R_1, I_2, …) in U's scope: for a
+     * contiguous X the middle-mode kernel of {@link SkinnyProducts} (reads X in place),
+     * otherwise {@link #project}.
+     */
+    static Tensor passMiddle(Tensor x, Tensor u) {
+        if (!x.isContiguous()) return project(x, u, 1);
+        int[] dims = x.dims();
+        int rest = (int) (x.size() / ((long) dims[0] * dims[1]));
+        Tensor out = u.scope().zeros(dims[0], u.dim(1), rest);
+        SkinnyProducts.middleMode(x.view(dims[0], dims[1], rest), u, out);
+        dims[1] = u.dim(1);
+        return out.view(dims);
+    }
+
+    /** Modes 0..n−1 except {@code skip}. */
+    static List<Integer> allBut(int n, int skip) {
+        List<Integer> m = new ArrayList<>();
+        for (int k = 0; k < n; k++) if (k != skip) m.add(k);
+        return m;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.tenfold.decomp;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import dev.tenfold.linalg.Gemm;
+import dev.tenfold.tensor.Tensor;
+import dev.tenfold.tensor.TensorScope;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SkinnyKernelsProperties {
+
+    /** out[r, j] in double: Σ_i X[j, i]·U[i, r] (rowsOfX) or Σ_i U[i, r]·X[i, j]. */
+    static double[][] naive(float[] x, int xRows, int xCols, float[] u, int k, int rank, boolean rowsOfX) {
+        int n = rowsOfX ? xRows : xCols;
+        double[][] out = new double[rank][n];
+        for (int r = 0; r < rank; r++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int i = 0; i < k; i++) s += (double) u[i * rank + r] * (rowsOfX ? x[j * xCols + i] : x[i * xCols + j]);
+                out[r][j] = s;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void bothKernelsMatchTheNaiveTwinOnOddShapesStridesAndThreads() {
+        qt().withExamples(60).forAll(integers().between(1, 40), longs().all()).checkAssert((rank, seed) -> {
+            Random rng = new Random(seed);
+            int k = 1 + rng.nextInt(37), n = 1 + rng.nextInt(3000 / (1 + rank / 8)), pad = rng.nextInt(3);
+            boolean rowsOfX = rng.nextBoolean();
+            int before = Gemm.threads();
+            Gemm.setThreads(1 + rng.nextInt(2));
+            try (TensorScope scope = TensorScope.open()) {
+                int rows = rowsOfX ? n : k, cols = rowsOfX ? k : n;
+                // a strided view: rows padded by `pad` floats, starting at an offset
+                Tensor big = scope.normal(rng.nextLong(), 0f, 1f, rows + 1, cols + pad);
+                Tensor x = big.narrow(0, 1, rows).narrow(1, 0, cols);
+                Tensor u = scope.normal(rng.nextLong(), 0f, 1f, k, rank);
+                Tensor out = scope.zeros(rank, n);
+                double[][] want = naive(x.toArray(), rows, cols, u.toArray(), k, rank, rowsOfX);
+                // 0: through SkinnyProducts (threads, small-product shortcut); 1, 2: each kernel directly
+                for (int variant = 0; variant < 3; variant++) {
+                    out.fill(Float.NaN);
+                    if (variant == 0) {
+                        if (rowsOfX) SkinnyProducts.rowsTimesFactor(x, u, out);
+                        else SkinnyProducts.factorTimesRows(x, u, out);
+                    } else {
+                        SkinnyKernels kern = variant == 1 ? SkinnyKernels.get() : SkinnyKernels.SCALAR;
+                        int rp = kern.paddedRank(rank);
+                        float[] uv = u.toArray(), packed = new float[k * rp];
+                        for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, packed, i * rp, rank);
+                        int split = rng.nextInt(n + 1); // two column ranges, as two tasks would
+                        for (int[] range : new int[][] {{0, split}, {split, n}}) {
+                            if (range[0] == range[1]) continue;
+                            if (rowsOfX) {
+                                kern.rowsTimesFactor(x.segment(), x.offset(), x.strides()[0], k, packed, rank, rp, out.segment(), 0, n, range[0], range[1]);
+                            } else {
+                                kern.factorTimesRows(x.segment(), x.offset(), x.strides()[0], k, packed, rank, rp, out.segment(), 0, n, range[0], range[1]);
+                            }
+                        }
+                    }
+                    float[] got = out.toArray();
+                    for (int r = 0; r < rank; r++) {
+                        for (int j = 0; j < n; j++) {
+                            double w = want[r][j];
+                            assertTrue(Math.abs(got[r * n + j] - w) <= 1e-4 * (1 + Math.sqrt(k)),
+                                    (rowsOfX ? "rowsTimesFactor" : "factorTimesRows") + " variant " + variant + " k=" + k + " n=" + n + " R=" + rank
+                                            + " at (" + r + ", " + j + "): " + got[r * n + j] + " vs " + w);
+                        }
+                    }
+                }
+            } finally {
+                Gemm.setThreads(before);
+            }
+        });
+    }
+}

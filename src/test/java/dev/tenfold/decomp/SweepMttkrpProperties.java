@@ -1,0 +1,51 @@
+package dev.tenfold.decomp;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import dev.tenfold.contract.Mttkrp;
+import dev.tenfold.tensor.Tensor;
+import dev.tenfold.tensor.TensorScope;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SweepMttkrpProperties {
+
+    @Test
+    void everyModeMatchesTheNaiveMttkrp() {
+        qt().withExamples(40).forAll(integers().between(2, 5), longs().all()).checkAssert((order, seed) -> {
+            Random rng = new Random(seed);
+            try (TensorScope scope = TensorScope.open()) {
+                int[] dims = new int[order];
+                for (int k = 0; k < order; k++) dims[k] = 1 + rng.nextInt(order <= 3 ? 7 : 4);
+                int r = 1 + rng.nextInt(6);
+                Tensor x = scope.normal(rng.nextLong(), 0f, 1f, dims);
+                List<Tensor> u = new ArrayList<>();
+                for (int k = 0; k < order; k++) u.add(scope.normal(rng.nextLong(), 0f, 1f, dims[k], r));
+                SweepMttkrp tree = new SweepMttkrp(x, r, scope);
+                // a sweep: update factors in order, invalidating like ALS does
+                for (int n = 0; n < order; n++) {
+                    double[] got = tree.mttkrp(n, u);
+                    float[] want = Mttkrp.computeNaive(x, u, n).toArray();
+                    assertClose(want, got, Arrays.toString(dims) + " R=" + r + " mode " + n);
+                    Tensor fresh = scope.normal(rng.nextLong(), 0f, 1f, dims[n], r);
+                    u.set(n, fresh);
+                    tree.invalidate(n);
+                }
+            }
+        });
+    }
+
+    static void assertClose(float[] want, double[] got, String ctx) {
+        double scale = 1;
+        for (float w : want) scale = Math.max(scale, Math.abs(w));
+        for (int i = 0; i < want.length; i++) {
+            assertTrue(Math.abs(want[i] - got[i]) <= 1e-4 * scale, ctx + ": element " + i + " want " + want[i] + " got " + got[i]);
+        }
+    }
+}
