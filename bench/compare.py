@@ -9,7 +9,7 @@ SECONDS = os.environ.get("SECONDS_PER_RUN", "1")
 
 
 def workloads():
-    w = {"add": [], "dot": [], "gemm": [], "einsum": [], "conv": []}
+    w = {"add": [], "dot": [], "gemm": [], "einsum": [], "conv": [], "decomp": []}
     w["add"].append(("add 16M floats, 1 thread", ["add", "--n", "16777216", "--no-scalar"],
                      ["add", "n=16777216"], 1))
     w["add"].append(("add 1M floats, 1 thread", ["add", "--n", "1048576", "--no-scalar"],
@@ -51,6 +51,11 @@ def workloads():
     w["conv"].append(("conv3d B=4 C=T=32 32^3 k3 CP R=16 fwd+bwd",
                       ["conv", *ours, "--rank", "16", "--backward", "--threads", "2"],
                       ["@torch_conv.py", *theirs, "factorization=cp", "rank=16", "backward=1", "threads=2"], 2))
+    for method, size, rank, iters in (("cp", 200, 20, 20), ("cp", 100, 10, 20), ("tucker", 200, 20, 20)):
+        common = ["--size", str(size), "--rank", str(rank), "--iters", str(iters), "--seed", "0"]
+        w["decomp"].append((f"{'CP-ALS' if method == 'cp' else 'Tucker HOOI'} {size}^3 rank {rank}, ms/iter",
+                            ["!" + method, *common, "--threads", "2"],
+                            ["@numpy_decomp.py", "--method", method, *common, "--dump", "target/decomp-data"], 2))
     return w
 
 
@@ -78,13 +83,17 @@ def main(args):
     for c in chosen:
         for label, ours_args, peer_args, threads in table[c]:
             try:
-                ours = run_json([os.path.join(ROOT, "tenfold"), "bench", *ours_args, "--seconds", SECONDS, "--json"])
                 env = dict(peer_env, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
                 script = "numpy_peer.py"
                 if peer_args and peer_args[0].startswith("@"):
                     script, peer_args = peer_args[0][1:], peer_args[1:]
-                theirs = run_json(["/usr/bin/python3", os.path.join(ROOT, "bench", "peers", script),
-                                   *peer_args, f"seconds={SECONDS}"], env)
+                peer_cmd = ["/usr/bin/python3", os.path.join(ROOT, "bench", "peers", script), *peer_args]
+                if ours_args[0].startswith("!"):  # decompositions: the peer runs first and writes the inputs
+                    theirs = run_json(peer_cmd, env)
+                    ours = run_json([os.path.join(ROOT, "tenfold"), "bench", ours_args[0][1:], *ours_args[1:], "--json"])
+                else:
+                    ours = run_json([os.path.join(ROOT, "tenfold"), "bench", *ours_args, "--seconds", SECONDS, "--json"])
+                    theirs = run_json(peer_cmd + [f"seconds={SECONDS}"], env)
             except RuntimeError as e:
                 print(f"{label:58s} error: {e}")
                 continue
@@ -94,6 +103,8 @@ def main(args):
                 extra = f"  ({ours['gflops']:.1f} vs {theirs['gflops']:.1f} GFLOP/s)"
             elif "gbps" in ours and "gbps" in theirs:
                 extra = f"  ({ours['gbps']:.1f} vs {theirs['gbps']:.1f} GB/s)"
+            if "rel_error" in ours and "rel_error" in theirs:
+                extra += f"  (rel. error {ours['rel_error']:.6f} vs {theirs['rel_error']:.6f})"
             if " dense " in label:
                 dense_ms[label.split(" dense ")[0]] = ours["ms"]
             elif " CP " in label and label.split(" CP ")[0] in dense_ms:

@@ -12,7 +12,7 @@ import java.util.Set;
 final class BenchCommand implements Command {
     @Override public String name() { return "bench"; }
 
-    @Override public String summary() { return "benchmarks: add, dot, gemm, einsum, conv (time, GFLOP/s or GB/s)"; }
+    @Override public String summary() { return "benchmarks: add, dot, gemm, einsum, conv, cp, ntf, tucker"; }
 
     @Override
     public String usage() {
@@ -23,12 +23,16 @@ final class BenchCommand implements Command {
                        tenfold bench conv --dims N --batch B --in C --out T --size S --kernel K [--stride s]
                              [--padding p] [--rank R --factorization dense|cp|tucker
                              --form factorized|mobilenet|reconstructed] [--backward] [--threads T] [--json]
+                       tenfold bench cp|ntf|tucker --size I --rank R [--iters N] [--seed S] [--threads T] [--json]
                   add, dot   N floats (default 1048576) through the SIMD kernels and the scalar kernels;
                              prints GB/s and the SIMD/scalar ratio (single thread)
                   gemm       C = A·B, A (M×K), B (K×N); M and K default to N; GFLOP/s = 2MNK/time
                   einsum     e.g. --expr bij,bjk->bik --shapes 64x128x128,64x128x128; --path prints the plan
                   conv       N-D conv on (B, C, S..S); padding defaults to K/2; --backward times forward +
                              all gradients; GFLOP/s counts the FLOPs of the form computed
+                  cp, ntf, tucker  --size I --rank R [--iters N] [--seed S]: ms per ALS/HALS/HOOI iteration on an
+                             I^3 rank-R tensor + 1% noise (the arrays bench/peers/numpy_decomp.py --dump wrote
+                             to target/decomp-data when present)
                   --threads  GEMM threads (default: available processors)
                   --seconds  measuring time per variant (default 1)
                   --json     one JSON object on stdout""";
@@ -37,7 +41,8 @@ final class BenchCommand implements Command {
     @Override
     public int run(String[] argv, PrintStream out) {
         Args args = Args.parse(argv, Set.of("n", "m", "k", "seconds", "threads", "expr", "shapes", "dims",
-                "batch", "in", "out", "size", "kernel", "stride", "padding", "rank", "factorization", "form"),
+                "batch", "in", "out", "size", "kernel", "stride", "padding", "rank", "factorization", "form",
+                "iters", "seed"),
                 Set.of("json", "no-scalar", "path", "backward"));
         if (args.positional().size() != 1) throw new Args.UsageException("name one workload");
         String what = args.positional().get(0);
@@ -72,6 +77,9 @@ final class BenchCommand implements Command {
                         args.getPositiveInt("rank", 32), fact, form, args.flag("backward"),
                         args.getPositiveInt("threads", Runtime.getRuntime().availableProcessors())), seconds);
             }
+            case "cp", "ntf", "tucker" -> DecompositionBench.run(what, args.getPositiveInt("size", 100),
+                    args.getPositiveInt("rank", 10), args.getPositiveInt("iters", 20), args.getInt("seed", 0),
+                    args.getPositiveInt("threads", Runtime.getRuntime().availableProcessors()));
             default -> throw new Args.UsageException("unknown workload '" + what + "'");
         };
         if (args.flag("json")) {

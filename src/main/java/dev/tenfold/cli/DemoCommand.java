@@ -59,7 +59,9 @@ final class DemoCommand implements Command {
         Map<String, Object> e = EinsumBench.run("ij,jbc->ibc", "128x128,128x128x128",
                 Runtime.getRuntime().availableProcessors(), seconds, false, out);
         out.printf("einsum ij,jbc->ibc (mode-0 product of a 128^3 tensor): %.3f ms, %.1f GFLOP/s%n", e.get("ms"), e.get("gflops"));
-        section(out, "7. Factorized convolution: a CP kernel turns a 3-D conv into 1x1 -> 3 depthwise 1-D -> 1x1");
+        section(out, "7. CP and Tucker decompositions by ALS");
+        DecompositionDemo.run(out);
+        section(out, "8. Factorized convolution: a CP kernel turns a 3-D conv into 1x1 -> 3 depthwise 1-D -> 1x1");
         ConvBench.Config dense = new ConvBench.Config(3, 2, 64, 64, 16, 3, 1, 1, 32, "dense", "factorized", false,
                 Runtime.getRuntime().availableProcessors());
         ConvBench.Config cp = new ConvBench.Config(3, 2, 64, 64, 16, 3, 1, 1, 32, "cp", "factorized", false,
@@ -69,7 +71,7 @@ final class DemoCommand implements Command {
         out.printf("conv3d (2, 64, 16^3), k=3: dense %.2f ms (%.0f GFLOP/s); CP rank 32 %.2f ms -> %.1fx faster%n",
                 dr.get("ms"), dr.get("gflops"), cr.get("ms"), (double) dr.get("ms") / (double) cr.get("ms"));
         out.println("(exactness of the factorized forms against the dense conv is what the property tests prove)");
-        section(out, "8. Nothing leaks");
+        section(out, "9. Nothing leaks");
         out.println("live off-heap bytes after the scope closed: " + (TensorScope.liveBytes() - liveBefore));
         return 0;
     }
