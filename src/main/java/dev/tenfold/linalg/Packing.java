@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Packing of GEMM operands (any strides) into the heap panel layouts of {@link MicroKernels},
@@ -50,7 +51,15 @@ final class Packing {
         } else if (a.rowStride() == 1) {
             // Columns of the panel are contiguous: copy each (vector loads), then transpose on the heap.
             int w = roundUp(MR, L);
-            for (int p = 0; p < kc; p++) copyRun(s, a.index(r0, p0 + p), valid, tmp, p * w);
+            if (MR <= L) {
+                VectorMask<Float> rowsMask = F.indexInRange(0, valid);
+                long src = a.index(r0, p0) << 2, csBytes = a.colStride() << 2;
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromMemorySegment(F, s, src + p * csBytes, LE, rowsMask).intoArray(tmp, p * w);
+                }
+            } else {
+                for (int p = 0; p < kc; p++) copyRun(s, a.index(r0, p0 + p), valid, tmp, p * w);
+            }
             for (int r = 0; r < valid; r++) {
                 int o = d + r * KA;
                 for (int p = 0; p < kc; p++) dst[o + p] = tmp[p * w + r];
@@ -83,9 +92,13 @@ final class Packing {
             if (valid == NR) {
                 copyRows(s, b.index(p0, j0), b.rowStride(), kc, dst, d);
             } else {
+                // L < valid < NR: one whole vector and one masked vector per k step.
+                VectorMask<Float> second = F.indexInRange(L, valid);
+                long src = b.index(p0, j0) << 2, rsBytes = b.rowStride() << 2;
                 for (int p = 0; p < kc; p++) {
-                    copyRun(s, b.index(p0 + p, j0), valid, dst, d + p * NR);
-                    Arrays.fill(dst, d + p * NR + roundUp(valid, L), d + (p + 1) * NR, 0f);
+                    long o = src + p * rsBytes;
+                    FloatVector.fromMemorySegment(F, s, o, LE).intoArray(dst, d + p * NR);
+                    FloatVector.fromMemorySegment(F, s, o + 4L * L, LE, second).intoArray(dst, d + p * NR + L);
                 }
             }
             return;
@@ -114,7 +127,15 @@ final class Packing {
     private static void packNarrowB(GemmOperand b, int valid, int j0, int p0, int kc, float[] dst, int d) {
         MemorySegment s = b.seg();
         if (b.colStride() == 1) {
-            for (int p = 0; p < kc; p++) copyRun(s, b.index(p0 + p, j0), valid, dst, d + p * L);
+            long src = b.index(p0, j0) << 2, rsBytes = b.rowStride() << 2;
+            if (valid == L) {
+                for (int p = 0; p < kc; p++) FloatVector.fromMemorySegment(F, s, src + p * rsBytes, LE).intoArray(dst, d + p * L);
+            } else {
+                VectorMask<Float> cols = F.indexInRange(0, valid);
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromMemorySegment(F, s, src + p * rsBytes, LE, cols).intoArray(dst, d + p * L);
+                }
+            }
             return;
         }
         long cs = b.colStride();
