@@ -76,7 +76,9 @@ final class Packing {
                 for (int p = 0; p < kc; p++) dst[o + p] = s.getAtIndex(F32, src + p * cs);
             }
         }
-        for (int r = valid; r < MR; r++) Arrays.fill(dst, d + r * KA, d + r * KA + kc, 0f);
+        // A panel with at most 6 valid rows runs the 6-row kernel, which never reads rows 6…11.
+        int padTo = MR == 12 && valid <= 6 ? 6 : MR;
+        for (int r = valid; r < padTo; r++) Arrays.fill(dst, d + r * KA, d + r * KA + kc, 0f);
     }
 
     /**
