@@ -192,14 +192,14 @@ final class GemmBlocked {
                         int ct = ((jp - qa) * panelsM + (ip - pa)) * MR * NR;
                         float[] in = first ? null : acc, out = last ? tile : acc;
                         int outOff = last ? 0 : ct;
+                        int height = Math.min(MR, rows - ip * MR);
                         if (narrow) {
-                            MicroKernels.narrowTile(kcq, ap, ai, bp, bi, in, ct, out, outOff);
+                            MicroKernels.narrowTile(height, kcq, ap, ai, bp, bi, in, ct, out, outOff);
                         } else {
-                            MicroKernels.tile(kcq, ap, ai, bp, bi, in, ct, out, outOff);
+                            MicroKernels.tile(height, kcq, ap, ai, bp, bi, in, ct, out, outOff);
                         }
                         if (last) {
-                            Packing.storeTile(tile, Math.min(MR, rows - ip * MR), width, alpha, beta, c,
-                                    i0 + ip * MR, j0 + jp * NR);
+                            Packing.storeTile(tile, height, width, alpha, beta, c, i0 + ip * MR, j0 + jp * NR);
                         }
                     }
                 }

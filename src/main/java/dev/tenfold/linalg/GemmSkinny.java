@@ -164,7 +164,29 @@ final class GemmSkinny {
         int full = len / L * L;
         Arrays.fill(acc, 0, full + L, 0f);
         VectorMask<Float> tail = F.indexInRange(full, len);
-        for (int p = 0; p < k; p++) {
+        long cs = a.colStride() << 2;
+        int p = 0;
+        for (; p + 4 <= k; p += 4) {
+            // Four k steps per pass over the accumulator: the same fma chain, a quarter of the acc traffic.
+            long o = a.index(r0, p) << 2;
+            FloatVector x0 = FloatVector.broadcast(F, xs[p]), x1 = FloatVector.broadcast(F, xs[p + 1]);
+            FloatVector x2 = FloatVector.broadcast(F, xs[p + 2]), x3 = FloatVector.broadcast(F, xs[p + 3]);
+            for (int i = 0; i < full; i += L) {
+                long q = o + 4L * i;
+                FloatVector v = FloatVector.fromMemorySegment(F, s, q, LE).fma(x0, FloatVector.fromArray(F, acc, i));
+                v = FloatVector.fromMemorySegment(F, s, q + cs, LE).fma(x1, v);
+                v = FloatVector.fromMemorySegment(F, s, q + 2 * cs, LE).fma(x2, v);
+                FloatVector.fromMemorySegment(F, s, q + 3 * cs, LE).fma(x3, v).intoArray(acc, i);
+            }
+            if (full < len) {
+                long q = o + 4L * full;
+                FloatVector v = FloatVector.fromMemorySegment(F, s, q, LE, tail).fma(x0, FloatVector.fromArray(F, acc, full));
+                v = FloatVector.fromMemorySegment(F, s, q + cs, LE, tail).fma(x1, v);
+                v = FloatVector.fromMemorySegment(F, s, q + 2 * cs, LE, tail).fma(x2, v);
+                FloatVector.fromMemorySegment(F, s, q + 3 * cs, LE, tail).fma(x3, v).intoArray(acc, full);
+            }
+        }
+        for (; p < k; p++) {
             long o = a.index(r0, p) << 2;
             FloatVector xp = FloatVector.broadcast(F, xs[p]);
             int i = 0;

@@ -62,8 +62,12 @@ final class MicroKernels {
         for (int i = 0; i < 200_000 && fastInARow < 5_000; i++) {
             float[] in = (i & 1) == 0 ? null : c;
             long t0 = System.nanoTime();
-            tile(kc, a, 0, b, 0, in, 0, c, 0);
-            narrowTile(kc, a, 0, b, 0, in, 0, c, 0);
+            tile(MR, kc, a, 0, b, 0, in, 0, c, 0);
+            narrowTile(MR, kc, a, 0, b, 0, in, 0, c, 0);
+            if ((i & 3) == 1) {
+                tile(1, kc, a, 0, b, 0, in, 0, c, 0);
+                narrowTile(1, kc, a, 0, b, 0, in, 0, c, 0);
+            }
             fastInARow = System.nanoTime() - t0 < 2_000 ? fastInARow + 1 : 0;
         }
     }
@@ -79,13 +83,15 @@ final class MicroKernels {
 
     /**
      * One MR×NR tile over {@code kc ≤ KC_MAX} k steps (see the class comment for the layouts).
+     * When only {@code rows ≤ 6} rows of a 12-row panel are valid (the last row panel), the
+     * 6-row kernel runs instead: it reads the same layout and writes the first 6 tile rows.
      *
      * @param cIn partial sums to continue from (tile layout), or null to start at zero
      * @param out destination tile (may be {@code cIn} at the same offset)
      */
-    static void tile(int kc, float[] a, int ai, float[] b, int bi,
+    static void tile(int rows, int kc, float[] a, int ai, float[] b, int bi,
                      float[] cIn, int cInOff, float[] out, int outOff) {
-        if (MR == 12) {
+        if (MR == 12 && rows > 6) {
             tile12(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
         } else {
             tile6(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
@@ -97,9 +103,9 @@ final class MicroKernels {
      * j < L): the last column panel when at most L columns are left. Tiles keep the row pitch
      * NR; only the first L columns are written.
      */
-    static void narrowTile(int kc, float[] a, int ai, float[] b, int bi,
+    static void narrowTile(int rows, int kc, float[] a, int ai, float[] b, int bi,
                            float[] cIn, int cInOff, float[] out, int outOff) {
-        if (MR == 12) {
+        if (MR == 12 && rows > 6) {
             narrow12(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
         } else {
             narrow6(kc, a, ai, b, bi, cIn, cInOff, out, outOff);

@@ -11,14 +11,19 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Packing of GEMM operands (any strides) into the heap panel layouts of {@link MicroKernels},
  * and the write-back of finished tiles into C. Packing pads missing rows/columns with zeros, so
  * edge tiles run the full kernel; the write-back stores only the valid part.
  *
- * <p>Fast paths: A rows contiguous along k are bulk-copied; B rows contiguous along n are moved
- * two vectors per k step; otherwise the loop walks the source along its smaller stride.
+ * <p>Fast paths: A rows contiguous along k are bulk-copied; B rows contiguous along n move one
+ * or two (masked) vectors per k step. Transposed operands (A contiguous along m, B along k) are
+ * copied with vector loads or bulk copies into heap scratch and transposed there (about 10% of
+ * the run time at n = 1024, versus the straight layouts). Other strides read element by element.
+ * Vector loads from the (shared-arena) segments sit in small leaf methods and loops, so C2
+ * inlines and intrinsifies them (see DESIGN.md §7 on the shared-arena pitfall).
  */
 final class Packing {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
@@ -50,7 +55,15 @@ final class Packing {
         } else if (a.rowStride() == 1) {
             // Columns of the panel are contiguous: copy each (vector loads), then transpose on the heap.
             int w = roundUp(MR, L);
-            for (int p = 0; p < kc; p++) copyRun(s, a.index(r0, p0 + p), valid, tmp, p * w);
+            if (MR <= L) {
+                VectorMask<Float> rowsMask = F.indexInRange(0, valid);
+                long src = a.index(r0, p0) << 2, csBytes = a.colStride() << 2;
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromMemorySegment(F, s, src + p * csBytes, LE, rowsMask).intoArray(tmp, p * w);
+                }
+            } else {
+                for (int p = 0; p < kc; p++) copyRun(s, a.index(r0, p0 + p), valid, tmp, p * w);
+            }
             for (int r = 0; r < valid; r++) {
                 int o = d + r * KA;
                 for (int p = 0; p < kc; p++) dst[o + p] = tmp[p * w + r];
@@ -63,7 +76,9 @@ final class Packing {
                 for (int p = 0; p < kc; p++) dst[o + p] = s.getAtIndex(F32, src + p * cs);
             }
         }
-        for (int r = valid; r < MR; r++) Arrays.fill(dst, d + r * KA, d + r * KA + kc, 0f);
+        // A panel with at most 6 valid rows runs the 6-row kernel, which never reads rows 6…11.
+        int padTo = MR == 12 && valid <= 6 ? 6 : MR;
+        for (int r = valid; r < padTo; r++) Arrays.fill(dst, d + r * KA, d + r * KA + kc, 0f);
     }
 
     /**
@@ -83,9 +98,13 @@ final class Packing {
             if (valid == NR) {
                 copyRows(s, b.index(p0, j0), b.rowStride(), kc, dst, d);
             } else {
+                // L < valid < NR: one whole vector and one masked vector per k step.
+                VectorMask<Float> second = F.indexInRange(L, valid);
+                long src = b.index(p0, j0) << 2, rsBytes = b.rowStride() << 2;
                 for (int p = 0; p < kc; p++) {
-                    copyRun(s, b.index(p0 + p, j0), valid, dst, d + p * NR);
-                    Arrays.fill(dst, d + p * NR + roundUp(valid, L), d + (p + 1) * NR, 0f);
+                    long o = src + p * rsBytes;
+                    FloatVector.fromMemorySegment(F, s, o, LE).intoArray(dst, d + p * NR);
+                    FloatVector.fromMemorySegment(F, s, o + 4L * L, LE, second).intoArray(dst, d + p * NR + L);
                 }
             }
             return;
@@ -114,7 +133,15 @@ final class Packing {
     private static void packNarrowB(GemmOperand b, int valid, int j0, int p0, int kc, float[] dst, int d) {
         MemorySegment s = b.seg();
         if (b.colStride() == 1) {
-            for (int p = 0; p < kc; p++) copyRun(s, b.index(p0 + p, j0), valid, dst, d + p * L);
+            long src = b.index(p0, j0) << 2, rsBytes = b.rowStride() << 2;
+            if (valid == L) {
+                for (int p = 0; p < kc; p++) FloatVector.fromMemorySegment(F, s, src + p * rsBytes, LE).intoArray(dst, d + p * L);
+            } else {
+                VectorMask<Float> cols = F.indexInRange(0, valid);
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromMemorySegment(F, s, src + p * rsBytes, LE, cols).intoArray(dst, d + p * L);
+                }
+            }
             return;
         }
         long cs = b.colStride();
