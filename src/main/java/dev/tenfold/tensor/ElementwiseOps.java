@@ -84,40 +84,46 @@ final class ElementwiseOps {
         return dst;
     }
 
-    static Tensor binaryScalar(BinaryOp op, Tensor a, float s, Tensor out) {
+    /** A contiguous-run kernel dst[0..n) = f(src[0..n)). */
+    private interface RunKernel {
+        void apply(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, long n);
+    }
+
+    /** The scalar semantics of the same map, for strided runs. */
+    private interface ScalarMap {
+        float apply(float x);
+    }
+
+    /** dst = f(a) element-wise: unit-stride runs through {@code vector}, others through {@code scalar}. */
+    private static Tensor map(String what, Tensor a, Tensor out, RunKernel vector, ScalarMap scalar) {
         a.segment();
-        Tensor dst = target(op.name().toLowerCase(), a, a.shape(), out);
+        Tensor dst = target(what, a, a.shape(), out);
         MemorySegment d = dst.segment(), ms = a.segment();
-        FloatKernels kern = k();
         StridedLoops.forEachRun(a.dims(), dst.strides(), dst.offset(), a.strides(), a.offset(), null, 0,
                 (o0, o1, o2, n, s0, s1, s2) -> {
                     if (s0 == 1 && s1 == 1) {
-                        kern.binaryScalar(op, ms, o1, s, true, d, o0, n);
+                        vector.apply(ms, o1, d, o0, n);
                     } else {
                         for (long i = 0; i < n; i++) {
-                            d.setAtIndex(F32, o0 + i * s0, op.apply(ms.getAtIndex(F32, o1 + i * s1), s));
+                            d.setAtIndex(F32, o0 + i * s0, scalar.apply(ms.getAtIndex(F32, o1 + i * s1)));
                         }
                     }
                 });
         return dst;
     }
 
-    static Tensor unary(UnaryOp op, float p0, float p1, Tensor a, Tensor out) {
-        a.segment();
-        Tensor dst = target(op.name().toLowerCase(), a, a.shape(), out);
-        MemorySegment d = dst.segment(), ms = a.segment();
+    static Tensor binaryScalar(BinaryOp op, Tensor a, float s, Tensor out) {
         FloatKernels kern = k();
-        StridedLoops.forEachRun(a.dims(), dst.strides(), dst.offset(), a.strides(), a.offset(), null, 0,
-                (o0, o1, o2, n, s0, s1, s2) -> {
-                    if (s0 == 1 && s1 == 1) {
-                        kern.unary(op, p0, p1, ms, o1, d, o0, n);
-                    } else {
-                        for (long i = 0; i < n; i++) {
-                            d.setAtIndex(F32, o0 + i * s0, op.apply(ms.getAtIndex(F32, o1 + i * s1), p0, p1));
-                        }
-                    }
-                });
-        return dst;
+        return map(op.name().toLowerCase(), a, out,
+                (src, so, dst, dOff, n) -> kern.binaryScalar(op, src, so, s, true, dst, dOff, n),
+                x -> op.apply(x, s));
+    }
+
+    static Tensor unary(UnaryOp op, float p0, float p1, Tensor a, Tensor out) {
+        FloatKernels kern = k();
+        return map(op.name().toLowerCase(), a, out,
+                (src, so, dst, dOff, n) -> kern.unary(op, p0, p1, src, so, dst, dOff, n),
+                x -> op.apply(x, p0, p1));
     }
 
     static Tensor axpy(float alpha, Tensor x, Tensor y) {
