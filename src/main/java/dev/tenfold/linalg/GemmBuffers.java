@@ -1,41 +1,20 @@
 package dev.tenfold.linalg;
 
-import java.util.concurrent.ConcurrentLinkedDeque;
+import dev.tenfold.tensor.ScratchPool;
 
-/**
- * A small pool of heap {@code float[]} scratch buffers reused across GEMM calls, so a call
- * allocates (and zeroes) nothing in the steady state. Buffers come back dirty: users must
- * write every element they later read. At most {@link #MAX_POOLED} buffers are kept.
- */
+/** The GEMM's pool of heap packing buffers (see {@link ScratchPool}): at most 8 kept, any size. */
 final class GemmBuffers {
-    private static final int MAX_POOLED = 8;
-    private static final ConcurrentLinkedDeque<float[]> POOL = new ConcurrentLinkedDeque<>();
+    private static final ScratchPool POOL = new ScratchPool("GEMM scratch", 8, Integer.MAX_VALUE);
 
     private GemmBuffers() { }
 
-    /** A buffer of at least {@code size} floats: the smallest pooled one that fits, else a new one. */
+    /** A buffer of at least {@code size} floats (dirty). */
     static float[] take(long size) {
-        if (size > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("GEMM scratch of " + size + " floats exceeds the array limit");
-        }
-        for (;;) {
-            float[] best = null;
-            for (float[] b : POOL) {
-                if (b.length >= size && (best == null || b.length < best.length)) best = b;
-            }
-            if (best == null) return new float[(int) size];
-            if (POOL.removeFirstOccurrence(best)) return best;
-        }
+        return POOL.take(size);
     }
 
-    /** Returns a buffer to the pool (drops the smallest one when the pool is full). */
+    /** Returns a buffer to the pool. */
     static void give(float[] b) {
-        if (b == null) return;
-        POOL.addFirst(b);
-        while (POOL.size() > MAX_POOLED) {
-            float[] smallest = null;
-            for (float[] x : POOL) if (smallest == null || x.length < smallest.length) smallest = x;
-            POOL.removeFirstOccurrence(smallest);
-        }
+        POOL.give(b);
     }
 }
