@@ -23,6 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * dedicated daemon pool) runs when the JVM has {@code --add-modules jdk.incubator.vector};
  * otherwise (or with {@code -Dtenfold.simd=scalar}) {@link GemmNaive} runs. Shape errors throw
  * {@link IllegalArgumentException} naming the shapes.
+ *
+ * <p>Warm-up: until HotSpot's C2 has compiled the micro-kernels (a few hundred kernel calls;
+ * a background thread started at first use gets there sooner) vector operations are not
+ * intrinsified and GEMM runs far slower, so benchmarks must warm up first.
  */
 public final class Gemm {
     private static final GemmEngine ENGINE = lookup();

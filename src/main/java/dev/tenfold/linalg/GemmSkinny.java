@@ -164,6 +164,7 @@ final class GemmSkinny {
         int full = len / L * L;
         Arrays.fill(acc, 0, full + L, 0f);
         VectorMask<Float> tail = F.indexInRange(full, len);
+        long lastWhole = s.byteSize() - 4L * L;
         long cs = a.colStride() << 2;
         int p = 0;
         for (; p + 4 <= k; p += 4) {
@@ -180,10 +181,10 @@ final class GemmSkinny {
             }
             if (full < len) {
                 long q = o + 4L * full;
-                FloatVector v = FloatVector.fromMemorySegment(F, s, q, LE, tail).fma(x0, FloatVector.fromArray(F, acc, full));
-                v = FloatVector.fromMemorySegment(F, s, q + cs, LE, tail).fma(x1, v);
-                v = FloatVector.fromMemorySegment(F, s, q + 2 * cs, LE, tail).fma(x2, v);
-                FloatVector.fromMemorySegment(F, s, q + 3 * cs, LE, tail).fma(x3, v).intoArray(acc, full);
+                FloatVector v = Packing.loadPartial(s, q, tail, lastWhole).fma(x0, FloatVector.fromArray(F, acc, full));
+                v = Packing.loadPartial(s, q + cs, tail, lastWhole).fma(x1, v);
+                v = Packing.loadPartial(s, q + 2 * cs, tail, lastWhole).fma(x2, v);
+                Packing.loadPartial(s, q + 3 * cs, tail, lastWhole).fma(x3, v).intoArray(acc, full);
             }
         }
         for (; p < k; p++) {
@@ -195,7 +196,7 @@ final class GemmSkinny {
                         .intoArray(acc, i);
             }
             if (i < len) {
-                FloatVector.fromMemorySegment(F, s, o + 4L * i, LE, tail).fma(xp, FloatVector.fromArray(F, acc, i))
+                Packing.loadPartial(s, o + 4L * i, tail, lastWhole).fma(xp, FloatVector.fromArray(F, acc, i))
                         .intoArray(acc, i);
             }
         }

@@ -56,10 +56,15 @@ final class Packing {
             // Columns of the panel are contiguous: copy each (vector loads), then transpose on the heap.
             int w = roundUp(MR, L);
             if (MR <= L) {
+                // Whole vectors while they stay inside the segment (lanes past `valid` are never read).
                 VectorMask<Float> rowsMask = F.indexInRange(0, valid);
                 long src = a.index(r0, p0) << 2, csBytes = a.colStride() << 2;
+                long lastWhole = s.byteSize() - 4L * L;
                 for (int p = 0; p < kc; p++) {
-                    FloatVector.fromMemorySegment(F, s, src + p * csBytes, LE, rowsMask).intoArray(tmp, p * w);
+                    long o = src + p * csBytes;
+                    FloatVector v = o <= lastWhole ? FloatVector.fromMemorySegment(F, s, o, LE)
+                            : FloatVector.fromMemorySegment(F, s, o, LE, rowsMask);
+                    v.intoArray(tmp, p * w);
                 }
             } else {
                 for (int p = 0; p < kc; p++) copyRun(s, a.index(r0, p0 + p), valid, tmp, p * w);
@@ -101,10 +106,11 @@ final class Packing {
                 // L < valid < NR: one whole vector and one masked vector per k step.
                 VectorMask<Float> second = F.indexInRange(L, valid);
                 long src = b.index(p0, j0) << 2, rsBytes = b.rowStride() << 2;
+                long lastWhole = s.byteSize() - 4L * L;
                 for (int p = 0; p < kc; p++) {
                     long o = src + p * rsBytes;
                     FloatVector.fromMemorySegment(F, s, o, LE).intoArray(dst, d + p * NR);
-                    FloatVector.fromMemorySegment(F, s, o + 4L * L, LE, second).intoArray(dst, d + p * NR + L);
+                    loadPartial(s, o + 4L * L, second, lastWhole).intoArray(dst, d + p * NR + L);
                 }
             }
             return;
@@ -138,9 +144,8 @@ final class Packing {
                 for (int p = 0; p < kc; p++) FloatVector.fromMemorySegment(F, s, src + p * rsBytes, LE).intoArray(dst, d + p * L);
             } else {
                 VectorMask<Float> cols = F.indexInRange(0, valid);
-                for (int p = 0; p < kc; p++) {
-                    FloatVector.fromMemorySegment(F, s, src + p * rsBytes, LE, cols).intoArray(dst, d + p * L);
-                }
+                long lastWhole = s.byteSize() - 4L * L;
+                for (int p = 0; p < kc; p++) loadPartial(s, src + p * rsBytes, cols, lastWhole).intoArray(dst, d + p * L);
             }
             return;
         }
@@ -164,6 +169,16 @@ final class Packing {
     }
 
     /**
+     * The vector at byte offset {@code o} with the lanes outside {@code m} set to zero. Loads a
+     * whole vector and blends while it stays inside the segment ({@code o ≤ lastWhole}): masked
+     * loads from segments are several times slower; only the segment's tail takes them.
+     */
+    static FloatVector loadPartial(MemorySegment s, long o, VectorMask<Float> m, long lastWhole) {
+        return o <= lastWhole ? FloatVector.zero(F).blend(FloatVector.fromMemorySegment(F, s, o, LE), m)
+                : FloatVector.fromMemorySegment(F, s, o, LE, m);
+    }
+
+    /**
      * {@code len} contiguous floats from float index {@code src} into {@code dst[d …]}, whole
      * vectors (the last one masked); writes up to the next multiple of L, zeros past {@code len}.
      */
@@ -172,7 +187,7 @@ final class Packing {
         int o = 0;
         for (; o + L <= len; o += L) FloatVector.fromMemorySegment(F, s, byteOff + 4L * o, LE).intoArray(dst, d + o);
         if (o < len) {
-            FloatVector.fromMemorySegment(F, s, byteOff + 4L * o, LE, F.indexInRange(o, len)).intoArray(dst, d + o);
+            loadPartial(s, byteOff + 4L * o, F.indexInRange(o, len), s.byteSize() - 4L * L).intoArray(dst, d + o);
         }
     }
 
