@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
-            new DemoCommand(), new InfoCommand(), new DecomposeCommand(), new BenchCommand());
+            new DemoCommand(), new InfoCommand(), new DecomposeCommand(), new CompressCommand(), new BenchCommand());
 
     private Main() { }
 

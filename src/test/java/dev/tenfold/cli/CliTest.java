@@ -50,6 +50,26 @@ class CliTest {
     }
 
     @Test
+    void compressWritesCpFactorsAndReportsErrorParamsAndFlops(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (TensorScope s = TensorScope.open()) {
+            dev.tenfold.conv.ConvSpec spec = dev.tenfold.conv.ConvSpec.builder(4, 5, 3).build();
+            dev.tenfold.io.Npy.write(dev.tenfold.conv.CpConvWeights.random(s, spec, 2, 3).reconstruct(),
+                    dir.resolve("k.npy"));
+        }
+        Result r = run("compress", "--factorization", "cp", "--rank", "2", dir.resolve("k.npy").toString(),
+                dir.resolve("out").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        for (String f : new String[] {"\"rel_error\":", "\"params\": 26", "\"dense_params\": 60", "\"flop_ratio\":"}) {
+            assertTrue(r.out().contains(f), f + " missing in " + r.out());
+        }
+        for (String f : new String[] {"weights.npy", "factor_T.npy", "factor_C.npy", "factor_K0.npy"}) {
+            assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("out").resolve(f)), f);
+        }
+        assertEquals(2, run("compress", "--rank", "0", dir.resolve("k.npy").toString(), dir.resolve("o2").toString()).code());
+    }
+
+    @Test
     void usageErrorsExitWithCode2AndSayWhatIsWrong() {
         Result unknown = run("frobnicate");
         assertEquals(2, unknown.code());
