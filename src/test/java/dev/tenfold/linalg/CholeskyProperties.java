@@ -16,23 +16,12 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.tenfold.tensor.SplitMix64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.extension.ExtendWith(KernelChoice.class)
 class CholeskyProperties {
-    private static double previousThreshold;
 
-    /** This class runs the solvers on the plain-loop kernels; its *VectorKernel* subclass reruns it on the Vector API. */
-    @BeforeAll
-    static void configureKernels() {
-        previousThreshold = LinalgTestSupport.forceKernels(false);
-    }
 
-    @AfterAll
-    static void restoreKernels() {
-        DoubleKernels.setVectorMinFlops(previousThreshold);
-    }
 
 
     /** V·diag(λ)·Vᵀ for a random orthogonal V, exactly symmetric. */

@@ -15,23 +15,12 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import dev.tenfold.tensor.SplitMix64;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.extension.ExtendWith(KernelChoice.class)
 class DenseMatrixTest {
-    private static double previousThreshold;
 
-    /** This class runs the solvers on the plain-loop kernels; its *VectorKernel* subclass reruns it on the Vector API. */
-    @BeforeAll
-    static void configureKernels() {
-        previousThreshold = LinalgTestSupport.forceKernels(false);
-    }
 
-    @AfterAll
-    static void restoreKernels() {
-        DoubleKernels.setVectorMinFlops(previousThreshold);
-    }
 
 
     @Test

@@ -17,23 +17,12 @@ import dev.tenfold.linalg.LeadingSingularVectors.Result;
 import dev.tenfold.tensor.SplitMix64;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.extension.ExtendWith(KernelChoice.class)
 class LeadingSingularVectorsProperties {
-    private static double previousThreshold;
 
-    /** This class runs the solvers on the plain-loop kernels; its *VectorKernel* subclass reruns it on the Vector API. */
-    @BeforeAll
-    static void configureKernels() {
-        previousThreshold = LinalgTestSupport.forceKernels(false);
-    }
 
-    @AfterAll
-    static void restoreKernels() {
-        DoubleKernels.setVectorMinFlops(previousThreshold);
-    }
 
     private static final Options GRAM = Options.defaults().withMethod(Method.GRAM);
     private static final Options RANDOMIZED = Options.defaults().withMethod(Method.RANDOMIZED);

@@ -1,19 +1,5 @@
 package dev.tenfold.linalg;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
 /** Reruns {@link LeadingSingularVectorsProperties} with the Vector API kernels forced for every problem size. */
-class LeadingSingularVectorsVectorKernelProperties extends LeadingSingularVectorsProperties {
-    private static double previousThreshold;
-
-    @BeforeAll
-    static void configureKernels() {
-        previousThreshold = LinalgTestSupport.forceKernels(true);
-    }
-
-    @AfterAll
-    static void restoreKernels() {
-        DoubleKernels.setVectorMinFlops(previousThreshold);
-    }
+class LeadingSingularVectorsVectorKernelProperties extends LeadingSingularVectorsProperties implements VectorKernelsForced {
 }

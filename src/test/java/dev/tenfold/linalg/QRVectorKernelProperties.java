@@ -1,19 +1,5 @@
 package dev.tenfold.linalg;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
 /** Reruns {@link QRProperties} with the Vector API kernels forced for every problem size. */
-class QRVectorKernelProperties extends QRProperties {
-    private static double previousThreshold;
-
-    @BeforeAll
-    static void configureKernels() {
-        previousThreshold = LinalgTestSupport.forceKernels(true);
-    }
-
-    @AfterAll
-    static void restoreKernels() {
-        DoubleKernels.setVectorMinFlops(previousThreshold);
-    }
+class QRVectorKernelProperties extends QRProperties implements VectorKernelsForced {
 }

@@ -16,23 +16,12 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.tenfold.tensor.SplitMix64;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.extension.ExtendWith(KernelChoice.class)
 class SvdProperties {
-    private static double previousThreshold;
 
-    /** This class runs the solvers on the plain-loop kernels; its *VectorKernel* subclass reruns it on the Vector API. */
-    @BeforeAll
-    static void configureKernels() {
-        previousThreshold = LinalgTestSupport.forceKernels(false);
-    }
 
-    @AfterAll
-    static void restoreKernels() {
-        DoubleKernels.setVectorMinFlops(previousThreshold);
-    }
 
 
     /** Shapes, orthonormality, ordering, reconstruction ≤ tol relative. */

@@ -1,0 +1,26 @@
+package dev.tenfold.linalg;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Pins the kernels a solver test class runs on: the plain loops for every problem size, or the
+ * Vector API kernels for every problem size when the class implements {@link VectorKernelsForced}
+ * (the {@code *VectorKernel*} reruns). Restores the threshold after the class.
+ */
+final class KernelChoice implements BeforeAllCallback, AfterAllCallback {
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(KernelChoice.class);
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        boolean vector = VectorKernelsForced.class.isAssignableFrom(context.getRequiredTestClass());
+        context.getStore(NS).put("previous", LinalgTestSupport.forceKernels(vector));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        Double previous = context.getStore(NS).remove("previous", Double.class);
+        if (previous != null) DoubleKernels.setVectorMinFlops(previous);
+    }
+}
