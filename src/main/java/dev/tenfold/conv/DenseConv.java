@@ -1,6 +1,7 @@
 package dev.tenfold.conv;
 
 import dev.tenfold.linalg.Gemm;
+import dev.tenfold.linalg.StreamedGemm;
 import dev.tenfold.simd.FloatKernels;
 import dev.tenfold.simd.Kernels;
 import dev.tenfold.tensor.Shape;
@@ -46,7 +47,7 @@ public final class DenseConv {
     public static Tensor forward(ConvSpec spec, Tensor x, Tensor w, Tensor b) {
         ConvGeometry g = checkForward(spec, x, w, b);
         Tensor y = x.scope().zeros(g.outputShape);
-        forwardInto(g, x, w, b, y.segment(), y.offset(), Im2col.defaultBlockPositions(g));
+        forwardInto(g, x, w, b, y.segment(), y.offset());
         return y;
     }
 
@@ -55,21 +56,15 @@ public final class DenseConv {
      * {@code spec.outputShape(x.shape())} (any strides; must not overlap x, w or b).
      */
     public static void forward(ConvSpec spec, Tensor x, Tensor w, Tensor b, Tensor y) {
-        forward(spec, x, w, b, y, -1);
-    }
-
-    /** {@link #forward(ConvSpec, Tensor, Tensor, Tensor, Tensor)} with a given block size (tests; -1 = default). */
-    static void forward(ConvSpec spec, Tensor x, Tensor w, Tensor b, Tensor y, int blockPositions) {
         ConvGeometry g = checkForward(spec, x, w, b);
         g.checkOutputShaped("output y", y);
-        int block = blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(g);
         if (y.isContiguous()) {
-            forwardInto(g, x, w, b, y.segment(), y.offset(), block);
+            forwardInto(g, x, w, b, y.segment(), y.offset());
         } else {
             // Kernels write native memory only (see Im2colOps): compute into a native temporary.
             try (TensorScope tmp = TensorScope.open()) {
                 Tensor t = tmp.zeros(g.outputShape);
-                forwardInto(g, x, w, b, t.segment(), t.offset(), block);
+                forwardInto(g, x, w, b, t.segment(), t.offset());
                 y.copyFrom(t);
             }
         }
@@ -90,7 +85,6 @@ public final class DenseConv {
         g.checkOutputShaped("gradY", gradY);
         g.checkWeight(w);
         Tensor dx = gradY.scope().zeros(inputShape);
-        Operand gy = Operand.of(gradY);
         Operand wv = Operand.of(w);
         MemorySegment dxs = dx.segment();
         long dxo = dx.offset();
@@ -101,10 +95,18 @@ public final class DenseConv {
                 // Stride 1: dx is the forward conv of gradY with the flipped, channel-swapped kernel.
                 ConvGeometry t = g.inputGradientAsForward();
                 flipTransposeWeight(g, wv, wt);
-                int block = blockPositions > 0 ? blockPositions : Im2col.defaultBlockPositions(t);
-                forwardInto(t, gy, new Operand(MemorySegment.ofArray(wt), 0), null, dxs, dxo, block);
+                Operand flipped = new Operand(MemorySegment.ofArray(wt), 0);
+                if (gradY.isContiguous()) {
+                    forwardInto(t, new Operand(gradY.segment(), gradY.offset()), flipped, null, dxs, dxo);
+                } else {
+                    try (TensorScope tmp = TensorScope.open()) {
+                        Tensor gc = gradY.copyTo(tmp);
+                        forwardInto(t, new Operand(gc.segment(), gc.offset()), flipped, null, dxs, dxo);
+                    }
+                }
                 return dx;
             }
+            Operand gy = Operand.of(gradY);
             // Strided: dx = col2im(w_gᵀ · gradY_g), scatter-added block by block.
             transposeWeight(g, wv, wt); // (groups, C/groups·∏K, T/groups)
             MemorySegment wts = MemorySegment.ofArray(wt);
@@ -228,16 +230,28 @@ public final class DenseConv {
         return g;
     }
 
-    /** y (contiguous at ys+yo) = conv(x, w) + b. */
-    private static void forwardInto(ConvGeometry g, Tensor x, Tensor w, Tensor bias,
-                                    MemorySegment ys, long yo, int blockPositions) {
-        forwardInto(g, Operand.of(x), Operand.of(w), bias == null ? null : ConvGeometry.readAll(bias), ys, yo,
-                blockPositions);
+    /** y (contiguous at ys+yo) = conv(x, w) + b; a strided x is first copied to native memory. */
+    private static void forwardInto(ConvGeometry g, Tensor x, Tensor w, Tensor bias, MemorySegment ys, long yo) {
+        float[] b = bias == null ? null : ConvGeometry.readAll(bias);
+        if (x.isContiguous()) {
+            forwardInto(g, new Operand(x.segment(), x.offset()), Operand.of(w), b, ys, yo);
+            return;
+        }
+        try (TensorScope tmp = TensorScope.open()) {
+            Tensor xc = x.copyTo(tmp);
+            forwardInto(g, new Operand(xc.segment(), xc.offset()), Operand.of(w), b, ys, yo);
+        }
     }
 
-    /** y (contiguous at ys+yo) = conv(x, w) + bias for contiguous x and w (T, C/groups·∏K). */
+    /**
+     * y (contiguous at ys+yo) = conv(x, w) + bias for contiguous native x and contiguous w
+     * (T, C/groups·∏K): a plain GEMM on the input for 1×…×1 kernels; with stride 1 along the
+     * last dim, windowed GEMMs on a zero-padded copy ({@link ConvWindows}); otherwise per group
+     * one implicit GEMM whose B operand is the im2col matrix streamed by {@link ConvColumns}.
+     * None of them builds a column buffer.
+     */
     private static void forwardInto(ConvGeometry g, Operand xs, Operand wt, float[] bias,
-                                    MemorySegment ys, long yo, int blockPositions) {
+                                    MemorySegment ys, long yo) {
         int positions = (int) g.outSpatial;
         int inSpatial = (int) g.inSpatial;
         if (g.isPointwise()) {
@@ -253,39 +267,15 @@ public final class DenseConv {
             }
             return;
         }
-        float[] ext = null;
-        try (Im2col im = new Im2col(g, blockPositions)) {
-            float beta = 0f;
-            if (im.widened()) {
-                ext = DenseConvBuffers.take((long) g.tg * im.maxColumns());
-            } else if (bias != null) {
-                // GEMM writes straight into y: start from the bias and accumulate (beta = 1).
-                fillBias(g, bias, ys, yo);
-                beta = 1f;
-            }
-            MemorySegment extSegment = ext == null ? null : MemorySegment.ofArray(ext);
-            for (int b = 0; b < g.batch; b++) {
-                for (int grp = 0; grp < g.groups; grp++) {
-                    long yGroup = yo + yChannel(g, b, grp) * positions;
-                    long wOff = wt.off + (long) grp * g.tg * g.ck;
-                    for (int blk = 0; blk < im.blockCount(); blk++) {
-                        im.setBlock(blk);
-                        im.gather(xs.seg, xs.off + xChannel(g, b, grp) * inSpatial);
-                        int nc = im.columns();
-                        if (ext == null) {
-                            Gemm.sgemm(g.tg, nc, g.ck, 1f, wt.seg, wOff, g.ck, 1, im.colsSegment(), 0, nc, 1,
-                                    beta, ys, yGroup + im.blockStart(), positions, 1);
-                        } else {
-                            // Widened rows: GEMM into ext, then keep the valid columns (+ bias).
-                            Gemm.sgemm(g.tg, nc, g.ck, 1f, wt.seg, wOff, g.ck, 1, im.colsSegment(), 0, nc, 1,
-                                    0f, extSegment, 0, nc, 1);
-                            im.compact(ext, g.tg, ys, yGroup, bias, grp * g.tg);
-                        }
-                    }
-                }
-            }
-        } finally {
-            DenseConvBuffers.give(ext);
+        if (ConvWindows.applies(g)) {
+            ConvWindows.forward(g, xs.seg, xs.off, wt.seg, wt.off, bias, ys, yo);
+            return;
+        }
+        long columns = (long) g.batch * positions;
+        for (int grp = 0; grp < g.groups; grp++) {
+            int group = grp;
+            StreamedGemm.multiply(g.tg, columns, g.ck, wt.seg, wt.off + (long) grp * g.tg * g.ck, g.ck, 1,
+                    id -> new ConvColumns(g, xs.seg, xs.off, group, ys, yo, bias));
         }
     }
 

@@ -26,6 +26,19 @@ interface Im2colOps {
     /** dst[to + i] = src[from + i] + s (native dst). */
     void copyPlus(float[] src, int from, float s, MemorySegment dst, long to, int len);
 
+    /**
+     * Packs {@code kc} rows of a column strip of the streamed im2col matrix (see
+     * {@link ConvColumns}): for p &lt; kc, row k = k0 + p is input channel {@code k / taps} through
+     * tap {@code k % taps}; for every segment s of the table, {@code dst[off + p·pitch +
+     * t.dst[s] + e]} (e &lt; t.len[s]) becomes 0 for e &lt; lead and e ≥ lead + valid (entry
+     * (tap, s)), else {@code x[channel + src + (e − lead)·step]} with channel =
+     * {@code xGroup + c·inSpatial} (native x, float indices). The vector version writes whole
+     * vectors, so up to one vector past a segment may be overwritten (later segments and rows
+     * overwrite it again; the last row needs that much slack in dst).
+     */
+    void packStrip(MemorySegment x, StripTable t, long xGroup, long inSpatial, int k0, int kc, float[] dst, int off,
+                   int pitch);
+
     /** The implementation for this JVM (see the interface comment). */
     static Im2colOps get() {
         return Loader.OPS;

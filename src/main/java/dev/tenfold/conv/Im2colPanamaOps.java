@@ -53,4 +53,52 @@ final class Im2colPanamaOps implements Im2colOps {
         }
         for (; i < len; i++) dst.setAtIndex(F32, to + i, src[from + i] + s);
     }
+
+    /**
+     * Per segment: the valid part is copied with whole vectors (a vector that would reach past
+     * the segment's end takes the slow masked load), then the few padding entries before and
+     * after it are zeroed one by one — no masks on the common path. A strided run (step &gt; 1)
+     * is gathered element by element.
+     */
+    @Override
+    public void packStrip(MemorySegment x, StripTable t, long xGroup, long inSpatial, int k0, int kc, float[] dst,
+                          int off, int pitch) {
+        int c = k0 / t.taps;
+        int tap = k0 % t.taps;
+        long lastWhole = x.byteSize() - 4L * L;
+        for (int p = 0; p < kc; p++) {
+            long channel = xGroup + c * inSpatial;
+            int row = off + p * pitch;
+            for (int s = 0, e = tap * t.maxSegments; s < t.segments; s++, e++) {
+                int to = row + t.dst[s];
+                int lead = t.lead[e], valid = t.valid[e], len = t.len[s];
+                if (valid > 0) {
+                    if (t.step == 1) {
+                        copyRun(x, (channel + t.src[e]) << 2, valid, lastWhole, dst, to + lead);
+                    } else {
+                        gather(x, channel + t.src[e], t.step, valid, dst, to + lead);
+                    }
+                }
+                for (int j = 0; j < lead; j++) dst[to + j] = 0f;
+                for (int j = lead + valid; j < len; j++) dst[to + j] = 0f;
+            }
+            if (++tap == t.taps) {
+                tap = 0;
+                c++;
+            }
+        }
+    }
+
+    /** {@code len} floats from byte offset {@code o} into dst[to…], whole vectors (may write past len). */
+    private static void copyRun(MemorySegment x, long o, int len, long lastWhole, float[] dst, int to) {
+        for (int e = 0; e < len; e += L, o += 4L * L) {
+            FloatVector v = o <= lastWhole ? FloatVector.fromMemorySegment(F, x, o, LE)
+                    : FloatVector.fromMemorySegment(F, x, o, LE, F.indexInRange(e, len));
+            v.intoArray(dst, to + e);
+        }
+    }
+
+    private static void gather(MemorySegment x, long src, int step, int len, float[] dst, int to) {
+        for (int e = 0; e < len; e++) dst[to + e] = x.getAtIndex(F32, src + (long) e * step);
+    }
 }

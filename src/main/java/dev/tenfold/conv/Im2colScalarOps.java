@@ -24,4 +24,26 @@ final class Im2colScalarOps implements Im2colOps {
     public void copyPlus(float[] src, int from, float s, MemorySegment dst, long to, int len) {
         for (int i = 0; i < len; i++) dst.setAtIndex(F32, to + i, src[from + i] + s);
     }
+
+    @Override
+    public void packStrip(MemorySegment x, StripTable t, long xGroup, long inSpatial, int k0, int kc, float[] dst,
+                          int off, int pitch) {
+        int c = k0 / t.taps;
+        int tap = k0 % t.taps;
+        for (int p = 0; p < kc; p++) {
+            long channel = xGroup + c * inSpatial;
+            int row = off + p * pitch;
+            for (int s = 0, e = tap * t.maxSegments; s < t.segments; s++, e++) {
+                int to = row + t.dst[s];
+                for (int j = 0; j < t.len[s]; j++) {
+                    int i = j - t.lead[e];
+                    dst[to + j] = i >= 0 && i < t.valid[e] ? x.getAtIndex(F32, channel + t.src[e] + (long) i * t.step) : 0f;
+                }
+            }
+            if (++tap == t.taps) {
+                tap = 0;
+                c++;
+            }
+        }
+    }
 }

@@ -115,6 +115,22 @@ public final class Gemm {
                 new GemmOperand(c, cOff, cRowStride, cColStride), threads());
     }
 
+    /** Engine hook of {@link StreamedGemm#multiply}. */
+    static void streamed(int m, long n, int k, GemmOperand a, java.util.function.IntFunction<? extends StreamedGemm.Stream> streams) {
+        ENGINE.streamed(m, n, k, a, streams, threads());
+    }
+
+    /** Engine hook of {@link WindowGemm#multiply}. */
+    static void windowed(int m, int k, GemmOperand a, WindowGemm.Windows b,
+                         java.util.function.IntFunction<? extends WindowGemm.TileSink> sinks) {
+        ENGINE.windowed(m, k, a, b, sinks, threads());
+    }
+
+    /** Strip width of {@link StreamedGemm}. */
+    static int streamStripWidth() {
+        return ENGINE.stripWidth();
+    }
+
     private static Tensor item(Tensor x, int i) {
         return x.select(0, x.dim(0) == 1 ? 0 : i);
     }

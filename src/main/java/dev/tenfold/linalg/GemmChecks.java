@@ -83,13 +83,26 @@ final class GemmChecks {
         checkBounds("b", b, k, n);
     }
 
+    /** Checks one rows×cols operand of {@code op}: sizes ≥ 0, segment present, every element inside it. */
+    static void checkOperand(String op, String name, int rows, int cols, GemmOperand x) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException(op + ": " + name + " sizes must be >= 0, got " + rows + "x" + cols);
+        }
+        if (x.seg() == null) throw new IllegalArgumentException(op + ": segment " + name + " must not be null");
+        if (rows > 0 && cols > 0) checkBounds(op, name, x, rows, cols);
+    }
+
     private static void checkBounds(String name, GemmOperand x, int rows, int cols) {
+        checkBounds("sgemm", name, x, rows, cols);
+    }
+
+    private static void checkBounds(String op, String name, GemmOperand x, int rows, int cols) {
         MemorySegment s = x.seg();
-        if (s == null) throw new IllegalArgumentException("sgemm: segment " + name + " must not be null");
+        if (s == null) throw new IllegalArgumentException(op + ": segment " + name + " must not be null");
         long lo = x.minIndex(rows, cols);
         long hi = x.maxIndex(rows, cols);
         if (lo < 0 || hi >= s.byteSize() / 4) {
-            throw new IllegalArgumentException("sgemm: " + name + " (" + rows + "x" + cols + ", offset " + x.off()
+            throw new IllegalArgumentException(op + ": " + name + " (" + rows + "x" + cols + ", offset " + x.off()
                     + ", strides " + x.rowStride() + "/" + x.colStride() + ") reaches float index " + (lo < 0 ? lo : hi)
                     + " outside its segment of " + s.byteSize() / 4 + " floats");
         }

@@ -17,4 +17,18 @@ interface GemmEngine {
      */
     void sgemm(int m, int n, int k, float alpha, GemmOperand a, GemmOperand b, float beta, GemmOperand c,
                int threads);
+
+    /**
+     * Implicit GEMM of {@link StreamedGemm}: C (m×n) = A (m×k) · B, B packed and C stored by the
+     * streams; m, n ≥ 1, k ≥ 0. Bitwise identical for every thread count.
+     */
+    void streamed(int m, long n, int k, GemmOperand a, java.util.function.IntFunction<? extends StreamedGemm.Stream> streams,
+                  int threads);
+
+    /** Windowed GEMM of {@link WindowGemm}: C (m×k·…) = A (m×k) · B (validated windows); m ≥ 1. */
+    void windowed(int m, int k, GemmOperand a, WindowGemm.Windows b,
+                  java.util.function.IntFunction<? extends WindowGemm.TileSink> sinks, int threads);
+
+    /** Column strip width handed to {@link StreamedGemm.Stream#packColumns}. */
+    int stripWidth();
 }

@@ -80,6 +80,68 @@ public final class GemmNaive implements GemmEngine {
         }
     }
 
+    /** Column strips of the plain streamed GEMM. */
+    private static final int STRIP = 32;
+
+    @Override
+    public int stripWidth() {
+        return STRIP;
+    }
+
+    /**
+     * Plain streamed GEMM: per strip of {@link #STRIP} columns, B is packed whole (all k), then
+     * each C element is a double-accumulated dot product; one thread.
+     */
+    @Override
+    public void streamed(int m, long n, int k, GemmOperand a,
+                         java.util.function.IntFunction<? extends StreamedGemm.Stream> streams, int threads) {
+        StreamedGemm.Stream s = streams.apply(0);
+        float[] b = new float[k * STRIP + StreamedGemm.PACK_SLACK];
+        float[] tile = new float[m * STRIP];
+        MemorySegment as = a.seg();
+        for (long col0 = 0; col0 < n; col0 += STRIP) {
+            int width = (int) Math.min(STRIP, n - col0);
+            if (k > 0) s.packColumns(col0, width, 0, k, b, 0, STRIP);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < width; j++) {
+                    double acc = 0;
+                    for (int p = 0; p < k; p++) acc += (double) as.getAtIndex(F32, a.index(i, p)) * b[p * STRIP + j];
+                    tile[i * STRIP + j] = (float) acc;
+                }
+            }
+            s.storeTile(0, m, col0, width, tile, 0, STRIP);
+        }
+    }
+
+    /** Plain windowed GEMM: each C element a double-accumulated dot product, tiles of {@link #STRIP} columns; one thread. */
+    @Override
+    public void windowed(int m, int k, GemmOperand a, WindowGemm.Windows b,
+                         java.util.function.IntFunction<? extends WindowGemm.TileSink> sinks, int threads) {
+        WindowGemm.TileSink sink = sinks.apply(0);
+        float[] tile = new float[m * STRIP];
+        MemorySegment as = a.seg();
+        float[] src = b.src();
+        int taps = b.tapOffsets().length;
+        for (int r = 0; r < b.runs(); r++) {
+            for (int col0 = 0; col0 < b.runLength(); col0 += STRIP) {
+                int width = Math.min(STRIP, b.runLength() - col0);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < width; j++) {
+                        double acc = 0;
+                        for (int t = 0; t < taps; t++) {
+                            int base = b.runOrigins()[r] + b.tapOffsets()[t] + col0 + j;
+                            for (int c = 0; c < b.depth(); c++) {
+                                acc += (double) as.getAtIndex(F32, a.index(i, t * b.depth() + c)) * src[base + c * b.pitch()];
+                            }
+                        }
+                        tile[i * STRIP + j] = (float) acc;
+                    }
+                }
+                sink.storeTile(0, m, r, col0, width, tile, 0, STRIP);
+            }
+        }
+    }
+
     /** C = beta·C (C = 0 when beta == 0, without reading C). */
     static void scaleC(int m, int n, float beta, GemmOperand c) {
         MemorySegment cs = c.seg();

@@ -29,6 +29,23 @@ final class GemmPanama implements GemmEngine {
         }
     }
 
+    @Override
+    public void streamed(int m, long n, int k, GemmOperand a,
+                         java.util.function.IntFunction<? extends StreamedGemm.Stream> streams, int threads) {
+        GemmStreamed.run(m, n, k, a, streams, threads);
+    }
+
+    @Override
+    public void windowed(int m, int k, GemmOperand a, WindowGemm.Windows b,
+                         java.util.function.IntFunction<? extends WindowGemm.TileSink> sinks, int threads) {
+        GemmWindowed.run(m, k, a, b, sinks, threads);
+    }
+
+    @Override
+    public int stripWidth() {
+        return MicroKernels.NR;
+    }
+
     private static GemmOperand transpose(GemmOperand x) {
         return new GemmOperand(x.seg(), x.off(), x.colStride(), x.rowStride());
     }

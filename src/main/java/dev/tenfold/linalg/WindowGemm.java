@@ -1,0 +1,93 @@
+package dev.tenfold.linalg;
+
+import java.lang.foreign.MemorySegment;
+import java.util.function.IntFunction;
+
+/**
+ * GEMM whose B operand is a set of shifted windows of one float array, read in place: a
+ * stride-1 convolution as one GEMM with neither an im2col buffer nor a packing pass over the
+ * input.
+ *
+ * <p>{@code C (m × n) = A (m × k) · B} with {@code k = tapOffsets.length · depth} and the columns
+ * grouped in {@code runOrigins.length} runs of {@code runLength} columns each
+ * (n = runs · runLength). Row {@code t·depth + c} (tap t, channel c) and column j of run r is
+ * <pre>  B[t·depth + c, (r, j)] = src[runOrigins[r] + tapOffsets[t] + c·pitch + j]</pre>
+ * For a convolution, src is the zero-padded input (channels {@code pitch} floats apart), a tap
+ * offset is where a kernel tap's window starts, and a run is a stretch of output positions whose
+ * windows are contiguous in src (for example whole rows of a padded image, the few extra
+ * columns per row being junk that the sink drops).
+ *
+ * <p>Reads may go past a run's last column up to the end of its strip (strips are
+ * {@link StreamedGemm#maxStripWidth()} columns): src must hold every index up to
+ * {@code max(runOrigins) + max(tapOffsets) + (depth − 1)·pitch + roundUp(runLength, strip) − 1};
+ * the extra columns only reach tile columns that are never stored.
+ *
+ * <p>Finished tiles go to a {@link TileSink}, one per participating thread. Every C element is
+ * reduced in k order by one thread: bitwise identical for every thread count. Without the Vector
+ * API a plain-loop twin runs (double accumulation).
+ */
+public final class WindowGemm {
+    private WindowGemm() { }
+
+    /** Consumer of finished C tiles for one thread. */
+    public interface TileSink {
+        /**
+         * Receives {@code C[row0 + r, (run, col0 + j)] = tile[off + r·pitch + j]} for r &lt; rows,
+         * j &lt; width. The buffer is reused after the call returns.
+         */
+        void storeTile(int row0, int rows, int run, int col0, int width, float[] tile, int off, int pitch);
+    }
+
+    /**
+     * Computes C = A·B (see the class comment); A element (i, p) is the float at
+     * {@code aOff + i·aRowStride + p·aColStride} of {@code a}.
+     *
+     * @throws IllegalArgumentException on negative or empty sizes, null arguments, an A reaching
+     *                                  outside its segment, or a src too short for the windows
+     */
+    public static void multiply(int m, MemorySegment a, long aOff, long aRowStride, long aColStride,
+                                float[] src, int[] tapOffsets, int depth, int pitch, int[] runOrigins, int runLength,
+                                IntFunction<? extends TileSink> sinks) {
+        String op = "WindowGemm.multiply";
+        if (src == null || tapOffsets == null || runOrigins == null || sinks == null) {
+            throw new IllegalArgumentException(op + ": src, tapOffsets, runOrigins and sinks must not be null");
+        }
+        if (depth < 1 || tapOffsets.length == 0 || runLength < 1 || m < 0) {
+            throw new IllegalArgumentException(op + ": need m >= 0, depth >= 1, at least one tap and runLength >= 1, got m="
+                    + m + ", depth=" + depth + ", taps=" + tapOffsets.length + ", runLength=" + runLength);
+        }
+        long kLong = (long) tapOffsets.length * depth;
+        if (kLong > Integer.MAX_VALUE / 2) throw new IllegalArgumentException(op + ": k = taps·depth = " + kLong + " is too large");
+        int k = (int) kLong;
+        GemmOperand ga = new GemmOperand(a, aOff, aRowStride, aColStride);
+        GemmChecks.checkOperand(op, "A", m, k, ga);
+        if (m == 0 || runOrigins.length == 0) return;
+        int strip = Gemm.streamStripWidth();
+        long minIndex = Long.MAX_VALUE, maxIndex = Long.MIN_VALUE;
+        for (int r : runOrigins) {
+            minIndex = Math.min(minIndex, r);
+            maxIndex = Math.max(maxIndex, r);
+        }
+        long minTap = Long.MAX_VALUE, maxTap = Long.MIN_VALUE;
+        for (int t : tapOffsets) {
+            minTap = Math.min(minTap, t);
+            maxTap = Math.max(maxTap, t);
+        }
+        long lastRead = maxIndex + maxTap + (long) (depth - 1) * Math.max(0, pitch)
+                + (long) (runLength + strip - 1) / strip * strip - 1;
+        long firstRead = minIndex + minTap + (long) (depth - 1) * Math.min(0, pitch);
+        if (firstRead < 0 || lastRead >= src.length) {
+            throw new IllegalArgumentException(op + ": windows read src[" + firstRead + " .. " + lastRead
+                    + "] but src has " + src.length + " floats (runs " + runOrigins.length + " x " + runLength
+                    + ", taps " + tapOffsets.length + ", depth " + depth + ", pitch " + pitch + ")");
+        }
+        Gemm.windowed(m, k, ga, new Windows(src, tapOffsets.clone(), depth, pitch, runOrigins.clone(), runLength), sinks);
+    }
+
+    /** The validated B operand. */
+    record Windows(float[] src, int[] tapOffsets, int depth, int pitch, int[] runOrigins, int runLength) {
+        int runs() {
+            return runOrigins.length;
+        }
+    }
+}
