@@ -1,6 +1,5 @@
 package dev.tenfold.conv;
 
-import dev.tenfold.linalg.StreamedGemm;
 import dev.tenfold.linalg.WindowGemm;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -19,11 +18,9 @@ import java.util.Arrays;
  *   <li>multiply: k runs tap-major, {@code (tap, c)}, so that within a tap consecutive channels
  *       are one plane ({@code pitch}) apart; tap offsets are Σ k_j·d_j·(padded stride j). The
  *       weight is reordered once to (T/groups, ∏K, C/groups) to match;</li>
- *   <li>runs: when the stride along dim N−2 is also 1, a run is one (item, dims 0..N−3) slice:
- *       all its output rows back to back in the padded row pitch E_{N−1}, so each output row
- *       carries E_{N−1} − O_{N−1} junk columns that {@link Sink} drops (3.4% more work on a
- *       56×56 image with a 3×3 kernel, 12.5% on 16³); otherwise a run is one output row;</li>
- *   <li>the sink writes each tile row's valid columns into y (NCHW…), adding the bias.</li>
+ *   <li>a run is one output row (its windows are contiguous in the padded copy), so the GEMM
+ *       columns are exactly the output positions (item-major): no junk columns;</li>
+ *   <li>the sink writes each tile row into y (NCHW…), adding the bias.</li>
  * </ol>
  */
 final class ConvWindows {
@@ -38,10 +35,7 @@ final class ConvWindows {
     private final long[] pstride;
     private final int plane;
     private final long itemFloats;
-    private final boolean merged;
-    private final int runLength;
     private final int runsPerItem;
-    private final int positionsPerRun;
     private final int[] tapOffsets;
     private final int slack;
 
@@ -59,13 +53,7 @@ final class ConvWindows {
         }
         this.plane = (int) Math.min(Integer.MAX_VALUE, st);
         this.itemFloats = st * g.inChannels;
-        this.merged = n >= 2 && g.stride[n - 2] == 1;
-        int outerDims = merged ? n - 2 : n - 1;
-        int runs = 1;
-        for (int j = 0; j < outerDims; j++) runs *= g.out[j];
-        this.runsPerItem = runs;
-        this.runLength = merged ? (g.out[n - 2] - 1) * ext[last] + g.out[last] : g.out[last];
-        this.positionsPerRun = (int) (g.outSpatial / runs);
+        this.runsPerItem = (int) (g.outSpatial / g.out[last]);
         this.tapOffsets = new int[g.kernelSize];
         int[] k = new int[n];
         for (int t = 0; t < g.kernelSize; t++) {
@@ -74,7 +62,7 @@ final class ConvWindows {
             for (int j = 0; j < n; j++) off += (long) k[j] * g.dilation[j] * pstride[j];
             tapOffsets[t] = (int) off;
         }
-        this.slack = 2 * StreamedGemm.maxStripWidth() + ext[last];
+        this.slack = WindowGemm.READ_SLACK + g.out[last];
     }
 
     /** True when this path runs the forward conv of {@code g}: stride 1 along the last dim, items of fitting size. */
@@ -108,7 +96,7 @@ final class ConvWindows {
                     int[] origins = runOrigins(items, grp);
                     int first = b0, group = grp;
                     WindowGemm.multiply(g.tg, MemorySegment.ofArray(wr[grp]), 0, (long) g.kernelSize * g.cg, 1,
-                            padded, tapOffsets, g.cg, plane, origins, runLength,
+                            padded, tapOffsets, g.cg, plane, origins, g.out[last],
                             id -> new Sink(y, yOff, first, group, bias));
                 }
             }
@@ -177,7 +165,7 @@ final class ConvWindows {
     /** Start of each run in the padded chunk, item-major then outer output index. */
     private int[] runOrigins(int items, int grp) {
         int[] origins = new int[items * runsPerItem];
-        int outerDims = merged ? n - 2 : n - 1;
+        int outerDims = n - 1;
         int[] o = new int[Math.max(1, outerDims)];
         for (int i = 0; i < items; i++) {
             long base = i * itemFloats + (long) grp * g.cg * plane;
@@ -213,23 +201,17 @@ final class ConvWindows {
         }
 
         @Override
-        public void storeTile(int row0, int rows, int run, int col0, int width, float[] tile, int off, int pitch) {
-            int item = firstItem + run / runsPerItem;
-            long base = yGroup + (long) item * g.outChannels * g.outSpatial + (long) (run % runsPerItem) * positionsPerRun;
-            int rowPitch = merged ? ext[last] : Integer.MAX_VALUE;
-            int outRow = g.out[last];
+        public void storeTile(int row0, int rows, long col0, int width, float[] tile, int off, int pitch) {
+            long positions = g.outSpatial;
             for (int j = 0; j < width; ) {
-                int c = col0 + j;
-                int ow = c % rowPitch;
-                if (ow >= outRow) { // junk columns of a widened row
-                    j += rowPitch - ow;
-                    continue;
-                }
-                int len = Math.min(outRow - ow, width - j);
-                long pos = base + (long) (c / rowPitch) * outRow + ow;
+                long col = col0 + j;
+                long item = firstItem + col / positions;
+                long pos = col % positions;
+                int len = (int) Math.min(width - j, positions - pos);
+                long base = yGroup + item * g.outChannels * positions + pos;
                 for (int r = 0; r < rows; r++) {
                     int ch = row0 + r;
-                    long to = pos + (long) ch * g.outSpatial;
+                    long to = base + ch * positions;
                     int from = off + r * pitch + j;
                     if (bias != null) {
                         ops.copyPlus(tile, from, bias[biasOffset + ch], y, to, len);

@@ -122,23 +122,25 @@ public final class GemmNaive implements GemmEngine {
         MemorySegment as = a.seg();
         float[] src = b.src();
         int taps = b.tapOffsets().length;
-        for (int r = 0; r < b.runs(); r++) {
-            for (int col0 = 0; col0 < b.runLength(); col0 += STRIP) {
-                int width = Math.min(STRIP, b.runLength() - col0);
+        long n = (long) b.runs() * b.runLength();
+        for (long col0 = 0; col0 < n; col0 += STRIP) {
+            int width = (int) Math.min(STRIP, n - col0);
+            for (int j = 0; j < width; j++) {
+                long col = col0 + j;
+                int run = (int) (col / b.runLength());
+                int origin = b.runOrigins()[run] + (int) (col - (long) run * b.runLength());
                 for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < width; j++) {
-                        double acc = 0;
-                        for (int t = 0; t < taps; t++) {
-                            int base = b.runOrigins()[r] + b.tapOffsets()[t] + col0 + j;
-                            for (int c = 0; c < b.depth(); c++) {
-                                acc += (double) as.getAtIndex(F32, a.index(i, t * b.depth() + c)) * src[base + c * b.pitch()];
-                            }
+                    double acc = 0;
+                    for (int t = 0; t < taps; t++) {
+                        int base = origin + b.tapOffsets()[t];
+                        for (int c = 0; c < b.depth(); c++) {
+                            acc += (double) as.getAtIndex(F32, a.index(i, t * b.depth() + c)) * src[base + c * b.pitch()];
                         }
-                        tile[i * STRIP + j] = (float) acc;
                     }
+                    tile[i * STRIP + j] = (float) acc;
                 }
-                sink.storeTile(0, m, r, col0, width, tile, 0, STRIP);
             }
+            sink.storeTile(0, m, col0, width, tile, 0, STRIP);
         }
     }
 

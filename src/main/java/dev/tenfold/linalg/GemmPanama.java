@@ -38,7 +38,7 @@ final class GemmPanama implements GemmEngine {
     @Override
     public void windowed(int m, int k, GemmOperand a, WindowGemm.Windows b,
                          java.util.function.IntFunction<? extends WindowGemm.TileSink> sinks, int threads) {
-        GemmWindowed.run(m, k, a, b, sinks, threads);
+        WindowStream.run(m, k, a, b, sinks, threads);
     }
 
     @Override

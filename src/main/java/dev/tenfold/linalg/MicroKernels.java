@@ -12,11 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * The packed A micro-panel keeps each of its MR rows contiguous, row r at {@code a[ai + r·KA]}
  * with the fixed row pitch {@link #KA} (a constant, so the 12 broadcast addresses are one
  * register plus displacements). B row p (NR values, or L for the narrow kernels) starts at
- * {@code b[bo + j]}, where the kc steps come as {@code kc / segLen} segments of {@code segLen}
- * rows: segment s starts at {@code bo = bi + jumps[jump0 + s]} and each row adds {@code pitch}.
- * A packed B micro-panel is one segment with pitch NR ({@link #NO_JUMPS}); a windowed operand
- * (rows that are shifted windows of one array, the stride-1 convolution of
- * {@link GemmWindowed}) has one segment per kernel tap. Tiles are stored row-major, MR rows of NR floats; {@code cIn == null}
+ * {@code b[bi + pitch·p]}; packed B micro-panels have pitch NR (or L). (Reading B rows in place
+ * from a padded conv input, pitch = one channel, was tried: every row panel then re-reads the
+ * rows from L2, and the conv ran at two thirds of the speed it reaches on packed strips; a
+ * nested loop with jumps between taps made C2 drop the intrinsics. See {@link WindowStream}.) Tiles are stored row-major, MR rows of NR floats; {@code cIn == null}
  * starts from zero. Every element is reduced in k order with one FMA per step, so a tile's bits
  * do not depend on where or by which thread it runs.
  *
@@ -44,9 +43,6 @@ final class MicroKernels {
     /** Row pitch of a packed A micro-panel (KC_MAX plus one cache line against set conflicts). */
     static final int KA = KC_MAX + 16;
 
-    /** Jump table of a B operand that is one run of rows (a packed panel): no jump. */
-    static final int[] NO_JUMPS = {0};
-
     private MicroKernels() { }
 
     /**
@@ -69,11 +65,11 @@ final class MicroKernels {
         for (int i = 0; i < 200_000 && fastInARow < 5_000; i++) {
             float[] in = (i & 1) == 0 ? null : c;
             long t0 = System.nanoTime();
-            tile(MR, kc, a, 0, b, 0, NR, kc, NO_JUMPS, 0, in, 0, c, 0);
-            narrowTile(MR, kc, a, 0, b, 0, L, kc, NO_JUMPS, 0, in, 0, c, 0);
+            tile(MR, kc, a, 0, b, 0, NR, in, 0, c, 0);
+            narrowTile(MR, kc, a, 0, b, 0, L, in, 0, c, 0);
             if ((i & 3) == 1) {
-                tile(1, kc, a, 0, b, 0, NR, kc, NO_JUMPS, 0, in, 0, c, 0);
-                narrowTile(1, kc, a, 0, b, 0, L, kc, NO_JUMPS, 0, in, 0, c, 0);
+                tile(1, kc, a, 0, b, 0, NR, in, 0, c, 0);
+                narrowTile(1, kc, a, 0, b, 0, L, in, 0, c, 0);
             }
             fastInARow = System.nanoTime() - t0 < 2_000 ? fastInARow + 1 : 0;
         }
@@ -96,12 +92,12 @@ final class MicroKernels {
      * @param cIn partial sums to continue from (tile layout), or null to start at zero
      * @param out destination tile (may be {@code cIn} at the same offset)
      */
-    static void tile(int rows, int kc, float[] a, int ai, float[] b, int bi, int pitch, int segLen, int[] jumps, int jump0,
+    static void tile(int rows, int kc, float[] a, int ai, float[] b, int bi, int pitch,
                      float[] cIn, int cInOff, float[] out, int outOff) {
         if (MR == 12 && rows > 6) {
-            tile12(kc, a, ai, b, bi, pitch, segLen, jumps, jump0, cIn, cInOff, out, outOff);
+            tile12(kc, a, ai, b, bi, pitch, cIn, cInOff, out, outOff);
         } else {
-            tile6(kc, a, ai, b, bi, pitch, segLen, jumps, jump0, cIn, cInOff, out, outOff);
+            tile6(kc, a, ai, b, bi, pitch, cIn, cInOff, out, outOff);
         }
     }
 
@@ -110,16 +106,16 @@ final class MicroKernels {
      * j < L): the last column panel when at most L columns are left. Tiles keep the row pitch
      * NR; only the first L columns are written.
      */
-    static void narrowTile(int rows, int kc, float[] a, int ai, float[] b, int bi, int pitch, int segLen, int[] jumps, int jump0,
+    static void narrowTile(int rows, int kc, float[] a, int ai, float[] b, int bi, int pitch,
                            float[] cIn, int cInOff, float[] out, int outOff) {
         if (MR == 12 && rows > 6) {
-            narrow12(kc, a, ai, b, bi, pitch, segLen, jumps, jump0, cIn, cInOff, out, outOff);
+            narrow12(kc, a, ai, b, bi, pitch, cIn, cInOff, out, outOff);
         } else {
-            narrow6(kc, a, ai, b, bi, pitch, segLen, jumps, jump0, cIn, cInOff, out, outOff);
+            narrow6(kc, a, ai, b, bi, pitch, cIn, cInOff, out, outOff);
         }
     }
 
-    private static void tile12(int kc, float[] a, int ai, float[] b, int bi, int pitch, int segLen, int[] jumps, int jump0,
+    private static void tile12(int kc, float[] a, int ai, float[] b, int bi, int pitch,
                                     float[] cIn, int cInOff, float[] out, int outOff) {
         FloatVector c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b;
         FloatVector c4a, c4b, c5a, c5b, c6a, c6b, c7a, c7b;
@@ -155,50 +151,47 @@ final class MicroKernels {
             c11a = FloatVector.fromArray(F, cIn, cInOff + 22 * L);
             c11b = FloatVector.fromArray(F, cIn, cInOff + 23 * L);
         }
-        for (int s = 0, segs = kc / segLen; s < segs; s++) {
-            int bo = bi + jumps[jump0 + s];
-            for (int p = 0; p < segLen; p++) {
-                FloatVector b0 = FloatVector.fromArray(F, b, bo);
-                FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
-                FloatVector a0 = FloatVector.broadcast(F, a[ai]);
-                c0a = a0.fma(b0, c0a);
-                c0b = a0.fma(b1, c0b);
-                FloatVector a1 = FloatVector.broadcast(F, a[ai + KA]);
-                c1a = a1.fma(b0, c1a);
-                c1b = a1.fma(b1, c1b);
-                FloatVector a2 = FloatVector.broadcast(F, a[ai + 2 * KA]);
-                c2a = a2.fma(b0, c2a);
-                c2b = a2.fma(b1, c2b);
-                FloatVector a3 = FloatVector.broadcast(F, a[ai + 3 * KA]);
-                c3a = a3.fma(b0, c3a);
-                c3b = a3.fma(b1, c3b);
-                FloatVector a4 = FloatVector.broadcast(F, a[ai + 4 * KA]);
-                c4a = a4.fma(b0, c4a);
-                c4b = a4.fma(b1, c4b);
-                FloatVector a5 = FloatVector.broadcast(F, a[ai + 5 * KA]);
-                c5a = a5.fma(b0, c5a);
-                c5b = a5.fma(b1, c5b);
-                FloatVector a6 = FloatVector.broadcast(F, a[ai + 6 * KA]);
-                c6a = a6.fma(b0, c6a);
-                c6b = a6.fma(b1, c6b);
-                FloatVector a7 = FloatVector.broadcast(F, a[ai + 7 * KA]);
-                c7a = a7.fma(b0, c7a);
-                c7b = a7.fma(b1, c7b);
-                FloatVector a8 = FloatVector.broadcast(F, a[ai + 8 * KA]);
-                c8a = a8.fma(b0, c8a);
-                c8b = a8.fma(b1, c8b);
-                FloatVector a9 = FloatVector.broadcast(F, a[ai + 9 * KA]);
-                c9a = a9.fma(b0, c9a);
-                c9b = a9.fma(b1, c9b);
-                FloatVector a10 = FloatVector.broadcast(F, a[ai + 10 * KA]);
-                c10a = a10.fma(b0, c10a);
-                c10b = a10.fma(b1, c10b);
-                FloatVector a11 = FloatVector.broadcast(F, a[ai + 11 * KA]);
-                c11a = a11.fma(b0, c11a);
-                c11b = a11.fma(b1, c11b);
-                ai += 1;
-                bo += pitch;
-            }
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(F, a[ai]);
+            c0a = a0.fma(b0, c0a);
+            c0b = a0.fma(b1, c0b);
+            FloatVector a1 = FloatVector.broadcast(F, a[ai + KA]);
+            c1a = a1.fma(b0, c1a);
+            c1b = a1.fma(b1, c1b);
+            FloatVector a2 = FloatVector.broadcast(F, a[ai + 2 * KA]);
+            c2a = a2.fma(b0, c2a);
+            c2b = a2.fma(b1, c2b);
+            FloatVector a3 = FloatVector.broadcast(F, a[ai + 3 * KA]);
+            c3a = a3.fma(b0, c3a);
+            c3b = a3.fma(b1, c3b);
+            FloatVector a4 = FloatVector.broadcast(F, a[ai + 4 * KA]);
+            c4a = a4.fma(b0, c4a);
+            c4b = a4.fma(b1, c4b);
+            FloatVector a5 = FloatVector.broadcast(F, a[ai + 5 * KA]);
+            c5a = a5.fma(b0, c5a);
+            c5b = a5.fma(b1, c5b);
+            FloatVector a6 = FloatVector.broadcast(F, a[ai + 6 * KA]);
+            c6a = a6.fma(b0, c6a);
+            c6b = a6.fma(b1, c6b);
+            FloatVector a7 = FloatVector.broadcast(F, a[ai + 7 * KA]);
+            c7a = a7.fma(b0, c7a);
+            c7b = a7.fma(b1, c7b);
+            FloatVector a8 = FloatVector.broadcast(F, a[ai + 8 * KA]);
+            c8a = a8.fma(b0, c8a);
+            c8b = a8.fma(b1, c8b);
+            FloatVector a9 = FloatVector.broadcast(F, a[ai + 9 * KA]);
+            c9a = a9.fma(b0, c9a);
+            c9b = a9.fma(b1, c9b);
+            FloatVector a10 = FloatVector.broadcast(F, a[ai + 10 * KA]);
+            c10a = a10.fma(b0, c10a);
+            c10b = a10.fma(b1, c10b);
+            FloatVector a11 = FloatVector.broadcast(F, a[ai + 11 * KA]);
+            c11a = a11.fma(b0, c11a);
+            c11b = a11.fma(b1, c11b);
+            ai += 1;
+            bi += pitch;
         }
         c0a.intoArray(out, outOff);
         c0b.intoArray(out, outOff + L);
@@ -226,7 +219,7 @@ final class MicroKernels {
         c11b.intoArray(out, outOff + 23 * L);
     }
 
-    private static void tile6(int kc, float[] a, int ai, float[] b, int bi, int pitch, int segLen, int[] jumps, int jump0,
+    private static void tile6(int kc, float[] a, int ai, float[] b, int bi, int pitch,
                                     float[] cIn, int cInOff, float[] out, int outOff) {
         FloatVector c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b;
         FloatVector c4a, c4b, c5a, c5b;
@@ -248,32 +241,29 @@ final class MicroKernels {
             c5a = FloatVector.fromArray(F, cIn, cInOff + 10 * L);
             c5b = FloatVector.fromArray(F, cIn, cInOff + 11 * L);
         }
-        for (int s = 0, segs = kc / segLen; s < segs; s++) {
-            int bo = bi + jumps[jump0 + s];
-            for (int p = 0; p < segLen; p++) {
-                FloatVector b0 = FloatVector.fromArray(F, b, bo);
-                FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
-                FloatVector a0 = FloatVector.broadcast(F, a[ai]);
-                c0a = a0.fma(b0, c0a);
-                c0b = a0.fma(b1, c0b);
-                FloatVector a1 = FloatVector.broadcast(F, a[ai + KA]);
-                c1a = a1.fma(b0, c1a);
-                c1b = a1.fma(b1, c1b);
-                FloatVector a2 = FloatVector.broadcast(F, a[ai + 2 * KA]);
-                c2a = a2.fma(b0, c2a);
-                c2b = a2.fma(b1, c2b);
-                FloatVector a3 = FloatVector.broadcast(F, a[ai + 3 * KA]);
-                c3a = a3.fma(b0, c3a);
-                c3b = a3.fma(b1, c3b);
-                FloatVector a4 = FloatVector.broadcast(F, a[ai + 4 * KA]);
-                c4a = a4.fma(b0, c4a);
-                c4b = a4.fma(b1, c4b);
-                FloatVector a5 = FloatVector.broadcast(F, a[ai + 5 * KA]);
-                c5a = a5.fma(b0, c5a);
-                c5b = a5.fma(b1, c5b);
-                ai += 1;
-                bo += pitch;
-            }
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(F, a[ai]);
+            c0a = a0.fma(b0, c0a);
+            c0b = a0.fma(b1, c0b);
+            FloatVector a1 = FloatVector.broadcast(F, a[ai + KA]);
+            c1a = a1.fma(b0, c1a);
+            c1b = a1.fma(b1, c1b);
+            FloatVector a2 = FloatVector.broadcast(F, a[ai + 2 * KA]);
+            c2a = a2.fma(b0, c2a);
+            c2b = a2.fma(b1, c2b);
+            FloatVector a3 = FloatVector.broadcast(F, a[ai + 3 * KA]);
+            c3a = a3.fma(b0, c3a);
+            c3b = a3.fma(b1, c3b);
+            FloatVector a4 = FloatVector.broadcast(F, a[ai + 4 * KA]);
+            c4a = a4.fma(b0, c4a);
+            c4b = a4.fma(b1, c4b);
+            FloatVector a5 = FloatVector.broadcast(F, a[ai + 5 * KA]);
+            c5a = a5.fma(b0, c5a);
+            c5b = a5.fma(b1, c5b);
+            ai += 1;
+            bi += pitch;
         }
         c0a.intoArray(out, outOff);
         c0b.intoArray(out, outOff + L);
@@ -289,7 +279,7 @@ final class MicroKernels {
         c5b.intoArray(out, outOff + 11 * L);
     }
 
-    private static void narrow12(int kc, float[] a, int ai, float[] b, int bi, int pitch, int segLen, int[] jumps, int jump0,
+    private static void narrow12(int kc, float[] a, int ai, float[] b, int bi, int pitch,
                                     float[] cIn, int cInOff, float[] out, int outOff) {
         FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
         FloatVector c8, c9, c10, c11;
@@ -311,25 +301,22 @@ final class MicroKernels {
             c10 = FloatVector.fromArray(F, cIn, cInOff + 10 * NR);
             c11 = FloatVector.fromArray(F, cIn, cInOff + 11 * NR);
         }
-        for (int s = 0, segs = kc / segLen; s < segs; s++) {
-            int bo = bi + jumps[jump0 + s];
-            for (int p = 0; p < segLen; p++) {
-                FloatVector b0 = FloatVector.fromArray(F, b, bo);
-                c0 = FloatVector.broadcast(F, a[ai]).fma(b0, c0);
-                c1 = FloatVector.broadcast(F, a[ai + KA]).fma(b0, c1);
-                c2 = FloatVector.broadcast(F, a[ai + 2 * KA]).fma(b0, c2);
-                c3 = FloatVector.broadcast(F, a[ai + 3 * KA]).fma(b0, c3);
-                c4 = FloatVector.broadcast(F, a[ai + 4 * KA]).fma(b0, c4);
-                c5 = FloatVector.broadcast(F, a[ai + 5 * KA]).fma(b0, c5);
-                c6 = FloatVector.broadcast(F, a[ai + 6 * KA]).fma(b0, c6);
-                c7 = FloatVector.broadcast(F, a[ai + 7 * KA]).fma(b0, c7);
-                c8 = FloatVector.broadcast(F, a[ai + 8 * KA]).fma(b0, c8);
-                c9 = FloatVector.broadcast(F, a[ai + 9 * KA]).fma(b0, c9);
-                c10 = FloatVector.broadcast(F, a[ai + 10 * KA]).fma(b0, c10);
-                c11 = FloatVector.broadcast(F, a[ai + 11 * KA]).fma(b0, c11);
-                ai++;
-                bo += pitch;
-            }
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            c0 = FloatVector.broadcast(F, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, a[ai + KA]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, a[ai + 2 * KA]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, a[ai + 3 * KA]).fma(b0, c3);
+            c4 = FloatVector.broadcast(F, a[ai + 4 * KA]).fma(b0, c4);
+            c5 = FloatVector.broadcast(F, a[ai + 5 * KA]).fma(b0, c5);
+            c6 = FloatVector.broadcast(F, a[ai + 6 * KA]).fma(b0, c6);
+            c7 = FloatVector.broadcast(F, a[ai + 7 * KA]).fma(b0, c7);
+            c8 = FloatVector.broadcast(F, a[ai + 8 * KA]).fma(b0, c8);
+            c9 = FloatVector.broadcast(F, a[ai + 9 * KA]).fma(b0, c9);
+            c10 = FloatVector.broadcast(F, a[ai + 10 * KA]).fma(b0, c10);
+            c11 = FloatVector.broadcast(F, a[ai + 11 * KA]).fma(b0, c11);
+            ai++;
+            bi += pitch;
         }
         c0.intoArray(out, outOff);
         c1.intoArray(out, outOff + NR);
@@ -345,7 +332,7 @@ final class MicroKernels {
         c11.intoArray(out, outOff + 11 * NR);
     }
 
-    private static void narrow6(int kc, float[] a, int ai, float[] b, int bi, int pitch, int segLen, int[] jumps, int jump0,
+    private static void narrow6(int kc, float[] a, int ai, float[] b, int bi, int pitch,
                                     float[] cIn, int cInOff, float[] out, int outOff) {
         FloatVector c0, c1, c2, c3, c4, c5;
         if (cIn == null) {
@@ -359,19 +346,16 @@ final class MicroKernels {
             c4 = FloatVector.fromArray(F, cIn, cInOff + 4 * NR);
             c5 = FloatVector.fromArray(F, cIn, cInOff + 5 * NR);
         }
-        for (int s = 0, segs = kc / segLen; s < segs; s++) {
-            int bo = bi + jumps[jump0 + s];
-            for (int p = 0; p < segLen; p++) {
-                FloatVector b0 = FloatVector.fromArray(F, b, bo);
-                c0 = FloatVector.broadcast(F, a[ai]).fma(b0, c0);
-                c1 = FloatVector.broadcast(F, a[ai + KA]).fma(b0, c1);
-                c2 = FloatVector.broadcast(F, a[ai + 2 * KA]).fma(b0, c2);
-                c3 = FloatVector.broadcast(F, a[ai + 3 * KA]).fma(b0, c3);
-                c4 = FloatVector.broadcast(F, a[ai + 4 * KA]).fma(b0, c4);
-                c5 = FloatVector.broadcast(F, a[ai + 5 * KA]).fma(b0, c5);
-                ai++;
-                bo += pitch;
-            }
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            c0 = FloatVector.broadcast(F, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, a[ai + KA]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, a[ai + 2 * KA]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, a[ai + 3 * KA]).fma(b0, c3);
+            c4 = FloatVector.broadcast(F, a[ai + 4 * KA]).fma(b0, c4);
+            c5 = FloatVector.broadcast(F, a[ai + 5 * KA]).fma(b0, c5);
+            ai++;
+            bi += pitch;
         }
         c0.intoArray(out, outOff);
         c1.intoArray(out, outOff + NR);

@@ -8,34 +8,35 @@ import java.util.function.IntFunction;
  * stride-1 convolution as one GEMM with neither an im2col buffer nor a packing pass over the
  * input.
  *
- * <p>{@code C (m × n) = A (m × k) · B} with {@code k = tapOffsets.length · depth} and the columns
- * grouped in {@code runOrigins.length} runs of {@code runLength} columns each
- * (n = runs · runLength). Row {@code t·depth + c} (tap t, channel c) and column j of run r is
- * <pre>  B[t·depth + c, (r, j)] = src[runOrigins[r] + tapOffsets[t] + c·pitch + j]</pre>
+ * <p>{@code C (m × n) = A (m × k) · B} with {@code k = tapOffsets.length · depth} and
+ * {@code n = runOrigins.length · runLength} columns in runs: column {@code j = r·runLength + i}
+ * (run r, 0 ≤ i &lt; runLength). Row {@code t·depth + c} (tap t, channel c) is
+ * <pre>  B[t·depth + c, r·runLength + i] = src[runOrigins[r] + tapOffsets[t] + c·pitch + i]</pre>
  * For a convolution, src is the zero-padded input (channels {@code pitch} floats apart), a tap
- * offset is where a kernel tap's window starts, and a run is a stretch of output positions whose
- * windows are contiguous in src (for example whole rows of a padded image, the few extra
- * columns per row being junk that the sink drops).
+ * offset is where a kernel tap's window starts, and a run is one output row: its windows are
+ * contiguous in src.
  *
- * <p>Reads may go past a run's last column up to the end of its strip (strips are
- * {@link StreamedGemm#maxStripWidth()} columns): src must hold every index up to
- * {@code max(runOrigins) + max(tapOffsets) + (depth − 1)·pitch + roundUp(runLength, strip) − 1};
- * the extra columns only reach tile columns that are never stored.
+ * <p>Copies move whole vectors, so reads may go up to one vector past a run's end: src must
+ * hold every index up to {@code max(runOrigins) + max(tapOffsets) + (depth − 1)·pitch +
+ * runLength + }{@link #READ_SLACK}{@code  − 1} (the values read there are never used).
  *
  * <p>Finished tiles go to a {@link TileSink}, one per participating thread. Every C element is
  * reduced in k order by one thread: bitwise identical for every thread count. Without the Vector
  * API a plain-loop twin runs (double accumulation).
  */
 public final class WindowGemm {
+    /** Floats past a run's end that may be read (one vector of the widest species, 16). */
+    public static final int READ_SLACK = 16;
+
     private WindowGemm() { }
 
     /** Consumer of finished C tiles for one thread. */
     public interface TileSink {
         /**
-         * Receives {@code C[row0 + r, (run, col0 + j)] = tile[off + r·pitch + j]} for r &lt; rows,
-         * j &lt; width. The buffer is reused after the call returns.
+         * Receives {@code C[row0 + r, col0 + j] = tile[off + r·pitch + j]} for r &lt; rows,
+         * j &lt; width (a tile may span several runs). The buffer is reused after the call returns.
          */
-        void storeTile(int row0, int rows, int run, int col0, int width, float[] tile, int off, int pitch);
+        void storeTile(int row0, int rows, long col0, int width, float[] tile, int off, int pitch);
     }
 
     /**
@@ -62,7 +63,6 @@ public final class WindowGemm {
         GemmOperand ga = new GemmOperand(a, aOff, aRowStride, aColStride);
         GemmChecks.checkOperand(op, "A", m, k, ga);
         if (m == 0 || runOrigins.length == 0) return;
-        int strip = Gemm.streamStripWidth();
         long minIndex = Long.MAX_VALUE, maxIndex = Long.MIN_VALUE;
         for (int r : runOrigins) {
             minIndex = Math.min(minIndex, r);
@@ -73,8 +73,7 @@ public final class WindowGemm {
             minTap = Math.min(minTap, t);
             maxTap = Math.max(maxTap, t);
         }
-        long lastRead = maxIndex + maxTap + (long) (depth - 1) * Math.max(0, pitch)
-                + (long) (runLength + strip - 1) / strip * strip - 1;
+        long lastRead = maxIndex + maxTap + (long) (depth - 1) * Math.max(0, pitch) + runLength + READ_SLACK - 1;
         long firstRead = minIndex + minTap + (long) (depth - 1) * Math.min(0, pitch);
         if (firstRead < 0 || lastRead >= src.length) {
             throw new IllegalArgumentException(op + ": windows read src[" + firstRead + " .. " + lastRead
