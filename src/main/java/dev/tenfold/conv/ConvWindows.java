@@ -24,8 +24,8 @@ import java.util.Arrays;
  * </ol>
  */
 final class ConvWindows {
-    /** Upper bound on the padded copy (floats, 64 MB) unless a single item is larger. */
-    static final long MAX_PADDED_FLOATS = 1L << 24;
+    /** Upper bound on the padded copy (floats, 2 MB: the chunk stays in cache while it is packed) unless a single item is larger. */
+    static final long MAX_PADDED_FLOATS = 1L << 19;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
 
     private final ConvGeometry g;

@@ -16,10 +16,12 @@ import java.lang.foreign.ValueLayout;
  * b (T), y (B, T, O_0..O_{N-1}) with O from {@link ConvSpec#outputShape}. Groups, stride,
  * padding (before/after may differ, 'same'), dilation as in {@link ConvSpec}.
  *
- * <p>Per batch item and group: y_g (T/groups × ∏O) = w_g (T/groups × C/groups·∏K) · cols
- * (C/groups·∏K × ∏O), where cols is built by {@link Im2col} for one block of output positions
- * at a time (bounded workspace, a few MB) and multiplied with {@link Gemm#sgemm}. A 1×…×1
- * kernel with stride 1 and no padding skips im2col: the input itself is the GEMM operand.
+ * <p>Forward: per channel group one GEMM, y_g (T/groups × B·∏O) = w_g (T/groups × C/groups·∏K)
+ * · cols, without ever storing cols: with stride 1 along the last dim the GEMM packs its
+ * column strips straight from a zero-padded copy of the input ({@link ConvWindows},
+ * {@link dev.tenfold.linalg.WindowGemm}); otherwise from the input itself through a per-strip
+ * read table ({@link ConvColumns}, {@link dev.tenfold.linalg.StreamedGemm}). A 1×…×1 kernel
+ * with stride 1 and no padding is a plain GEMM on the input. Backward:
  * <ul>
  *   <li>backwardInput with stride 1 is itself a forward conv of gradY (flipped kernel, channels
  *       swapped, padding dilation·(K−1) − pad), so it runs the forward path; otherwise it is
@@ -30,7 +32,7 @@ import java.lang.foreign.ValueLayout;
  * Every result element is reduced in a fixed order (batch items and blocks ascending, GEMM
  * bitwise reproducible), so results do not depend on the thread count.
  *
- * <p>Inputs may be views with any strides (non-contiguous ones are first copied to a heap
+ * <p>Inputs may be views with any strides (non-contiguous ones are first copied to a contiguous
  * buffer). Workspaces are heap arrays owned by the call; only the results are allocated in a
  * scope. The twin oracle is {@link DenseConvNaive}.
  */

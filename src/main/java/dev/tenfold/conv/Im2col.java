@@ -5,7 +5,9 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
- * Blocked (implicit) im2col / col2im for one {@link ConvGeometry} and one channel group: the
+ * Blocked im2col / col2im for the backward passes ({@link DenseConv#backwardWeight},
+ * strided {@link DenseConv#backwardInput}; the forward pass streams its columns instead, see
+ * {@link ConvWindows} and {@link ConvColumns}) for one {@link ConvGeometry} and one channel group: the
  * column matrix {@code cols} (C/groups·∏K rows × {@link #columns()} columns, row-major) is built
  * for one block of consecutive output positions at a time, so the workspace stays bounded
  * whatever the volume size. Row {@code c·∏K + kf} of {@code cols} holds the input values that
@@ -20,8 +22,7 @@ import java.util.Arrays;
  *
  * <p><b>Widened rows.</b> With stride 1 along the last dim (and N ≥ 2) every output row is
  * widened to the slab row width W = O_last + dilation·(K_last − 1): the block's columns are
- * (output row, 0..W-1), and the W − O_last extra columns per row are junk the caller drops
- * ({@link #compact}) or feeds zeros ({@link #expand}). Then each cols row of a dim-0 slice is
+ * (output row, 0..W-1), and the W − O_last extra columns per row are junk the caller feeds zeros ({@link #expand}). Then each cols row of a dim-0 slice is
  * ONE contiguous slab range, instead of one short copy per output row (16 floats for a 16³
  * volume), at the price of W/O_last more GEMM columns. Otherwise (N = 1, or a strided last
  * dim) the columns are the exact output positions ({@link #widened()} false).
@@ -331,27 +332,6 @@ final class Im2col implements AutoCloseable {
             long channel = groupOffset + c * g.inSpatial;
             for (int r = 0; r < rowCount; r++) {
                 ops.addTo(slab, rowSlab[r], dx, channel + rowInput[r], rowLen[r]);
-            }
-        }
-    }
-
-    /**
-     * Widened block result → output: for each of {@code channels} channels t, the O_last valid
-     * columns of every widened row of {@code ext} (row stride {@link #columns()}) are written to
-     * {@code y} at element {@code yOffset} + t·∏O + position, plus {@code bias[biasOffset + t]}
-     * when {@code bias} is not null.
-     */
-    void compact(float[] ext, int channels, MemorySegment y, long yOffset, float[] bias, int biasOffset) {
-        int rows = blockLength / outRow;
-        for (int t = 0; t < channels; t++) {
-            long dst = yOffset + t * g.outSpatial + blockStart;
-            int from = t * columns;
-            for (int r = 0; r < rows; r++) {
-                if (bias != null) {
-                    ops.copyPlus(ext, from + r * rowWidth, bias[biasOffset + t], y, dst + (long) r * outRow, outRow);
-                } else {
-                    MemorySegment.copy(ext, from + r * rowWidth, y, F32, (dst + (long) r * outRow) << 2, outRow);
-                }
             }
         }
     }
