@@ -25,6 +25,11 @@ import java.util.concurrent.Future;
 final class SkinnyProducts {
     /** Output columns per task (multiple of the tiles). */
     private static final int COLUMNS_PER_TASK = 1536;
+    /** Rows of X per packed panel (an L1-sized tile of 4 vectors × this many rows). */
+    static final int PANEL_ROWS = 96;
+    /** Columns of X per panel task. */
+    static final int PANEL_COLS = 512;
+    private static final java.lang.foreign.ValueLayout.OfFloat F32 = java.lang.foreign.ValueLayout.JAVA_FLOAT;
     /** Products below this many flops run the scalar loops on the calling thread. */
     static final long SMALL_FLOPS = 1L << 20;
     private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
@@ -77,6 +82,10 @@ final class SkinnyProducts {
      */
     private static void run(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out,
                             boolean rowsOfX) {
+        if (!rowsOfX) {
+            panels(xs, xOff, xStride, xBatch, batch, n, u, out);
+            return;
+        }
         int k = u.dim(0), rank = u.dim(1);
         // small products: plain loops (no vector-kernel warm-up; the work is microseconds anyway)
         SkinnyKernels kern = 2L * batch * n * k * rank < SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
@@ -96,16 +105,62 @@ final class SkinnyProducts {
                 for (long task; (task = next.getAndIncrement()) < tasks; ) {
                     int b = (int) (task / chunks), chunk = (int) (task % chunks);
                     int j0 = chunk * COLUMNS_PER_TASK, j1 = Math.min(n, j0 + COLUMNS_PER_TASK);
-                    long xo = xOff + b * xBatch, oo = outOff + b * outBatch;
-                    if (rowsOfX) {
-                        kern.rowsTimesFactor(xs, xo, xStride, k, packed, rank, rp, os, oo, n, j0, j1);
-                    } else {
-                        kern.factorTimesRows(xs, xo, xStride, k, packed, rank, rp, os, oo, n, j0, j1);
-                    }
+                    kern.rowsTimesFactor(xs, xOff + b * xBatch, xStride, k, packed, rank, rp, os, outOff + b * outBatch, n, j0, j1);
                 }
             };
         }
         parallel(bodies);
+    }
+
+    /**
+     * Uᵀ·X[b] for every item b through the packed-panel kernel: a task (item, column range of at
+     * most {@link #PANEL_COLS}) copies blocks of {@link #PANEL_ROWS} rows of its columns into a
+     * heap panel (sequential reads of X, an L1/L2-resident panel) and accumulates into a heap
+     * block of R × columns, copied to out at the end. Reduction order over the rows is fixed, so
+     * results do not depend on the thread count.
+     */
+    private static void panels(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out) {
+        int k = u.dim(0), rank = u.dim(1);
+        SkinnyKernels kern = 2L * batch * n * k * rank < SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
+        int rows = kern.panelRank(rank);
+        float[] up = new float[k * rows];
+        float[] uv = u.toArray();
+        for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, up, i * rows, rank);
+        int width = n <= PANEL_COLS + PANEL_COLS / 4 ? n : PANEL_COLS;
+        int chunks = (n + width - 1) / width;
+        long tasks = (long) chunks * batch;
+        int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
+        MemorySegment os = out.segment();
+        long outOff = out.offset(), outBatch = (long) rank * n;
+        int wpMax = stride(kern.panelWidth(width)), kbMax = Math.min(k, PANEL_ROWS);
+        Runnable[] bodies = new Runnable[threads];
+        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+        for (int t = 0; t < threads; t++) {
+            bodies[t] = () -> {
+                float[] panel = new float[kbMax * wpMax], acc = new float[rows * wpMax];
+                for (long task; (task = next.getAndIncrement()) < tasks; ) {
+                    int b = (int) (task / chunks), chunk = (int) (task % chunks);
+                    int j0 = chunk * width, cols = Math.min(n, j0 + width) - j0, pw = kern.panelWidth(cols), wp = stride(pw);
+                    long xb = xOff + b * xBatch + j0;
+                    for (int i0 = 0; i0 < k; i0 += kbMax) {
+                        int kb = Math.min(kbMax, k - i0);
+                        for (int i = 0; i < kb; i++) {
+                            MemorySegment.copy(xs, F32, (xb + (i0 + i) * xStride) * Float.BYTES, panel, i * wp, cols);
+                            if (pw > cols) java.util.Arrays.fill(panel, i * wp + cols, i * wp + pw, 0f);
+                        }
+                        kern.panel(panel, wp, kb, up, i0 * rows, rows, rows, acc, wp, pw, i0 == 0);
+                    }
+                    long ob = outOff + b * outBatch + j0;
+                    for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, os, F32, (ob + (long) r * n) * Float.BYTES, cols);
+                }
+            };
+        }
+        parallel(bodies);
+    }
+
+    /** A row stride ≥ w that is not a multiple of 1 KiB (rows 2 KiB apart alias in the L1 sets). */
+    private static int stride(int w) {
+        return w % 256 == 0 ? w + 16 : w;
     }
 
     /** Runs bodies[1..] on the pool and bodies[0] on the caller; rethrows the first failure. */
