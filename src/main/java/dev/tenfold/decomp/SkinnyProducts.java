@@ -3,11 +3,8 @@ package dev.tenfold.decomp;
 import dev.tenfold.linalg.Gemm;
 import dev.tenfold.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The passes over X of CP-ALS and HOOI as products with one skinny factor U (k × R), computed by
@@ -98,18 +95,11 @@ final class SkinnyProducts {
         int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
         MemorySegment os = out.segment();
         long outOff = out.offset(), outBatch = (long) rank * n;
-        Runnable[] bodies = new Runnable[threads];
-        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
-        for (int t = 0; t < threads; t++) {
-            bodies[t] = () -> {
-                for (long task; (task = next.getAndIncrement()) < tasks; ) {
-                    int b = (int) (task / chunks), chunk = (int) (task % chunks);
-                    int j0 = chunk * COLUMNS_PER_TASK, j1 = Math.min(n, j0 + COLUMNS_PER_TASK);
-                    kern.rowsTimesFactor(xs, xOff + b * xBatch, xStride, k, packed, rank, rp, os, outOff + b * outBatch, n, j0, j1);
-                }
-            };
-        }
-        parallel(bodies);
+        runTasks(tasks, threads, () -> task -> {
+            int b = (int) (task / chunks), chunk = (int) (task % chunks);
+            int j0 = chunk * COLUMNS_PER_TASK, j1 = Math.min(n, j0 + COLUMNS_PER_TASK);
+            kern.rowsTimesFactor(xs, xOff + b * xBatch, xStride, k, packed, rank, rp, os, outOff + b * outBatch, n, j0, j1);
+        });
     }
 
     /**
@@ -133,29 +123,24 @@ final class SkinnyProducts {
         MemorySegment os = out.segment();
         long outOff = out.offset(), outBatch = (long) rank * n;
         int wpMax = stride(kern.panelWidth(width)), kbMax = Math.min(k, PANEL_ROWS);
-        Runnable[] bodies = new Runnable[threads];
-        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
-        for (int t = 0; t < threads; t++) {
-            bodies[t] = () -> {
-                float[] panel = new float[kbMax * wpMax], acc = new float[rows * wpMax];
-                for (long task; (task = next.getAndIncrement()) < tasks; ) {
-                    int b = (int) (task / chunks), chunk = (int) (task % chunks);
-                    int j0 = chunk * width, cols = Math.min(n, j0 + width) - j0, pw = kern.panelWidth(cols), wp = stride(pw);
-                    long xb = xOff + b * xBatch + j0;
-                    for (int i0 = 0; i0 < k; i0 += kbMax) {
-                        int kb = Math.min(kbMax, k - i0);
-                        for (int i = 0; i < kb; i++) {
-                            MemorySegment.copy(xs, F32, (xb + (i0 + i) * xStride) * Float.BYTES, panel, i * wp, cols);
-                            if (pw > cols) java.util.Arrays.fill(panel, i * wp + cols, i * wp + pw, 0f);
-                        }
-                        kern.panel(panel, wp, kb, up, i0 * rows, rows, rows, acc, wp, pw, i0 == 0);
+        runTasks(tasks, threads, () -> {
+            float[] panel = new float[kbMax * wpMax], acc = new float[rows * wpMax];
+            return task -> {
+                int b = (int) (task / chunks), chunk = (int) (task % chunks);
+                int j0 = chunk * width, cols = Math.min(n, j0 + width) - j0, pw = kern.panelWidth(cols), wp = stride(pw);
+                long xb = xOff + b * xBatch + j0;
+                for (int i0 = 0; i0 < k; i0 += kbMax) {
+                    int kb = Math.min(kbMax, k - i0);
+                    for (int i = 0; i < kb; i++) {
+                        MemorySegment.copy(xs, F32, (xb + (i0 + i) * xStride) * Float.BYTES, panel, i * wp, cols);
+                        if (pw > cols) java.util.Arrays.fill(panel, i * wp + cols, i * wp + pw, 0f);
                     }
-                    long ob = outOff + b * outBatch + j0;
-                    for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, os, F32, (ob + (long) r * n) * Float.BYTES, cols);
+                    kern.panel(panel, wp, kb, up, i0 * rows, rows, rows, acc, wp, pw, i0 == 0);
                 }
+                long ob = outOff + b * outBatch + j0;
+                for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, os, F32, (ob + (long) r * n) * Float.BYTES, cols);
             };
-        }
-        parallel(bodies);
+        });
     }
 
     /** A row stride ≥ w that is not a multiple of 1 KiB (rows 2 KiB apart alias in the L1 sets). */
@@ -163,26 +148,45 @@ final class SkinnyProducts {
         return w % 256 == 0 ? w + 16 : w;
     }
 
-    /** Runs bodies[1..] on the pool and bodies[0] on the caller; rethrows the first failure. */
-    private static void parallel(Runnable[] bodies) {
-        List<Future<?>> fs = new ArrayList<>();
-        for (int t = 1; t < bodies.length; t++) fs.add(POOL.submit(bodies[t]));
-        RuntimeException failure = null;
-        try {
-            bodies[0].run();
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (Future<?> f : fs) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    /** One thread's task runner; its buffers are made when the thread claims its first task. */
+    interface Worker {
+        void task(long task);
+    }
+
+    /**
+     * Runs tasks 0 … tasks−1 on the caller and up to threads − 1 pool threads, each claiming the
+     * next task from a shared counter, and returns when every task is done — without waiting for
+     * a helper that has not started yet (on a loaded machine it may be scheduled late; it then
+     * finds no task left). Rethrows the first failure.
+     */
+    static void runTasks(long tasks, int threads, java.util.function.Supplier<Worker> workers) {
+        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable loop = () -> {
+            Worker w = null;
+            for (long t; (t = next.getAndIncrement()) < tasks; ) {
+                try {
+                    if (failure.get() == null) {
+                        if (w == null) w = workers.get();
+                        w.task(t);
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.incrementAndGet();
+                }
             }
+        };
+        for (int t = 1; t < threads; t++) POOL.execute(loop);
+        loop.run();
+        for (int spins = 0; done.get() < tasks; spins++) {
+            if (spins < 1000) Thread.onSpinWait();
+            else Thread.yield();
         }
-        if (failure != null) throw failure;
+        Throwable f = failure.get();
+        if (f instanceof RuntimeException re) throw re;
+        if (f instanceof Error e) throw e;
+        if (f != null) throw new IllegalStateException(f);
     }
 }
