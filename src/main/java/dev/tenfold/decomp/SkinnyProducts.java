@@ -8,12 +8,15 @@ import java.util.concurrent.Executors;
 
 /**
  * The passes over X of CP-ALS and HOOI as products with one skinny factor U (k × R), computed by
- * {@link SkinnyKernels} straight from X's memory (GEMM would pack — copy — all of X first):
+ * {@link SkinnyKernels}:
  * <ul>
  *   <li>{@link #rowsTimesFactor}: out (R × n) = Uᵀ · Xᵀ for X (n × k) with contiguous rows, i.e.
- *       X ×_{last} Uᵀ with the new mode first;</li>
+ *       X ×_{last} Uᵀ with the new mode first — X read in place;</li>
  *   <li>{@link #factorTimesRows}: out (R × n) = Uᵀ · X for X (k × n) with contiguous rows, i.e.
- *       X ×_0 Uᵀ.</li>
+ *       X ×_0 Uᵀ, and {@link #middleMode} — a task copies blocks of {@link #PANEL_ROWS} rows of
+ *       its column range (sequential reads) into a heap panel that the
+ *       {@link SkinnyKernels#panel} register tiles reuse from L1 for every group of 5 components
+ *       (reading X in place re-read it from memory per group, across rows a page or more apart).</li>
  * </ul>
  * The output columns are split into contiguous ranges over {@link Gemm#threads()} threads of a
  * private daemon pool; each element is reduced in the same order whatever the split, so results
