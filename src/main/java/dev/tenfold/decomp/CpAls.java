@@ -15,7 +15,7 @@ import java.util.List;
  * U_n ← M_n · (∗_{k≠n} U_kᵀU_k + l2·I)⁻¹ with M_n the MTTKRP of mode n; the R×R system is solved
  * in double by {@link Cholesky#solveRight} (ridge, then pseudo-inverse fallback for singular
  * Grams). All MTTKRPs of a sweep come from two passes over X ({@code SweepMttkrp}: two products
- * of X with a single factor, 2·size(X)·R flops each, by SIMD kernels that read X in place,
+ * of X with a single factor, 2·size(X)·R flops each, by SIMD kernels over sequential reads of X,
  * followed by batched matrix-vector chains of O(R·size/I) work) — the MTTKRP through
  * {@code dev.tenfold.contract.Mttkrp} would read X N times (and TensorLy's unfold copies it).
  * <ul>

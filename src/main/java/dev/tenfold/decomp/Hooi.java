@@ -13,8 +13,10 @@ import java.util.List;
  * Tensor Toolbox {@code tucker_als}) for N-way float32 tensors, N ≥ 2.
  *
  * <p>Each iteration updates U_0 … U_{N−1} in turn: U_n ← leading R_n left singular vectors
- * ({@link LeadingSingularVectors} with {@link TuckerOptions#svdOptions()}, randomized by default)
- * of the unfolding of Y_n = X ×_{k≠n} U_kᵀ; then
+ * of the unfolding of Y_n = X ×_{k≠n} U_kᵀ — by subspace iteration warm-started from the current
+ * U_n ({@link WarmSubspace}: usually one step, then a Rayleigh–Ritz rotation), falling back to
+ * {@link LeadingSingularVectors} with {@link TuckerOptions#svdOptions()} when that does not
+ * converge, and always using it when those options ask for the exact GRAM method; then
  * G = Y_{N−1} ×_{N−1} U_{N−1}ᵀ and the relative error √(‖X‖² − ‖G‖²)/‖X‖ (exact for orthonormal
  * factors, no reconstruction; tiny negatives clamp to 0). The Y_n share work so an iteration
  * reads X twice: for N ≥ 3, W = X ×_1 U_1ᵀ serves mode 0 and Q = X ×_0 U_0ᵀ (with the new U_0)
@@ -100,7 +102,7 @@ public final class Hooi {
         Tensor p = Projections.passLast(x, ts.get(last)); // mode k at axis k + 1
         for (int n = 0; n < last; n++) {
             Tensor y = Projections.projectAll(p, ts, Projections.allBut(last, n), 1);
-            us[n] = Hosvd.leading(y, n + 1, ranks[n], svd);
+            us[n] = leading(y, n + 1, ranks[n], us[n], svd);
             ts.set(n, Hosvd.tensor(iter, us[n], dims[n], ranks[n]));
         }
         Tensor y = Projections.projectAll(Projections.project(x, ts.get(0), 0), ts, Projections.allBut(last, 0));
@@ -111,8 +113,18 @@ public final class Hooi {
     /** U_n ← leading R_n left singular vectors of unfold(y, n). */
     private static void update(double[][] us, List<Tensor> ts, int n, Tensor y, int[] dims, int[] ranks,
                                LeadingSingularVectors.Options svd, TensorScope iter) {
-        us[n] = Hosvd.leading(y, n, ranks[n], svd);
+        us[n] = leading(y, n, ranks[n], us[n], svd);
         ts.set(n, Hosvd.tensor(iter, us[n], dims[n], ranks[n]));
+    }
+
+    /**
+     * Leading r left singular vectors of unfold(y, axis): by {@link WarmSubspace} from the current
+     * factor unless the options ask for the exact GRAM method (or it does not converge, or does
+     * not apply), else {@link LeadingSingularVectors} with the options.
+     */
+    private static double[] leading(Tensor y, int axis, int r, double[] current, LeadingSingularVectors.Options svd) {
+        double[] u = svd.method() == LeadingSingularVectors.Method.GRAM ? null : WarmSubspace.leading(y, axis, r, current);
+        return u != null ? u : Hosvd.leading(y, axis, r, svd);
     }
 
     private static List<Tensor> tensors(TensorScope scope, double[][] us, int[] dims, int[] ranks) {

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -35,6 +34,120 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
     public int paddedRank(int rank) {
         int six = (rank + MR - 1) / MR * MR;
         return (six + 2 * L - 1) / (2 * L) * (2 * L);
+    }
+
+    /** Components per register tile of {@link #panel}. */
+    private static final int PC = 5;
+
+    @Override
+    public int panelRank(int rank) {
+        return (rank + PC - 1) / PC * PC;
+    }
+
+    @Override
+    public int panelWidth(int cols) {
+        return (cols + L - 1) / L * L;
+    }
+
+    /**
+     * Register tiles of 4 vectors of columns × 5 components (20 accumulators; per row i 4 loads of
+     * the panel, 5 broadcasts of U, 20 FMAs), then single vectors × 5 components for the
+     * remaining columns. Accumulators start from acc (or zero) and are stored once per tile.
+     */
+    @Override
+    public void panel(float[] p, int ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda, int cols, boolean first) {
+        if (first) {
+            for (int r = 0; r < rows; r++) java.util.Arrays.fill(acc, r * lda, r * lda + cols, 0f);
+        }
+        for (int rb = 0; rb < rows; rb += PC) {
+            int c = 0;
+            for (; c + 4 * L <= cols; c += 4 * L) fourByFive(p, ldp, c, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
+            for (; c < cols; c += L) oneByFive(p, ldp, c, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
+        }
+    }
+
+    private static void fourByFive(float[] p, int ldp, int c, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
+        FloatVector a00 = FloatVector.fromArray(F, acc, ao), a01 = FloatVector.fromArray(F, acc, ao + L);
+        FloatVector a02 = FloatVector.fromArray(F, acc, ao + 2 * L), a03 = FloatVector.fromArray(F, acc, ao + 3 * L);
+        FloatVector a10 = FloatVector.fromArray(F, acc, ao + lda), a11 = FloatVector.fromArray(F, acc, ao + lda + L);
+        FloatVector a12 = FloatVector.fromArray(F, acc, ao + lda + 2 * L), a13 = FloatVector.fromArray(F, acc, ao + lda + 3 * L);
+        FloatVector a20 = FloatVector.fromArray(F, acc, ao + 2 * lda), a21 = FloatVector.fromArray(F, acc, ao + 2 * lda + L);
+        FloatVector a22 = FloatVector.fromArray(F, acc, ao + 2 * lda + 2 * L), a23 = FloatVector.fromArray(F, acc, ao + 2 * lda + 3 * L);
+        FloatVector a30 = FloatVector.fromArray(F, acc, ao + 3 * lda), a31 = FloatVector.fromArray(F, acc, ao + 3 * lda + L);
+        FloatVector a32 = FloatVector.fromArray(F, acc, ao + 3 * lda + 2 * L), a33 = FloatVector.fromArray(F, acc, ao + 3 * lda + 3 * L);
+        FloatVector a40 = FloatVector.fromArray(F, acc, ao + 4 * lda), a41 = FloatVector.fromArray(F, acc, ao + 4 * lda + L);
+        FloatVector a42 = FloatVector.fromArray(F, acc, ao + 4 * lda + 2 * L), a43 = FloatVector.fromArray(F, acc, ao + 4 * lda + 3 * L);
+        for (int i = 0; i < kb; i++) {
+            int pi = i * ldp + c, ui = uo + i * ldu;
+            FloatVector x0 = FloatVector.fromArray(F, p, pi);
+            FloatVector x1 = FloatVector.fromArray(F, p, pi + L);
+            FloatVector x2 = FloatVector.fromArray(F, p, pi + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(F, p, pi + 3 * L);
+            FloatVector w = FloatVector.broadcast(F, u[ui]);
+            a00 = x0.fma(w, a00);
+            a01 = x1.fma(w, a01);
+            a02 = x2.fma(w, a02);
+            a03 = x3.fma(w, a03);
+            w = FloatVector.broadcast(F, u[ui + 1]);
+            a10 = x0.fma(w, a10);
+            a11 = x1.fma(w, a11);
+            a12 = x2.fma(w, a12);
+            a13 = x3.fma(w, a13);
+            w = FloatVector.broadcast(F, u[ui + 2]);
+            a20 = x0.fma(w, a20);
+            a21 = x1.fma(w, a21);
+            a22 = x2.fma(w, a22);
+            a23 = x3.fma(w, a23);
+            w = FloatVector.broadcast(F, u[ui + 3]);
+            a30 = x0.fma(w, a30);
+            a31 = x1.fma(w, a31);
+            a32 = x2.fma(w, a32);
+            a33 = x3.fma(w, a33);
+            w = FloatVector.broadcast(F, u[ui + 4]);
+            a40 = x0.fma(w, a40);
+            a41 = x1.fma(w, a41);
+            a42 = x2.fma(w, a42);
+            a43 = x3.fma(w, a43);
+        }
+        a00.intoArray(acc, ao);
+        a01.intoArray(acc, ao + L);
+        a02.intoArray(acc, ao + 2 * L);
+        a03.intoArray(acc, ao + 3 * L);
+        a10.intoArray(acc, ao + lda);
+        a11.intoArray(acc, ao + lda + L);
+        a12.intoArray(acc, ao + lda + 2 * L);
+        a13.intoArray(acc, ao + lda + 3 * L);
+        a20.intoArray(acc, ao + 2 * lda);
+        a21.intoArray(acc, ao + 2 * lda + L);
+        a22.intoArray(acc, ao + 2 * lda + 2 * L);
+        a23.intoArray(acc, ao + 2 * lda + 3 * L);
+        a30.intoArray(acc, ao + 3 * lda);
+        a31.intoArray(acc, ao + 3 * lda + L);
+        a32.intoArray(acc, ao + 3 * lda + 2 * L);
+        a33.intoArray(acc, ao + 3 * lda + 3 * L);
+        a40.intoArray(acc, ao + 4 * lda);
+        a41.intoArray(acc, ao + 4 * lda + L);
+        a42.intoArray(acc, ao + 4 * lda + 2 * L);
+        a43.intoArray(acc, ao + 4 * lda + 3 * L);
+    }
+
+    private static void oneByFive(float[] p, int ldp, int c, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
+        FloatVector a0 = FloatVector.fromArray(F, acc, ao), a1 = FloatVector.fromArray(F, acc, ao + lda), a2 = FloatVector.fromArray(F, acc, ao + 2 * lda);
+        FloatVector a3 = FloatVector.fromArray(F, acc, ao + 3 * lda), a4 = FloatVector.fromArray(F, acc, ao + 4 * lda);
+        for (int i = 0; i < kb; i++) {
+            int ui = uo + i * ldu;
+            FloatVector x = FloatVector.fromArray(F, p, i * ldp + c);
+            a0 = x.fma(FloatVector.broadcast(F, u[ui]), a0);
+            a1 = x.fma(FloatVector.broadcast(F, u[ui + 1]), a1);
+            a2 = x.fma(FloatVector.broadcast(F, u[ui + 2]), a2);
+            a3 = x.fma(FloatVector.broadcast(F, u[ui + 3]), a3);
+            a4 = x.fma(FloatVector.broadcast(F, u[ui + 4]), a4);
+        }
+        a0.intoArray(acc, ao);
+        a1.intoArray(acc, ao + lda);
+        a2.intoArray(acc, ao + 2 * lda);
+        a3.intoArray(acc, ao + 3 * lda);
+        a4.intoArray(acc, ao + 4 * lda);
     }
 
     /**
@@ -201,158 +314,6 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         for (int r = rb; r < rEnd; r++) {
             int o = r * width + col;
             for (int m = 0; m < rows; m++) ob[o + m] = tile[m * 2 * L + r - rb];
-        }
-    }
-
-    /**
-     * Tiles walk down all k rows of X: 4 vectors of output columns × 3 components (per i, 4
-     * loads of X[i, j…], 3 broadcasts of U[i, r], 12 FMAs), then for the remaining columns 2
-     * vectors × 6 components, then single masked vectors × 6 components; a tile's X block is
-     * re-read from cache for every group of components.
-     */
-    @Override
-    public void factorTimesRows(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
-                                MemorySegment out, long outOff, long outStride, int j0, int j1) {
-        int j = j0;
-        for (; j + 4 * L <= j1; j += 4 * L) {
-            for (int rb = 0; rb < rank; rb += 3) threeComponents(x, xOff, xStride, k, u, rp, rb, rank, out, outOff, outStride, j);
-        }
-        for (; j + 2 * L <= j1; j += 2 * L) {
-            for (int rb = 0; rb < rank; rb += MR) sixComponents(x, xOff, xStride, k, u, rp, rb, rank, out, outOff, outStride, j);
-        }
-        for (; j < j1; j += L) {
-            VectorMask<Float> m = F.indexInRange(0, j1 - j);
-            for (int rb = 0; rb < rank; rb += MR) maskedSix(x, xOff, xStride, k, u, rp, rb, rank, out, outOff, outStride, j, m);
-        }
-    }
-
-    /** 4 vectors of columns × 3 components: per i 4 loads, 3 broadcasts, 12 FMAs. */
-    private static void threeComponents(MemorySegment x, long xOff, long xStride, int k, float[] u, int rp, int rb, int rank,
-                                        MemorySegment out, long outOff, long outStride, int j) {
-        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
-        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
-        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
-        long base = (xOff + j) * 4, step = xStride * 4, v = 4L * L;
-        for (int i = 0; i < k; i++) {
-            long p = base + i * step;
-            FloatVector x0 = FloatVector.fromMemorySegment(F, x, p, LE);
-            FloatVector x1 = FloatVector.fromMemorySegment(F, x, p + v, LE);
-            FloatVector x2 = FloatVector.fromMemorySegment(F, x, p + 2 * v, LE);
-            FloatVector x3 = FloatVector.fromMemorySegment(F, x, p + 3 * v, LE);
-            int ui = i * rp + rb;
-            FloatVector w = FloatVector.broadcast(F, u[ui]);
-            a00 = x0.fma(w, a00);
-            a01 = x1.fma(w, a01);
-            a02 = x2.fma(w, a02);
-            a03 = x3.fma(w, a03);
-            w = FloatVector.broadcast(F, u[ui + 1]);
-            a10 = x0.fma(w, a10);
-            a11 = x1.fma(w, a11);
-            a12 = x2.fma(w, a12);
-            a13 = x3.fma(w, a13);
-            w = FloatVector.broadcast(F, u[ui + 2]);
-            a20 = x0.fma(w, a20);
-            a21 = x1.fma(w, a21);
-            a22 = x2.fma(w, a22);
-            a23 = x3.fma(w, a23);
-        }
-        long o = (outOff + rb * outStride + j) * 4, rs = outStride * 4;
-        a00.intoMemorySegment(out, o, LE);
-        a01.intoMemorySegment(out, o + v, LE);
-        a02.intoMemorySegment(out, o + 2 * v, LE);
-        a03.intoMemorySegment(out, o + 3 * v, LE);
-        if (rb + 1 < rank) {
-            a10.intoMemorySegment(out, o + rs, LE);
-            a11.intoMemorySegment(out, o + rs + v, LE);
-            a12.intoMemorySegment(out, o + rs + 2 * v, LE);
-            a13.intoMemorySegment(out, o + rs + 3 * v, LE);
-        }
-        if (rb + 2 < rank) {
-            a20.intoMemorySegment(out, o + 2 * rs, LE);
-            a21.intoMemorySegment(out, o + 2 * rs + v, LE);
-            a22.intoMemorySegment(out, o + 2 * rs + 2 * v, LE);
-            a23.intoMemorySegment(out, o + 2 * rs + 3 * v, LE);
-        }
-    }
-
-    /** Column tail: one (masked) vector of columns × 6 components. */
-    private static void maskedSix(MemorySegment x, long xOff, long xStride, int k, float[] u, int rp, int rb, int rank,
-                                  MemorySegment out, long outOff, long outStride, int j, VectorMask<Float> m) {
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F), a4 = FloatVector.zero(F), a5 = FloatVector.zero(F);
-        long base = (xOff + j) * 4, step = xStride * 4;
-        for (int i = 0; i < k; i++) {
-            FloatVector xv = FloatVector.fromMemorySegment(F, x, base + i * step, LE, m);
-            int ui = i * rp + rb;
-            a0 = xv.fma(FloatVector.broadcast(F, u[ui]), a0);
-            a1 = xv.fma(FloatVector.broadcast(F, u[ui + 1]), a1);
-            a2 = xv.fma(FloatVector.broadcast(F, u[ui + 2]), a2);
-            a3 = xv.fma(FloatVector.broadcast(F, u[ui + 3]), a3);
-            a4 = xv.fma(FloatVector.broadcast(F, u[ui + 4]), a4);
-            a5 = xv.fma(FloatVector.broadcast(F, u[ui + 5]), a5);
-        }
-        long o = (outOff + rb * outStride + j) * 4, rs = outStride * 4;
-        a0.intoMemorySegment(out, o, LE, m);
-        if (rb + 1 < rank) a1.intoMemorySegment(out, o + rs, LE, m);
-        if (rb + 2 < rank) a2.intoMemorySegment(out, o + 2 * rs, LE, m);
-        if (rb + 3 < rank) a3.intoMemorySegment(out, o + 3 * rs, LE, m);
-        if (rb + 4 < rank) a4.intoMemorySegment(out, o + 4 * rs, LE, m);
-        if (rb + 5 < rank) a5.intoMemorySegment(out, o + 5 * rs, LE, m);
-    }
-
-    private static void sixComponents(MemorySegment x, long xOff, long xStride, int k, float[] u, int rp, int rb, int rank,
-                                      MemorySegment out, long outOff, long outStride, int j) {
-        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
-        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
-        FloatVector a40 = FloatVector.zero(F), a41 = FloatVector.zero(F), a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
-        long base = (xOff + j) * 4;
-        long step = xStride * 4;
-        for (int i = 0; i < k; i++) {
-            long p = base + i * step;
-            FloatVector x0 = FloatVector.fromMemorySegment(F, x, p, LE);
-            FloatVector x1 = FloatVector.fromMemorySegment(F, x, p + 4L * L, LE);
-            int ui = i * rp + rb;
-            FloatVector w = FloatVector.broadcast(F, u[ui]);
-            a00 = x0.fma(w, a00);
-            a01 = x1.fma(w, a01);
-            w = FloatVector.broadcast(F, u[ui + 1]);
-            a10 = x0.fma(w, a10);
-            a11 = x1.fma(w, a11);
-            w = FloatVector.broadcast(F, u[ui + 2]);
-            a20 = x0.fma(w, a20);
-            a21 = x1.fma(w, a21);
-            w = FloatVector.broadcast(F, u[ui + 3]);
-            a30 = x0.fma(w, a30);
-            a31 = x1.fma(w, a31);
-            w = FloatVector.broadcast(F, u[ui + 4]);
-            a40 = x0.fma(w, a40);
-            a41 = x1.fma(w, a41);
-            w = FloatVector.broadcast(F, u[ui + 5]);
-            a50 = x0.fma(w, a50);
-            a51 = x1.fma(w, a51);
-        }
-        long o = (outOff + rb * outStride + j) * 4, rs = outStride * 4, half = 4L * L;
-        a00.intoMemorySegment(out, o, LE);
-        a01.intoMemorySegment(out, o + half, LE);
-        if (rb + 1 < rank) {
-            a10.intoMemorySegment(out, o + rs, LE);
-            a11.intoMemorySegment(out, o + rs + half, LE);
-        }
-        if (rb + 2 < rank) {
-            a20.intoMemorySegment(out, o + 2 * rs, LE);
-            a21.intoMemorySegment(out, o + 2 * rs + half, LE);
-        }
-        if (rb + 3 < rank) {
-            a30.intoMemorySegment(out, o + 3 * rs, LE);
-            a31.intoMemorySegment(out, o + 3 * rs + half, LE);
-        }
-        if (rb + 4 < rank) {
-            a40.intoMemorySegment(out, o + 4 * rs, LE);
-            a41.intoMemorySegment(out, o + 4 * rs + half, LE);
-        }
-        if (rb + 5 < rank) {
-            a50.intoMemorySegment(out, o + 5 * rs, LE);
-            a51.intoMemorySegment(out, o + 5 * rs + half, LE);
         }
     }
 }

@@ -8,17 +8,17 @@ import java.lang.invoke.MethodType;
 
 /**
  * Kernels for the two products with a skinny factor that dominate CP-ALS and HOOI — a pass over
- * a big float32 matrix X held off-heap, read once, in place (no packing copy):
+ * a big float32 matrix X held off-heap:
  * <ul>
  *   <li>{@link #rowsTimesFactor}: out[r, j] = Σ_i X[j, i]·U[i, r] (X rows contiguous along the
- *       reduction index i);</li>
- *   <li>{@link #factorTimesRows}: out[r, j] = Σ_i U[i, r]·X[i, j] (X rows contiguous along the
- *       output index j).</li>
+ *       reduction index i), X read in place; U (k × R) packed by the caller with rows
+ *       {@link #paddedRank} apart, zero past R; output (R × n) row-major at {@code outOff} with
+ *       row stride {@code outStride}, only columns [j0, j1) written;</li>
+ *   <li>{@link #panel}: acc[r, c] += Σ_i U[i, r]·P[i, c] on a heap panel P of rows of X (X rows
+ *       contiguous along the output index c) that the caller copied (see {@code SkinnyProducts}).</li>
  * </ul>
- * U (k × R) comes as a heap array packed by the caller: row i at {@code i·rp}, columns
- * R … rp−1 zero ({@link #paddedRank}). Output: (R × n) row-major at {@code outOff} with row
- * stride {@code outStride}; only columns [j0, j1) are written. Each output element is reduced
- * over i in increasing order by one thread, so results do not depend on the thread split.
+ * Each output element is reduced over i in increasing order by one thread, so results do not
+ * depend on the thread split.
  * Offsets count floats. The Vector API implementation is loaded reflectively (as
  * {@link Kernels}) so a JVM without {@code jdk.incubator.vector} runs {@link #SCALAR}.
  */
@@ -27,12 +27,24 @@ interface SkinnyKernels {
     void rowsTimesFactor(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
                          MemorySegment out, long outOff, long outStride, int j0, int j1);
 
-    /** out[r, j] = Σ_{i<k} U[i, r]·X[i, j] for j in [j0, j1), r &lt; R; X row i at xOff + i·xStride. */
-    void factorTimesRows(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
-                         MemorySegment out, long outOff, long outStride, int j0, int j1);
-
     /** Row length of the packed U this implementation wants for rank R. */
     int paddedRank(int rank);
+
+    /**
+     * The packed-panel kernel of the passes over X: acc[r, c] = (first ? 0 : acc[r, c]) +
+     * Σ_{i&lt;kb} u[uOff + i·ldu + r]·p[i·ldp + c] (fused multiply-adds) for r &lt; rows and
+     * c &lt; cols, each element accumulated over i in increasing order, so a reduction split into
+     * blocks of rows gives the same bits as one call. {@code rows} must be
+     * {@link #panelRank}(rank) ≤ ldu (u holds zeros past the rank) and {@code cols} a value of
+     * {@link #panelWidth}; acc rows are {@code lda} apart.
+     */
+    void panel(float[] p, int ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda, int cols, boolean first);
+
+    /** Rows of U and of the accumulator block {@link #panel} touches for rank R (R rounded up to its component tile). */
+    int panelRank(int rank);
+
+    /** {@code cols} rounded up to the column granularity of {@link #panel}. */
+    int panelWidth(int cols);
 
     /** Plain loops (float accumulation in the same order as the vector kernels' lanes). */
     SkinnyKernels SCALAR = new SkinnyKernels() {
@@ -54,23 +66,31 @@ interface SkinnyKernels {
         }
 
         @Override
-        public void factorTimesRows(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
-                                    MemorySegment out, long outOff, long outStride, int j0, int j1) {
-            float[] acc = new float[j1 - j0];
-            for (int r = 0; r < rank; r++) {
-                java.util.Arrays.fill(acc, 0);
-                for (int i = 0; i < k; i++) {
-                    float w = u[i * rp + r];
-                    long row = xOff + i * xStride;
-                    for (int j = j0; j < j1; j++) acc[j - j0] += w * x.getAtIndex(F32, row + j);
+        public int paddedRank(int rank) {
+            return rank;
+        }
+
+        @Override
+        public void panel(float[] p, int ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda, int cols, boolean first) {
+            for (int r = 0; r < rows; r++) {
+                int a = r * lda;
+                if (first) java.util.Arrays.fill(acc, a, a + cols, 0f);
+                for (int i = 0; i < kb; i++) {
+                    float w = u[uOff + i * ldu + r];
+                    int pi = i * ldp;
+                    for (int c = 0; c < cols; c++) acc[a + c] = Math.fma(w, p[pi + c], acc[a + c]);
                 }
-                for (int j = j0; j < j1; j++) out.setAtIndex(F32, outOff + r * outStride + j, acc[j - j0]);
             }
         }
 
         @Override
-        public int paddedRank(int rank) {
+        public int panelRank(int rank) {
             return rank;
+        }
+
+        @Override
+        public int panelWidth(int cols) {
+            return cols;
         }
     };
 

@@ -3,20 +3,20 @@ package dev.tenfold.decomp;
 import dev.tenfold.linalg.Gemm;
 import dev.tenfold.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The passes over X of CP-ALS and HOOI as products with one skinny factor U (k × R), computed by
- * {@link SkinnyKernels} straight from X's memory (GEMM would pack — copy — all of X first):
+ * {@link SkinnyKernels}:
  * <ul>
  *   <li>{@link #rowsTimesFactor}: out (R × n) = Uᵀ · Xᵀ for X (n × k) with contiguous rows, i.e.
- *       X ×_{last} Uᵀ with the new mode first;</li>
+ *       X ×_{last} Uᵀ with the new mode first — X read in place;</li>
  *   <li>{@link #factorTimesRows}: out (R × n) = Uᵀ · X for X (k × n) with contiguous rows, i.e.
- *       X ×_0 Uᵀ.</li>
+ *       X ×_0 Uᵀ, and {@link #middleMode} — a task copies blocks of {@link #PANEL_ROWS} rows of
+ *       its column range (sequential reads) into a heap panel that the
+ *       {@link SkinnyKernels#panel} register tiles reuse from L1 for every group of 5 components
+ *       (reading X in place re-read it from memory per group, across rows a page or more apart).</li>
  * </ul>
  * The output columns are split into contiguous ranges over {@link Gemm#threads()} threads of a
  * private daemon pool; each element is reduced in the same order whatever the split, so results
@@ -25,6 +25,11 @@ import java.util.concurrent.Future;
 final class SkinnyProducts {
     /** Output columns per task (multiple of the tiles). */
     private static final int COLUMNS_PER_TASK = 1536;
+    /** Rows of X per packed panel (an L1-sized tile of 4 vectors × this many rows). */
+    static final int PANEL_ROWS = 96;
+    /** Columns of X per panel task. */
+    static final int PANEL_COLS = 512;
+    private static final java.lang.foreign.ValueLayout.OfFloat F32 = java.lang.foreign.ValueLayout.JAVA_FLOAT;
     /** Products below this many flops run the scalar loops on the calling thread. */
     static final long SMALL_FLOPS = 1L << 20;
     private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
@@ -77,6 +82,10 @@ final class SkinnyProducts {
      */
     private static void run(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out,
                             boolean rowsOfX) {
+        if (!rowsOfX) {
+            panels(xs, xOff, xStride, xBatch, batch, n, u, out);
+            return;
+        }
         int k = u.dim(0), rank = u.dim(1);
         // small products: plain loops (no vector-kernel warm-up; the work is microseconds anyway)
         SkinnyKernels kern = 2L * batch * n * k * rank < SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
@@ -89,45 +98,98 @@ final class SkinnyProducts {
         int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
         MemorySegment os = out.segment();
         long outOff = out.offset(), outBatch = (long) rank * n;
-        Runnable[] bodies = new Runnable[threads];
-        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
-        for (int t = 0; t < threads; t++) {
-            bodies[t] = () -> {
-                for (long task; (task = next.getAndIncrement()) < tasks; ) {
-                    int b = (int) (task / chunks), chunk = (int) (task % chunks);
-                    int j0 = chunk * COLUMNS_PER_TASK, j1 = Math.min(n, j0 + COLUMNS_PER_TASK);
-                    long xo = xOff + b * xBatch, oo = outOff + b * outBatch;
-                    if (rowsOfX) {
-                        kern.rowsTimesFactor(xs, xo, xStride, k, packed, rank, rp, os, oo, n, j0, j1);
-                    } else {
-                        kern.factorTimesRows(xs, xo, xStride, k, packed, rank, rp, os, oo, n, j0, j1);
-                    }
-                }
-            };
-        }
-        parallel(bodies);
+        runTasks(tasks, threads, () -> task -> {
+            int b = (int) (task / chunks), chunk = (int) (task % chunks);
+            int j0 = chunk * COLUMNS_PER_TASK, j1 = Math.min(n, j0 + COLUMNS_PER_TASK);
+            kern.rowsTimesFactor(xs, xOff + b * xBatch, xStride, k, packed, rank, rp, os, outOff + b * outBatch, n, j0, j1);
+        });
     }
 
-    /** Runs bodies[1..] on the pool and bodies[0] on the caller; rethrows the first failure. */
-    private static void parallel(Runnable[] bodies) {
-        List<Future<?>> fs = new ArrayList<>();
-        for (int t = 1; t < bodies.length; t++) fs.add(POOL.submit(bodies[t]));
-        RuntimeException failure = null;
-        try {
-            bodies[0].run();
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (Future<?> f : fs) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    /**
+     * Uᵀ·X[b] for every item b through the packed-panel kernel: a task (item, column range of at
+     * most {@link #PANEL_COLS}) copies blocks of {@link #PANEL_ROWS} rows of its columns into a
+     * heap panel (sequential reads of X, an L1/L2-resident panel) and accumulates into a heap
+     * block of R × columns, copied to out at the end. Reduction order over the rows is fixed, so
+     * results do not depend on the thread count.
+     */
+    private static void panels(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out) {
+        int k = u.dim(0), rank = u.dim(1);
+        SkinnyKernels kern = 2L * batch * n * k * rank < SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
+        int rows = kern.panelRank(rank);
+        float[] up = new float[k * rows];
+        float[] uv = u.toArray();
+        for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, up, i * rows, rank);
+        int width = n <= PANEL_COLS + PANEL_COLS / 4 ? n : PANEL_COLS;
+        int chunks = (n + width - 1) / width;
+        long tasks = (long) chunks * batch;
+        int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
+        MemorySegment os = out.segment();
+        long outOff = out.offset(), outBatch = (long) rank * n;
+        int wpMax = stride(kern.panelWidth(width)), kbMax = Math.min(k, PANEL_ROWS);
+        runTasks(tasks, threads, () -> {
+            float[] panel = new float[kbMax * wpMax], acc = new float[rows * wpMax];
+            return task -> {
+                int b = (int) (task / chunks), chunk = (int) (task % chunks);
+                int j0 = chunk * width, cols = Math.min(n, j0 + width) - j0, pw = kern.panelWidth(cols), wp = stride(pw);
+                long xb = xOff + b * xBatch + j0;
+                for (int i0 = 0; i0 < k; i0 += kbMax) {
+                    int kb = Math.min(kbMax, k - i0);
+                    for (int i = 0; i < kb; i++) {
+                        MemorySegment.copy(xs, F32, (xb + (i0 + i) * xStride) * Float.BYTES, panel, i * wp, cols);
+                        if (pw > cols) java.util.Arrays.fill(panel, i * wp + cols, i * wp + pw, 0f);
+                    }
+                    kern.panel(panel, wp, kb, up, i0 * rows, rows, rows, acc, wp, pw, i0 == 0);
+                }
+                long ob = outOff + b * outBatch + j0;
+                for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, os, F32, (ob + (long) r * n) * Float.BYTES, cols);
+            };
+        });
+    }
+
+    /** A row stride ≥ w that is not a multiple of 1 KiB (rows 2 KiB apart alias in the L1 sets). */
+    private static int stride(int w) {
+        return w % 256 == 0 ? w + 16 : w;
+    }
+
+    /** One thread's task runner; its buffers are made when the thread claims its first task. */
+    interface Worker {
+        void task(long task);
+    }
+
+    /**
+     * Runs tasks 0 … tasks−1 on the caller and up to threads − 1 pool threads, each claiming the
+     * next task from a shared counter, and returns when every task is done — without waiting for
+     * a helper that has not started yet (on a loaded machine it may be scheduled late; it then
+     * finds no task left). Rethrows the first failure.
+     */
+    static void runTasks(long tasks, int threads, java.util.function.Supplier<Worker> workers) {
+        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable loop = () -> {
+            Worker w = null;
+            for (long t; (t = next.getAndIncrement()) < tasks; ) {
+                try {
+                    if (failure.get() == null) {
+                        if (w == null) w = workers.get();
+                        w.task(t);
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.incrementAndGet();
+                }
             }
+        };
+        for (int t = 1; t < threads; t++) POOL.execute(loop);
+        loop.run();
+        for (int spins = 0; done.get() < tasks; spins++) {
+            if (spins < 1000) Thread.onSpinWait();
+            else Thread.yield();
         }
-        if (failure != null) throw failure;
+        Throwable f = failure.get();
+        if (f instanceof RuntimeException re) throw re;
+        if (f instanceof Error e) throw e;
+        if (f != null) throw new IllegalStateException(f);
     }
 }

@@ -10,12 +10,11 @@ import dev.tenfold.tensor.Shape;
  * <p>Defaults: init {@link Init#HOSVD}, tol 1e-6 on the change of the relative error, maxIter
  * 100, seed 0, memory budget {@link MemoryBudget#defaultBytes()}, no listener. Singular vectors
  * come from {@link LeadingSingularVectors}: for the HOSVD (init and {@link Hosvd}) with its default
- * options (exact Gram method up to 512 rows); inside the HOOI iterations with the randomized range
- * finder (oversampling 10, 2 power iterations) — the projected unfoldings are small and their
- * spectrum has a gap at R_n once HOOI is near a solution, where the randomized vectors agree with
- * the exact ones to rounding, and it is several times cheaper than a full eigendecomposition of
- * the I_n × I_n Gram matrix. Pass {@code svdOptions(defaults().withMethod(GRAM))} for exact
- * vectors at every step.
+ * options (exact Gram method up to 512 rows). Inside the HOOI iterations each factor is refined by
+ * subspace iteration warm-started from its previous value (one or two products with the small
+ * projected unfolding, then a Rayleigh–Ritz rotation); {@link #svdOptions()} (randomized range
+ * finder, oversampling 10, 2 power iterations, by default) serves when that does not converge.
+ * Pass {@code svdOptions(defaults().withMethod(GRAM))} for the exact Gram method at every step.
  */
 public final class TuckerOptions {
     /** How HOOI starts. */

@@ -1,0 +1,82 @@
+package dev.tenfold.decomp;
+
+import dev.tenfold.linalg.DenseMatrix;
+import dev.tenfold.linalg.Gemm;
+import dev.tenfold.linalg.QR;
+import dev.tenfold.linalg.SymmetricEigen;
+import dev.tenfold.tensor.Tensor;
+import dev.tenfold.tensor.TensorScope;
+
+/**
+ * Leading left singular vectors of a small unfolding A = unfold(Y, n) (I × m) by subspace
+ * iteration warm-started from the previous HOOI factor — the step HOOI repeats every iteration,
+ * where the factor moves little between iterations, so a few products with A replace a full
+ * SVD (numpy/TensorLy) or a randomized range finder started from scratch.
+ *
+ * <p>Each step: W = Aᵀ·U (m × r), V = A·W (float32 GEMMs), U ← Q of the Householder QR of V
+ * (double). It stops when Σ sin²θ of the principal angles between two successive bases is below
+ * {@link #TOL}; then a Rayleigh–Ritz step (eigen decomposition of the r × r matrix WᵀW = UᵀAAᵀU)
+ * rotates U onto the singular vectors, sorted by decreasing singular value, each column's entry
+ * of largest magnitude positive (the {@code LeadingSingularVectors} convention). Returns
+ * {@code null} when {@link #MAX_STEPS} steps did not converge (the caller then runs an exact
+ * method), or when the shapes leave no room for it (r ≥ I or r &gt; m).
+ */
+final class WarmSubspace {
+    /** Convergence threshold on Σ sin²θ between successive bases. */
+    static final double TOL = 1e-9;
+    /** Steps before giving up. */
+    static final int MAX_STEPS = 12;
+
+    private WarmSubspace() { }
+
+    /**
+     * The leading r left singular vectors of unfold(y, n) as a row-major (I × r) array, from the
+     * (I × r) start {@code warm} (orthonormalized first); null when not converged or not applicable.
+     */
+    static double[] leading(Tensor y, int n, int r, double[] warm) {
+        int rows = y.dim(n);
+        long mm = y.size() / rows;
+        if (warm == null || r >= rows || r > mm || mm > Integer.MAX_VALUE / Math.max(r, 1)) return null;
+        int m = (int) mm;
+        try (TensorScope tmp = TensorScope.open()) {
+            Tensor a = tmp.zeros(rows, m).copyFrom(y.unfold(n));
+            Tensor u = tmp.zeros(rows, r), w = tmp.zeros(m, r), v = tmp.zeros(rows, r);
+            double[] q = QR.factor(DenseMatrix.wrap(rows, r, warm)).q().data(); // any start: orthonormalize
+            boolean converged = false;
+            for (int step = 0; step < MAX_STEPS && !converged; step++) {
+                FactorMath.store(q, u);
+                Gemm.sgemm(1f, a.t(), u, 0f, w);
+                Gemm.sgemm(1f, a, w, 0f, v);
+                double[] next = QR.factor(DenseMatrix.wrap(rows, r, FactorMath.toDoubles(v))).q().data();
+                converged = r - overlap(q, next, rows, r) < TOL;
+                q = next;
+            }
+            if (!converged) return null;
+            FactorMath.store(q, u);
+            Gemm.sgemm(1f, a.t(), u, 0f, w);
+            double[] wd = FactorMath.toDoubles(w);
+            DenseMatrix h = DenseMatrix.wrap(m, r, wd).transposeMultiply(DenseMatrix.wrap(m, r, wd));
+            double[] s = SymmetricEigen.decompose(h).vectors().data(); // columns by decreasing value
+            double[] out = DenseMatrix.wrap(rows, r, q).multiply(DenseMatrix.wrap(r, r, s)).data();
+            positiveLargest(out, rows, r);
+            return out;
+        }
+    }
+
+    /** ‖QᵀP‖_F² for row-major (rows × r) Q and P: r minus Σ sin² of the principal angles. */
+    static double overlap(double[] q, double[] p, int rows, int r) {
+        double[] c = DenseMatrix.wrap(rows, r, q).transposeMultiply(DenseMatrix.wrap(rows, r, p)).data();
+        double s = 0;
+        for (double x : c) s += x * x;
+        return s;
+    }
+
+    /** Flips columns so that each column's entry of largest magnitude is positive. */
+    static void positiveLargest(double[] u, int rows, int r) {
+        for (int c = 0; c < r; c++) {
+            double best = 0;
+            for (int i = 0; i < rows; i++) if (Math.abs(u[i * r + c]) > Math.abs(best)) best = u[i * r + c];
+            if (best < 0) for (int i = 0; i < rows; i++) u[i * r + c] = -u[i * r + c];
+        }
+    }
+}
