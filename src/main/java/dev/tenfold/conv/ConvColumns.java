@@ -2,7 +2,6 @@ package dev.tenfold.conv;
 
 import dev.tenfold.linalg.StreamedGemm;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * The im2col matrix of one channel group of a dense convolution, streamed into
@@ -23,18 +22,13 @@ import java.lang.foreign.ValueLayout;
  * (off-heap) contiguous memory, the output must not overlap the input.
  */
 final class ConvColumns implements StreamedGemm.Stream {
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
 
     private final ConvGeometry g;
     private final Im2colOps ops = Im2colOps.get();
     private final MemorySegment x;
     private final long xGroup;
     private final long xItem;
-    private final MemorySegment y;
-    private final long yGroup;
-    private final long yItem;
-    private final float[] bias;
-    private final int biasOffset;
+    private final OutputTiles out;
     private final int last;
     private final long positions;
     private final int[] inStrides;
@@ -61,12 +55,8 @@ final class ConvColumns implements StreamedGemm.Stream {
         this.x = x;
         this.xItem = (long) g.inChannels * g.inSpatial;
         this.xGroup = xOff + (long) group * g.cg * g.inSpatial;
-        this.y = y;
         this.positions = g.outSpatial;
-        this.yItem = (long) g.outChannels * positions;
-        this.yGroup = yOff + (long) group * g.tg * positions;
-        this.bias = bias;
-        this.biasOffset = group * g.tg;
+        this.out = new OutputTiles(g, y, yOff, group, bias);
         this.inStrides = new int[n];
         int st = 1;
         for (int j = last; j >= 0; j--) {
@@ -93,24 +83,7 @@ final class ConvColumns implements StreamedGemm.Stream {
 
     @Override
     public void storeTile(int row0, int rows, long col0, int width, float[] tile, int off, int pitch) {
-        for (int j = 0; j < width; ) {
-            long col = col0 + j;
-            long item = col / positions;
-            long pos = col - item * positions;
-            int len = (int) Math.min(width - j, positions - pos);
-            long base = yGroup + item * yItem + pos;
-            for (int r = 0; r < rows; r++) {
-                int ch = row0 + r;
-                long to = base + ch * positions;
-                int from = off + r * pitch + j;
-                if (bias != null) {
-                    ops.copyPlus(tile, from, bias[biasOffset + ch], y, to, len);
-                } else {
-                    MemorySegment.copy(tile, from, y, F32, to << 2, len);
-                }
-            }
-            j += len;
-        }
+        out.store(row0, rows, col0, width, tile, off, pitch);
     }
 
     /** Cuts the strip into output-row segments and fills the (tap, segment) read table. */

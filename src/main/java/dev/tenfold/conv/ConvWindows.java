@@ -20,7 +20,7 @@ import java.util.Arrays;
  *       weight is reordered once to (T/groups, ∏K, C/groups) to match;</li>
  *   <li>a run is one output row (its windows are contiguous in the padded copy), so the GEMM
  *       columns are exactly the output positions (item-major): no junk columns;</li>
- *   <li>the sink writes each tile row into y (NCHW…), adding the bias.</li>
+ *   <li>{@link OutputTiles} writes each tile into y (NCHW…), adding the bias.</li>
  * </ol>
  */
 final class ConvWindows {
@@ -97,12 +97,17 @@ final class ConvWindows {
                     int first = b0, group = grp;
                     WindowGemm.multiply(g.tg, MemorySegment.ofArray(wr[grp]), 0, (long) g.kernelSize * g.cg, 1,
                             padded, tapOffsets, g.cg, plane, origins, g.out[last],
-                            id -> new Sink(y, yOff, first, group, bias));
+                            id -> sink(new OutputTiles(g, y, yOff, group, bias), (long) first * g.outSpatial));
                 }
             }
         } finally {
             DenseConvBuffers.give(padded);
         }
+    }
+
+    /** The tile sink of a chunk whose first batch item is at column {@code firstColumn} of the whole output. */
+    private static WindowGemm.TileSink sink(OutputTiles out, long firstColumn) {
+        return (row0, rows, col0, width, tile, off, pitch) -> out.store(row0, rows, firstColumn + col0, width, tile, off, pitch);
     }
 
     /** w_g (T/groups, C/groups, ∏K) → (T/groups, ∏K, C/groups): the tap-major k order of the windows. */
@@ -181,46 +186,5 @@ final class ConvWindows {
             }
         }
         return origins;
-    }
-
-    /** Writes tiles of one group into y: run → (item, outer index), columns → positions (junk dropped), + bias. */
-    private final class Sink implements WindowGemm.TileSink {
-        private final Im2colOps ops = Im2colOps.get();
-        private final MemorySegment y;
-        private final long yGroup;
-        private final int firstItem;
-        private final float[] bias;
-        private final int biasOffset;
-
-        Sink(MemorySegment y, long yOff, int firstItem, int grp, float[] bias) {
-            this.y = y;
-            this.yGroup = yOff + (long) grp * g.tg * g.outSpatial;
-            this.firstItem = firstItem;
-            this.bias = bias;
-            this.biasOffset = grp * g.tg;
-        }
-
-        @Override
-        public void storeTile(int row0, int rows, long col0, int width, float[] tile, int off, int pitch) {
-            long positions = g.outSpatial;
-            for (int j = 0; j < width; ) {
-                long col = col0 + j;
-                long item = firstItem + col / positions;
-                long pos = col % positions;
-                int len = (int) Math.min(width - j, positions - pos);
-                long base = yGroup + item * g.outChannels * positions + pos;
-                for (int r = 0; r < rows; r++) {
-                    int ch = row0 + r;
-                    long to = base + ch * positions;
-                    int from = off + r * pitch + j;
-                    if (bias != null) {
-                        ops.copyPlus(tile, from, bias[biasOffset + ch], y, to, len);
-                    } else {
-                        MemorySegment.copy(tile, from, y, F32, to << 2, len);
-                    }
-                }
-                j += len;
-            }
-        }
     }
 }

@@ -6,7 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * The element-wise loops of col2im and of the widened-row copy-out, on a heap {@code float[]}
+ * The element-wise loops of col2im, of the conv output tiles and of the streamed im2col packing, on a heap {@code float[]}
  * source. Segment destinations are native (off-heap) float32 memory; offsets and lengths count
  * floats. Two implementations: {@link Im2colScalarOps} (plain loops, the naive twin) and a
  * Vector API one loaded reflectively when {@link Kernels#get()} is a vector provider — so a
@@ -23,8 +23,12 @@ interface Im2colOps {
     /** dst[to + i] += src[from + i] (native dst). */
     void addTo(float[] src, int from, MemorySegment dst, long to, int len);
 
-    /** dst[to + i] = src[from + i] + s (native dst). */
-    void copyPlus(float[] src, int from, float s, MemorySegment dst, long to, int len);
+    /**
+     * {@code dst[to + r·dstStride + j] = src[from + r·srcPitch + j] + (bias == null ? 0 : bias[biasFrom + r])}
+     * for r &lt; rows, j &lt; len (native dst): the rows of a GEMM tile into the output channels.
+     */
+    void storeRows(float[] src, int from, int srcPitch, int rows, int len, float[] bias, int biasFrom,
+                   MemorySegment dst, long to, long dstStride);
 
     /**
      * Packs {@code kc} rows of a column strip of the streamed im2col matrix (see

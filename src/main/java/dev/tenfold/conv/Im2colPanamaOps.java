@@ -45,13 +45,24 @@ final class Im2colPanamaOps implements Im2colOps {
     }
 
     @Override
-    public void copyPlus(float[] src, int from, float s, MemorySegment dst, long to, int len) {
-        FloatVector sv = FloatVector.broadcast(F, s);
-        int i = 0;
-        for (int b = F.loopBound(len); i < b; i += L) {
-            FloatVector.fromArray(F, src, from + i).add(sv).intoMemorySegment(dst, (to + i) << 2, LE);
+    public void storeRows(float[] src, int from, int srcPitch, int rows, int len, float[] bias, int biasFrom,
+                          MemorySegment dst, long to, long dstStride) {
+        int whole = F.loopBound(len);
+        for (int r = 0; r < rows; r++) {
+            int f = from + r * srcPitch;
+            long t = to + r * dstStride;
+            if (bias == null) {
+                int j = 0;
+                for (; j < whole; j += L) FloatVector.fromArray(F, src, f + j).intoMemorySegment(dst, (t + j) << 2, LE);
+                for (; j < len; j++) dst.setAtIndex(F32, t + j, src[f + j]);
+            } else {
+                float s = bias[biasFrom + r];
+                FloatVector sv = FloatVector.broadcast(F, s);
+                int j = 0;
+                for (; j < whole; j += L) FloatVector.fromArray(F, src, f + j).add(sv).intoMemorySegment(dst, (t + j) << 2, LE);
+                for (; j < len; j++) dst.setAtIndex(F32, t + j, src[f + j] + s);
+            }
         }
-        for (; i < len; i++) dst.setAtIndex(F32, to + i, src[from + i] + s);
     }
 
     /**

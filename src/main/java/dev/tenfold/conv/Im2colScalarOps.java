@@ -21,8 +21,15 @@ final class Im2colScalarOps implements Im2colOps {
     }
 
     @Override
-    public void copyPlus(float[] src, int from, float s, MemorySegment dst, long to, int len) {
-        for (int i = 0; i < len; i++) dst.setAtIndex(F32, to + i, src[from + i] + s);
+    public void storeRows(float[] src, int from, int srcPitch, int rows, int len, float[] bias, int biasFrom,
+                          MemorySegment dst, long to, long dstStride) {
+        for (int r = 0; r < rows; r++) {
+            float s = bias == null ? 0f : bias[biasFrom + r];
+            for (int j = 0; j < len; j++) {
+                float v = src[from + r * srcPitch + j];
+                dst.setAtIndex(F32, to + r * dstStride + j, bias == null ? v : v + s);
+            }
+        }
     }
 
     @Override
