@@ -27,10 +27,13 @@ final class WindowStream implements StreamedGemm.Stream {
     private final int[] segDst;
     private final int[] segSrc;
     private final int[] segLen;
+    /** Offset of B row k from a column's window start: tapOffsets[k / depth] + (k % depth)·pitch. */
+    private final int[] rowOffsets;
 
-    private WindowStream(WindowGemm.Windows b, WindowGemm.TileSink sink) {
+    private WindowStream(WindowGemm.Windows b, WindowGemm.TileSink sink, int[] rowOffsets) {
         this.b = b;
         this.sink = sink;
+        this.rowOffsets = rowOffsets;
         int max = StreamedGemm.maxStripWidth();
         this.segDst = new int[max];
         this.segSrc = new int[max];
@@ -39,62 +42,40 @@ final class WindowStream implements StreamedGemm.Stream {
 
     static void run(int m, int k, GemmOperand a, WindowGemm.Windows b, IntFunction<? extends WindowGemm.TileSink> sinks,
                     int threads) {
-        GemmStreamed.run(m, (long) b.runLength() * b.runs(), k, a, id -> new WindowStream(b, sinks.apply(id)), threads);
+        int[] rows = new int[k];
+        for (int p = 0; p < k; p++) rows[p] = b.tapOffsets()[p / b.depth()] + (p % b.depth()) * b.pitch();
+        GemmStreamed.run(m, (long) b.runLength() * b.runs(), k, a, id -> new WindowStream(b, sinks.apply(id), rows), threads);
     }
 
     @Override
     public void packColumns(long col0, int width, int k0, int kc, float[] dst, int off, int pitch) {
         if (col0 != stripCol0 || width != stripWidth) plan(col0, width);
         float[] src = b.src();
-        int depth = b.depth(), step = b.pitch();
-        int[] taps = b.tapOffsets();
-        int t = k0 / depth, c = k0 % depth;
-        int base = taps[t] + c * step;
+        int[] rows = rowOffsets;
         // The common shapes get straight-line loops (a third faster than the general one).
-        boolean wide = pitch == NR && segLen[0] > L;
-        if (segments == 1 && wide) {
+        if (segments == 1 && pitch == NR && segLen[0] > L) {
             int s0 = segSrc[0];
             for (int p = 0; p < kc; p++) {
-                int from = s0 + base, to = off + p * NR;
+                int from = s0 + rows[k0 + p], to = off + p * NR;
                 FloatVector.fromArray(F, src, from).intoArray(dst, to);
                 FloatVector.fromArray(F, src, from + L).intoArray(dst, to + L);
-                if (++c == depth) {
-                    c = 0;
-                    if (++t < taps.length) base = taps[t];
-                } else {
-                    base += step;
-                }
             }
-            return;
-        }
-        if (segments == 2 && pitch == NR && segLen[0] <= L && segLen[1] <= L) {
+        } else if (segments == 2 && pitch == NR && segLen[0] <= L && segLen[1] <= L) {
             int s0 = segSrc[0], s1 = segSrc[1], d1 = segDst[1];
             for (int p = 0; p < kc; p++) {
-                int to = off + p * NR;
+                int base = rows[k0 + p], to = off + p * NR;
                 FloatVector.fromArray(F, src, s0 + base).intoArray(dst, to);
                 FloatVector.fromArray(F, src, s1 + base).intoArray(dst, to + d1);
-                if (++c == depth) {
-                    c = 0;
-                    if (++t < taps.length) base = taps[t];
-                } else {
-                    base += step;
-                }
             }
-            return;
-        }
-        for (int p = 0; p < kc; p++) {
-            int row = off + p * pitch;
-            for (int s = 0; s < segments; s++) {
-                int from = segSrc[s] + base, to = row + segDst[s];
-                for (int e = 0, len = segLen[s]; e < len; e += L) {
-                    FloatVector.fromArray(F, src, from + e).intoArray(dst, to + e);
+        } else {
+            for (int p = 0; p < kc; p++) {
+                int base = rows[k0 + p], row = off + p * pitch;
+                for (int s = 0; s < segments; s++) {
+                    int from = segSrc[s] + base, to = row + segDst[s];
+                    for (int e = 0, len = segLen[s]; e < len; e += L) {
+                        FloatVector.fromArray(F, src, from + e).intoArray(dst, to + e);
+                    }
                 }
-            }
-            if (++c == depth) {
-                c = 0;
-                if (++t < taps.length) base = taps[t];
-            } else {
-                base += step;
             }
         }
     }
