@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link DepthwiseKernels#get()}. {@code combine} vectorises along x: the range is cut into
  * segments at every term boundary (lo / hi), so inside a segment each term is valid everywhere
  * or nowhere; four independent accumulators of L lanes take one broadcast-weight FMA per valid
- * term, and only one masked tail vector per segment remains.
+ * term, and only one masked tail vector per segment remains. The 1×1 kernels live in
+ * {@link PointwiseKernelsPanama}.
  */
 final class DepthwiseKernelsPanama implements DepthwiseKernels {
     static final VectorSpecies<Float> F = switch (System.getProperty(Kernels.PROPERTY, "auto").trim()) {
@@ -84,6 +85,18 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
             }
             c.intoArray(out, outOff + x, m);
         }
+    }
+
+    @Override
+    public void mix(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride, float[] bias,
+                    float[] out, int outOff, int outStride, int n) {
+        PointwiseKernelsPanama.mix(a, aOff, m, k, in, inOff, inStride, bias, out, outOff, outStride, n);
+    }
+
+    @Override
+    public void sumOuter(float[] p, int pOff, int pStride, int m, float[] q, int qOff, int qStride, int k, int n,
+                         float[] g, int gOff) {
+        PointwiseKernelsPanama.sumOuter(this, p, pOff, pStride, m, q, qOff, qStride, k, n, g, gOff);
     }
 
     @Override
