@@ -3,7 +3,7 @@ package dev.tenfold.conv;
 import dev.tenfold.simd.Kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link DepthwiseKernels#get()}. {@code combine} vectorises along x: the range is cut into
  * segments at every term boundary (lo / hi), so inside a segment each term is valid everywhere
  * or nowhere; four independent accumulators of L lanes take one broadcast-weight FMA per valid
- * term, and only one masked tail vector per segment remains. The 1×1 kernels live in
+ * term, and only one masked tail vector per segment remains. Lane sums use the fixed tree of
+ * {@link #sumLanes}. The 1×1 kernels live in
  * {@link PointwiseKernelsPanama}.
  */
 final class DepthwiseKernelsPanama implements DepthwiseKernels {
@@ -22,6 +23,27 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
         default -> FloatVector.SPECIES_PREFERRED;
     };
     private static final int L = F.length();
+    /** Rotations by L/2, L/4, …, 1 lanes: the fixed pairwise tree of {@link #sumLanes}. */
+    private static final VectorShuffle<Float>[] HALVES = halves();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halves() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] h = new VectorShuffle[steps];
+        for (int i = 0, half = L / 2; i < steps; i++, half /= 2) h[i] = VectorShuffle.iota(F, half, 1, true);
+        return h;
+    }
+
+    /**
+     * Σ of the lanes by a fixed pairwise tree of rotations and lane-wise adds. Unlike
+     * {@code reduceLanes(ADD)}, whose order may differ between the intrinsic and the Java fallback,
+     * the result is bitwise the same before and after JIT compilation (so it cannot depend on
+     * which thread, warm or cold, runs a job).
+     */
+    static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> s : HALVES) v = v.add(v.rearrange(s));
+        return v.lane(0);
+    }
 
     DepthwiseKernelsPanama() { }
 
@@ -182,7 +204,7 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
                     .fma(FloatVector.fromArray(F, b, bOff + i, m), s0);
             j = (j + L) % period;
         }
-        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        return sumLanes(s0.add(s1).add(s2.add(s3)));
     }
 
     @Override
@@ -201,7 +223,7 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
         for (int bound = n - L; i <= bound; i += L) {
             s0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), s0);
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }

@@ -4,7 +4,6 @@ import static dev.tenfold.conv.DepthwiseKernelsPanama.F;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Vector API bodies of {@link DepthwiseKernels#mix} and {@link DepthwiseKernels#sumOuter} (the
@@ -16,7 +15,7 @@ import jdk.incubator.vector.VectorOperators;
  *       vector loads of the input row, four broadcasts of a, sixteen FMAs. Rows beyond a multiple
  *       of 4 and the column tail run one row × one (masked) vector at a time.</li>
  *   <li>sumOuter: tiles of 4 p rows × 4 q rows (16 accumulators, eight loads per sixteen FMAs)
- *       along x, one lane reduction per entry after the loop, the column tail in scalar; leftover
+ *       along x, one lane sum ({@link DepthwiseKernelsPanama#sumLanes}) per entry after the loop, the column tail in scalar; leftover
  *       rows fall back to dot products.</li>
  * </ul>
  */
@@ -182,9 +181,9 @@ final class PointwiseKernelsPanama {
     }
 
     private static void reduce4(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, float[] g, int o) {
-        g[o] = v0.reduceLanes(VectorOperators.ADD);
-        g[o + 1] = v1.reduceLanes(VectorOperators.ADD);
-        g[o + 2] = v2.reduceLanes(VectorOperators.ADD);
-        g[o + 3] = v3.reduceLanes(VectorOperators.ADD);
+        g[o] = DepthwiseKernelsPanama.sumLanes(v0);
+        g[o + 1] = DepthwiseKernelsPanama.sumLanes(v1);
+        g[o + 2] = DepthwiseKernelsPanama.sumLanes(v2);
+        g[o + 3] = DepthwiseKernelsPanama.sumLanes(v3);
     }
 }
