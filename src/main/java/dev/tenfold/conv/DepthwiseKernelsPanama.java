@@ -3,7 +3,6 @@ package dev.tenfold.conv;
 import dev.tenfold.simd.Kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,26 +22,16 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
         default -> FloatVector.SPECIES_PREFERRED;
     };
     private static final int L = F.length();
-    /** Rotations by L/2, L/4, …, 1 lanes: the fixed pairwise tree of {@link #sumLanes}. */
-    private static final VectorShuffle<Float>[] HALVES = halves();
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] halves() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] h = new VectorShuffle[steps];
-        for (int i = 0, half = L / 2; i < steps; i++, half /= 2) h[i] = VectorShuffle.iota(F, half, 1, true);
-        return h;
-    }
-
     /**
-     * Σ of the lanes by a fixed pairwise tree of rotations and lane-wise adds. Unlike
-     * {@code reduceLanes(ADD)}, whose order may differ between the intrinsic and the Java fallback,
-     * the result is bitwise the same before and after JIT compilation (so it cannot depend on
-     * which thread, warm or cold, runs a job).
+     * Σ of {@code lanes[off .. off + L)} in lane order. Kernels store their accumulators to a heap
+     * array and sum them here rather than with {@code reduceLanes(ADD)}, whose order may differ
+     * between the intrinsic and the Java fallback: results are then bitwise the same before and
+     * after JIT compilation, so they cannot depend on which thread (warm or cold) runs a job.
      */
-    static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> s : HALVES) v = v.add(v.rearrange(s));
-        return v.lane(0);
+    static float sumLanes(float[] lanes, int off) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) s += lanes[off + i];
+        return s;
     }
 
     DepthwiseKernelsPanama() { }
@@ -204,7 +193,9 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
                     .fma(FloatVector.fromArray(F, b, bOff + i, m), s0);
             j = (j + L) % period;
         }
-        return sumLanes(s0.add(s1).add(s2.add(s3)));
+        float[] lanes = new float[L];
+        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
+        return sumLanes(lanes, 0);
     }
 
     @Override
@@ -223,7 +214,9 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
         for (int bound = n - L; i <= bound; i += L) {
             s0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), s0);
         }
-        float s = sumLanes(s0.add(s1).add(s2.add(s3)));
+        float[] lanes = new float[L];
+        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
+        float s = sumLanes(lanes, 0);
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorMask;
  *       vector loads of the input row, four broadcasts of a, sixteen FMAs. Rows beyond a multiple
  *       of 4 and the column tail run one row × one (masked) vector at a time.</li>
  *   <li>sumOuter: tiles of 4 p rows × 4 q rows (16 accumulators, eight loads per sixteen FMAs)
- *       along x, one lane sum ({@link DepthwiseKernelsPanama#sumLanes}) per entry after the loop, the column tail in scalar; leftover
+ *       along x, the accumulators stored and their lanes summed in order ({@link DepthwiseKernelsPanama#sumLanes}) after the loop, the column tail in scalar; leftover
  *       rows fall back to dot products.</li>
  * </ul>
  */
@@ -110,11 +110,12 @@ final class PointwiseKernelsPanama {
 
     static void sumOuter(DepthwiseKernels kern, float[] p, int pOff, int pStride, int m, float[] q, int qOff,
                          int qStride, int k, int n, float[] g, int gOff) {
+        float[] lanes = new float[16 * L];
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int j = 0;
             for (; j + 4 <= k; j += 4) {
-                outer4(p, pOff + i * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k);
+                outer4(p, pOff + i * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k, lanes);
             }
             for (; j < k; j++) {
                 for (int r = i; r < i + 4; r++) g[gOff + r * k + j] = kern.dot(p, pOff + r * pStride, q, qOff + j * qStride, n);
@@ -129,7 +130,8 @@ final class PointwiseKernelsPanama {
      * g[r·k + c] for r, c in 0..3 = Σ_x p row r · q row c over n columns: full vectors in the loop,
      * the last n mod L columns added in scalar after the lane reductions.
      */
-    private static void outer4(float[] p, int p0, int ps, float[] q, int q0, int qs, int n, float[] g, int g0, int k) {
+    private static void outer4(float[] p, int p0, int ps, float[] q, int q0, int qs, int n, float[] g, int g0, int k,
+                               float[] lanes) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -161,10 +163,11 @@ final class PointwiseKernelsPanama {
             c32 = pv.fma(q2v, c32);
             c33 = pv.fma(q3v, c33);
         }
-        reduce4(c00, c01, c02, c03, g, g0);
-        reduce4(c10, c11, c12, c13, g, g0 + k);
-        reduce4(c20, c21, c22, c23, g, g0 + 2 * k);
-        reduce4(c30, c31, c32, c33, g, g0 + 3 * k);
+        store4(c00, c01, c02, c03, lanes, 0);
+        store4(c10, c11, c12, c13, lanes, 4 * L);
+        store4(c20, c21, c22, c23, lanes, 8 * L);
+        store4(c30, c31, c32, c33, lanes, 12 * L);
+        for (int e = 0; e < 16; e++) g[g0 + (e >> 2) * k + (e & 3)] = DepthwiseKernelsPanama.sumLanes(lanes, e * L);
         if (full < n) tail4(p, p0, ps, q, q0, qs, full, n, g, g0, k);
     }
 
@@ -178,12 +181,5 @@ final class PointwiseKernelsPanama {
                 g[g0 + r * k + c] += s;
             }
         }
-    }
-
-    private static void reduce4(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, float[] g, int o) {
-        g[o] = DepthwiseKernelsPanama.sumLanes(v0);
-        g[o + 1] = DepthwiseKernelsPanama.sumLanes(v1);
-        g[o + 2] = DepthwiseKernelsPanama.sumLanes(v2);
-        g[o + 3] = DepthwiseKernelsPanama.sumLanes(v3);
     }
 }
