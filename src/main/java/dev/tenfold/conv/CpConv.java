@@ -3,7 +3,6 @@ package dev.tenfold.conv;
 import dev.tenfold.tensor.Shape;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
-import java.lang.foreign.MemorySegment;
 import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +14,11 @@ import java.util.function.IntFunction;
  * {@link CpConvWeights}, evaluated in one of three {@link ConvForm}s that compute the same
  * function. Layouts as {@link ConvSpec}: x (B, C, D_0..D_{N-1}), y (B, T, O_0..O_{N-1}).
  *
- * <p>Factorized forward: Z_b = U_Cᵀ·X_b (GEMM, (R × C)·(C × ∏D)); per (b, r) slab the N 1-D
- * depthwise passes with U_K[n][:, r] (fused, vectorised, parallel over slabs); Y_b =
- * (U_T·diag λ)·H_b (GEMM) + bias. The three stages run per chunk of batch items so the
+ * <p>Factorized forward: Z_b = U_Cᵀ·X_b (1×1 C→R); per (b, r) slab the N 1-D depthwise passes
+ * with U_K[n][:, r] (fused, vectorised, parallel over slabs); Y_b = (U_T·diag λ)·H_b + bias
+ * (1×1 R→T). The 1×1 stages run as column-block jobs ({@link PointwiseConv.Blocks}: each block of
+ * the off-heap activation is staged into a cache-resident heap buffer, then small register-tiled
+ * kernels run), parallel over (item, block). The stages run per chunk of batch items so the
  * (chunk, R, …) intermediates stay cache-sized (reusable per-thread heap buffers). Costs
  * 2·B·(R·C·∏D + R·Σ_n K_n·(partial sizes) + T·R·∏O) flops instead of 2·B·T·C·∏K·∏O. Results do not
  * depend on the thread count ({@link DepthwiseParallel#setThreads}). A non-contiguous x (or
@@ -58,26 +59,35 @@ public final class CpConv {
                 return;
             }
         }
-        Geometry g = new Geometry(spec, x.shape(), w.rank());
+        factorized(spec, w, x, form, y, PointwiseConv.MAX_BLOCK);
+    }
+
+    /** The factorized or MobileNet forward with 1×1 column blocks of at most {@code maxBlock} columns. */
+    static void factorized(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y, int maxBlock) {
+        Geometry g = new Geometry(spec, x.shape(), w.rank(), maxBlock);
         Tensor xc = x.contiguous();
         int r = g.rank;
+        int c = g.channels;
         int t = spec.outChannels();
         float[] taps = w.spatialColumns();
-        MemorySegment m = MemorySegment.ofArray(scaledUt(w));
+        float[] ucT = transposed(w.uC());
+        float[] m = scaledUt(w);
         float[] bias = w.bias() == null ? null : w.bias().toArray();
         int chunk = g.chunk;
         float[] za = buffer(0, (long) chunk * r * g.inSize);
         float[] ha = buffer(1, (long) chunk * r * g.outSize);
         SlabStage stage = form == ConvForm.MOBILENET ? mobileNetStage(spec, g, taps, za, ha) : chainStage(spec, g, taps, za, ha);
-        MemorySegment z = MemorySegment.ofArray(za);
-        MemorySegment h = MemorySegment.ofArray(ha);
+        int ni = g.in.count();
+        int no = g.out.count();
         for (int b0 = 0; b0 < g.batch; b0 += chunk) {
             int nb = Math.min(chunk, g.batch - b0);
-            projectIn(g, w, xc, b0, nb, z);
-            DepthwiseParallel.forEach(nb * r, stage);
+            long xOff = xc.offset() + (long) b0 * c * g.inSize;
             long yOff = y.offset() + (long) b0 * t * g.outSize;
-            if (bias != null) PointwiseConv.fillBias(y.segment(), yOff, nb, t, g.outSize, bias);
-            PointwiseConv.forward(nb, t, r, g.outSize, m, 0, r, 1, h, 0, bias != null ? 1f : 0f, y.segment(), yOff);
+            DepthwiseParallel.forEach(nb * ni, () -> j -> PointwiseConv.mixIn(ucT, r, c, xc.segment(),
+                    xOff + (long) (j / ni) * c * g.inSize, g.in, j % ni, za, (j / ni) * r * g.inSize));
+            DepthwiseParallel.forEach(nb * r, stage);
+            DepthwiseParallel.forEach(nb * no, () -> j -> PointwiseConv.mixOut(m, t, r, ha, (j / no) * r * g.outSize,
+                    bias, y.segment(), yOff + (long) (j / no) * t * g.outSize, g.out, j % no));
         }
     }
 
@@ -112,62 +122,95 @@ public final class CpConv {
 
     /**
      * Gradients of L w.r.t. x and every factor given dL/dy, through the factorized path (the
-     * reverse of each stage: GEMMs for the 1×1s, transposed 1-D depthwise convs and tap
+     * reverse of each stage: column-block 1×1 kernels, transposed 1-D depthwise convs and tap
      * correlations per mode). All results are new tensors in gradY's scope.
      *
      * @throws IllegalArgumentException when shapes do not fit the spec or gradY is not (B, T, O…)
      */
     public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY) {
+        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK);
+    }
+
+    /**
+     * The factorized backward with 1×1 column blocks of at most {@code maxBlock} columns. Per batch
+     * chunk: (1) Z = U_Cᵀ·X and gH = (U_T·diag λ)ᵀ·gY by column blocks; (2) per (b, r) slab the
+     * depthwise chain forward (H) and backward (gZ, per-slab tap gradients); (3) by column blocks
+     * the partial sums of dM = gY·Hᵀ, of the bias gradient and of dU_C = X·gZᵀ, and dX = U_C·gZ.
+     * The partial sums are added in (b, block) order in double, whatever the thread count.
+     */
+    static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock) {
         w.validate(spec);
         Shape yShape = spec.outputShape(x.shape());
         if (!gradY.shape().equals(yShape)) {
             throw new IllegalArgumentException("gradY of shape " + gradY.shape() + " must be the output shape "
                     + yShape + " for x of shape " + x.shape());
         }
-        Geometry g = new Geometry(spec, x.shape(), w.rank());
-        int b = g.batch;
+        Geometry g = new Geometry(spec, x.shape(), w.rank(), maxBlock);
         int r = g.rank;
         int t = spec.outChannels();
-        int c = spec.inChannels();
+        int c = g.channels;
         Tensor xc = x.contiguous();
         Tensor gy = gradY.contiguous();
         TensorScope out = gradY.scope();
-        MemorySegment m = MemorySegment.ofArray(scaledUt(w));
-        MemorySegment uc = MemorySegment.ofArray(w.uC().toArray());
+        float[] m = scaledUt(w);
+        float[] mT = transpose(m, t, r);
+        float[] uc = w.uC().toArray();
+        float[] ucT = transpose(uc, c, r);
         DepthwiseChain chain = new DepthwiseChain(spec, g.inDims);
         int wc = chain.weightCount();
         float[] taps = w.spatialColumns();
         int chunk = g.chunk;
+        int ni = g.in.count();
+        int no = g.out.count();
+        boolean hasBias = w.bias() != null;
         float[] z = buffer(0, (long) chunk * r * g.inSize);
         float[] h = buffer(1, (long) chunk * r * g.outSize);
         float[] gh = buffer(2, (long) chunk * r * g.outSize);
         float[] gz = buffer(3, (long) chunk * r * g.inSize);
-        double[] gwAll = new double[b * r * wc];
-        float[] dm = new float[t * r];
-        Tensor duc = out.zeros(c, r);
+        float[] dmPart = new float[chunk * no * t * r];
+        float[] dbPart = hasBias ? new float[chunk * no * t] : null;
+        float[] ducPart = new float[chunk * ni * c * r];
+        double[] dm = new double[t * r];
+        double[] db = new double[t];
+        double[] duc = new double[c * r];
+        double[] gwAll = new double[g.batch * r * wc];
         Tensor gx = out.zeros(x.shape());
         DepthwiseChain.Work[] works = new DepthwiseChain.Work[DepthwiseParallel.threads()];
-        for (int b0 = 0; b0 < b; b0 += chunk) {
-            int nb = Math.min(chunk, b - b0);
+        for (int b0 = 0; b0 < g.batch; b0 += chunk) {
+            int nb = Math.min(chunk, g.batch - b0);
             int slab0 = b0 * r;
             long xOff = xc.offset() + (long) b0 * c * g.inSize;
             long yOff = gy.offset() + (long) b0 * t * g.outSize;
-            projectIn(g, w, xc, b0, nb, MemorySegment.ofArray(z));
-            // gH_b = (U_T·diag λ)ᵀ·gY_b
-            PointwiseConv.forward(nb, r, t, g.outSize, m, 0, 1, r, gy.segment(), yOff, 0f, MemorySegment.ofArray(gh), 0);
+            long gxOff = gx.offset() + (long) b0 * c * g.inSize;
+            DepthwiseParallel.forEach(nb * (ni + no), () -> j -> {
+                if (j < nb * ni) {
+                    PointwiseConv.mixIn(ucT, r, c, xc.segment(), xOff + (long) (j / ni) * c * g.inSize, g.in, j % ni,
+                            z, (j / ni) * r * g.inSize);
+                } else {
+                    int k = j - nb * ni;
+                    PointwiseConv.mixIn(mT, r, t, gy.segment(), yOff + (long) (k / no) * t * g.outSize, g.out, k % no,
+                            gh, (k / no) * r * g.outSize);
+                }
+            });
             DepthwiseParallel.forEach(nb * r, id -> {
                 DepthwiseChain.Work work = work(works, id, chain);
                 return i -> chain.forwardBackward(DepthwiseConv1d.get(), z, i * g.inSize, taps, (i % r) * wc,
                         h, i * g.outSize, gh, i * g.outSize, gz, i * g.inSize, gwAll, (slab0 + i) * wc, work);
             });
-            // dM = Σ_b gY_b·H_bᵀ (b in order across chunks)
-            PointwiseConv.sumOuter(nb, t, r, g.outSize, gy.segment(), yOff, MemorySegment.ofArray(h), 0,
-                    MemorySegment.ofArray(dm), 0, r, 1, b0 > 0);
-            // dU_C = Σ_b X_b·gZ_bᵀ; dX_b = U_C·gZ_b
-            PointwiseConv.sumOuter(nb, c, r, g.inSize, xc.segment(), xOff, MemorySegment.ofArray(gz), 0,
-                    duc.segment(), duc.offset(), r, 1, b0 > 0);
-            PointwiseConv.forward(nb, c, r, g.inSize, uc, 0, r, 1, MemorySegment.ofArray(gz), 0, 0f,
-                    gx.segment(), gx.offset() + (long) b0 * c * g.inSize);
+            DepthwiseParallel.forEach(nb * (ni + no), () -> j -> {
+                if (j < nb * no) {
+                    PointwiseConv.gradient(gy.segment(), yOff + (long) (j / no) * t * g.outSize, t, h,
+                            (j / no) * r * g.outSize, r, g.out, j % no, dmPart, j * t * r, dbPart, j * t, null, null, 0);
+                } else {
+                    int k = j - nb * no;
+                    int b = k / ni;
+                    PointwiseConv.gradient(xc.segment(), xOff + (long) b * c * g.inSize, c, gz, b * r * g.inSize, r,
+                            g.in, k % ni, ducPart, k * c * r, null, 0, uc, gx.segment(), gxOff + (long) b * c * g.inSize);
+                }
+            });
+            addParts(dm, dmPart, nb * no);
+            addParts(duc, ducPart, nb * ni);
+            if (hasBias) addParts(db, dbPart, nb * no);
         }
 
         // 1×1 R→T: dU_T = dM·diag λ; dλ_r = Σ_t dM[t, r]·U_T[t, r].
@@ -178,8 +221,8 @@ public final class CpConv {
         for (int rr = 0; rr < r; rr++) {
             double s = 0;
             for (int tt = 0; tt < t; tt++) {
-                dut[tt * r + rr] = dm[tt * r + rr] * lam[rr];
-                s += (double) dm[tt * r + rr] * ut[tt * r + rr];
+                dut[tt * r + rr] = (float) (dm[tt * r + rr] * lam[rr]);
+                s += dm[tt * r + rr] * ut[tt * r + rr];
             }
             dlam[rr] = (float) s;
         }
@@ -193,15 +236,43 @@ public final class CpConv {
             for (int rr = 0; rr < r; rr++) {
                 for (int kk = 0; kk < k[n]; kk++) {
                     double s = 0;
-                    for (int bb = 0; bb < b; bb++) s += gwAll[(bb * r + rr) * wc + off + kk];
+                    for (int bb = 0; bb < g.batch; bb++) s += gwAll[(bb * r + rr) * wc + off + kk];
                     f[kk * r + rr] = (float) s;
                 }
             }
             duk.add(out.fromArray(f, k[n], r));
         }
-        Tensor db = w.bias() == null ? null
-                : out.fromArray(PointwiseConv.biasGradient(gy.segment(), gy.offset(), b, t, g.outSize), t);
-        return new CpConvGradients(gx, out.fromArray(dlam, r), out.fromArray(dut, t, r), duc, duk, db);
+        Tensor dbias = hasBias ? out.fromArray(toFloat(db), t) : null;
+        return new CpConvGradients(gx, out.fromArray(dlam, r), out.fromArray(dut, t, r),
+                out.fromArray(toFloat(duc), c, r), duk, dbias);
+    }
+
+    /** acc += Σ_j parts[j·len ..] for j in [0, count), in j order (len = acc.length). */
+    private static void addParts(double[] acc, float[] parts, int count) {
+        int len = acc.length;
+        for (int j = 0; j < count; j++) {
+            for (int i = 0; i < len; i++) acc[i] += parts[j * len + i];
+        }
+    }
+
+    private static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) f[i] = (float) a[i];
+        return f;
+    }
+
+    /** The transpose of a row-major (rows × cols) matrix. */
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
+        }
+        return t;
+    }
+
+    /** Uᵀ row-major for a 2-D factor U. */
+    private static float[] transposed(Tensor u) {
+        return transpose(u.toArray(), u.dim(0), u.dim(1));
     }
 
     /**
@@ -225,14 +296,6 @@ public final class CpConv {
             slots[slot] = new SoftReference<>(a);
         }
         return a;
-    }
-
-    /** z (nb, R, ∏D) = U_Cᵀ·X_b for b in [b0, b0 + nb). */
-    private static void projectIn(Geometry g, CpConvWeights w, Tensor xc, int b0, int nb, MemorySegment z) {
-        Tensor uc = w.uC();
-        long[] s = uc.strides();
-        PointwiseConv.forward(nb, g.rank, g.channels, g.inSize, uc.segment(), uc.offset(), s[1], s[0],
-                xc.segment(), xc.offset() + (long) b0 * g.channels * g.inSize, 0f, z, 0);
     }
 
     /** U_T·diag(λ), row-major (T × R). */
@@ -260,7 +323,10 @@ public final class CpConv {
         final int outSize;
         final int chunk;
 
-        Geometry(ConvSpec spec, Shape x, int rank) {
+        final PointwiseConv.Blocks in;
+        final PointwiseConv.Blocks out;
+
+        Geometry(ConvSpec spec, Shape x, int rank, int maxBlock) {
             int n = spec.spatialDims();
             this.batch = x.dim(0);
             this.channels = x.dim(1);
@@ -283,6 +349,8 @@ public final class CpConv {
             }
             this.inSize = (int) in;
             this.outSize = (int) out;
+            this.in = PointwiseConv.Blocks.of(inSize, maxBlock);
+            this.out = PointwiseConv.Blocks.of(outSize, maxBlock);
         }
     }
 }

@@ -5,8 +5,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * The two primitives every depthwise (single-channel) convolution pass in this package is built
- * from, on heap {@code float[]} data. All offsets and lengths count floats.
+ * The primitives every depthwise (single-channel) and 1×1 pass of the factorized convs in this
+ * package is built from, on heap {@code float[]} data. All offsets and lengths count floats.
  *
  * <ul>
  *   <li>{@link #combine}: {@code out[x] = Σ_t w[t]·src[off[t] + x]} for x in [0, n), where term
@@ -50,6 +50,21 @@ interface DepthwiseKernels {
      */
     float dotPeriodic(float[] a, int aOff, float[] b, int bOff, int n, float[] pattern, int patternOff,
                       int period, int phase);
+
+    /**
+     * {@code out[outOff + i·outStride + x] = init_i + Σ_{p<k} a[aOff + i·k + p]·in[inOff + p·inStride + x]}
+     * for i &lt; m, x &lt; n (overwrites), with init_i = {@code bias[i]}, or 0 when bias is null; the
+     * terms are added in p order. a is a row-major (m × k) matrix; in and out must not overlap.
+     */
+    void mix(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride, float[] bias,
+             float[] out, int outOff, int outStride, int n);
+
+    /**
+     * {@code g[gOff + i·k + j] = Σ_{x<n} p[pOff + i·pStride + x]·q[qOff + j·qStride + x]} for i &lt; m,
+     * j &lt; k (overwrites a row-major (m × k) block; float accumulators, several chains per entry).
+     */
+    void sumOuter(float[] p, int pOff, int pStride, int m, float[] q, int qOff, int qStride, int k, int n,
+                  float[] g, int gOff);
 
     /** Extra pattern entries past one period that the periodic kernels may read. */
     int patternTail();

@@ -3,7 +3,6 @@ package dev.tenfold.conv;
 import dev.tenfold.simd.Kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,7 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link DepthwiseKernels#get()}. {@code combine} vectorises along x: the range is cut into
  * segments at every term boundary (lo / hi), so inside a segment each term is valid everywhere
  * or nowhere; four independent accumulators of L lanes take one broadcast-weight FMA per valid
- * term, and only one masked tail vector per segment remains.
+ * term, and only one masked tail vector per segment remains. Lane sums use the fixed tree of
+ * {@link #sumLanes}. The 1×1 kernels live in
+ * {@link PointwiseKernelsPanama}.
  */
 final class DepthwiseKernelsPanama implements DepthwiseKernels {
     static final VectorSpecies<Float> F = switch (System.getProperty(Kernels.PROPERTY, "auto").trim()) {
@@ -21,6 +22,17 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
         default -> FloatVector.SPECIES_PREFERRED;
     };
     private static final int L = F.length();
+    /**
+     * Σ of {@code lanes[off .. off + L)} in lane order. Kernels store their accumulators to a heap
+     * array and sum them here rather than with {@code reduceLanes(ADD)}, whose order may differ
+     * between the intrinsic and the Java fallback: results are then bitwise the same before and
+     * after JIT compilation, so they cannot depend on which thread (warm or cold) runs a job.
+     */
+    static float sumLanes(float[] lanes, int off) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) s += lanes[off + i];
+        return s;
+    }
 
     DepthwiseKernelsPanama() { }
 
@@ -84,6 +96,18 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
             }
             c.intoArray(out, outOff + x, m);
         }
+    }
+
+    @Override
+    public void mix(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride, float[] bias,
+                    float[] out, int outOff, int outStride, int n) {
+        PointwiseKernelsPanama.mix(a, aOff, m, k, in, inOff, inStride, bias, out, outOff, outStride, n);
+    }
+
+    @Override
+    public void sumOuter(float[] p, int pOff, int pStride, int m, float[] q, int qOff, int qStride, int k, int n,
+                         float[] g, int gOff) {
+        PointwiseKernelsPanama.sumOuter(this, p, pOff, pStride, m, q, qOff, qStride, k, n, g, gOff);
     }
 
     @Override
@@ -169,7 +193,9 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
                     .fma(FloatVector.fromArray(F, b, bOff + i, m), s0);
             j = (j + L) % period;
         }
-        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float[] lanes = new float[L];
+        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
+        return sumLanes(lanes, 0);
     }
 
     @Override
@@ -188,7 +214,9 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
         for (int bound = n - L; i <= bound; i += L) {
             s0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), s0);
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float[] lanes = new float[L];
+        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
+        float s = sumLanes(lanes, 0);
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }

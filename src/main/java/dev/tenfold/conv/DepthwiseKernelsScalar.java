@@ -63,6 +63,28 @@ final class DepthwiseKernelsScalar implements DepthwiseKernels {
     }
 
     @Override
+    public void mix(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride, float[] bias,
+                    float[] out, int outOff, int outStride, int n) {
+        for (int i = 0; i < m; i++) {
+            int o = outOff + i * outStride;
+            java.util.Arrays.fill(out, o, o + n, bias == null ? 0f : bias[i]);
+            for (int p = 0; p < k; p++) {
+                float w = a[aOff + i * k + p];
+                int s = inOff + p * inStride;
+                for (int x = 0; x < n; x++) out[o + x] += w * in[s + x];
+            }
+        }
+    }
+
+    @Override
+    public void sumOuter(float[] p, int pOff, int pStride, int m, float[] q, int qOff, int qStride, int k, int n,
+                         float[] g, int gOff) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < k; j++) g[gOff + i * k + j] = dot(p, pOff + i * pStride, q, qOff + j * qStride, n);
+        }
+    }
+
+    @Override
     public int patternTail() {
         return 0;
     }

@@ -1,0 +1,115 @@
+package dev.tenfold.conv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The 1×1 kernels {@link DepthwiseKernels#mix} and {@link DepthwiseKernels#sumOuter} (Vector API
+ * and scalar) against direct loops in double: row counts around the 4-row tiles (1..13), column
+ * counts around the 4-vector strips and vector tails (1..300), offsets and row strides wider than
+ * the block, with and without bias; nothing outside the output block may be written.
+ */
+class PointwiseKernelsProperties {
+    private static final DepthwiseKernels[] IMPLS = {DepthwiseKernels.get(), DepthwiseKernels.scalar()};
+
+    private static int size(SplittableRandom rnd) {
+        return rnd.nextInt(4) == 0 ? 1 : 1 + rnd.nextInt(13);
+    }
+
+    private static int columns(SplittableRandom rnd) {
+        return rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(300) : 1 + rnd.nextInt(70);
+    }
+
+    @Test
+    void mixMatchesDirectLoops() {
+        qt().withExamples(400).forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int m = size(rnd);
+            int k = size(rnd);
+            int n = columns(rnd);
+            int aOff = rnd.nextInt(4);
+            int inOff = rnd.nextInt(5);
+            int inStride = n + rnd.nextInt(7);
+            int outOff = rnd.nextInt(5);
+            int outStride = n + rnd.nextInt(7);
+            float[] a = DepthwiseConv1dProperties.random(rnd, aOff + m * k);
+            float[] in = DepthwiseConv1dProperties.random(rnd, inOff + k * inStride);
+            float[] bias = rnd.nextBoolean() ? DepthwiseConv1dProperties.random(rnd, m) : null;
+            for (DepthwiseKernels kern : IMPLS) {
+                float[] out = new float[outOff + m * outStride + 3];
+                java.util.Arrays.fill(out, 7f);
+                kern.mix(a, aOff, m, k, in, inOff, inStride, bias, out, outOff, outStride, n);
+                String what = kern.name() + " mix m=" + m + " k=" + k + " n=" + n + (bias == null ? "" : " +bias");
+                for (int i = 0; i < m; i++) {
+                    for (int x = 0; x < n; x++) {
+                        double ref = bias == null ? 0 : bias[i];
+                        for (int p = 0; p < k; p++) ref += (double) a[aOff + i * k + p] * in[inOff + p * inStride + x];
+                        float got = out[outOff + i * outStride + x];
+                        assertTrue(Math.abs(ref - got) <= 1e-5 * (k + 1), what + ": (" + i + ", " + x + ") expected " + ref
+                                + " got " + got);
+                    }
+                }
+                for (int j = 0; j < out.length; j++) {
+                    int rel = j - outOff;
+                    boolean inside = rel >= 0 && rel / outStride < m && rel % outStride < n;
+                    if (!inside) assertEquals(7f, out[j], what + ": wrote outside the block at " + j);
+                }
+            }
+        });
+    }
+
+    @Test
+    void sumOuterMatchesDirectLoops() {
+        qt().withExamples(400).forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int m = size(rnd);
+            int k = size(rnd);
+            int n = columns(rnd);
+            int pOff = rnd.nextInt(5);
+            int pStride = n + rnd.nextInt(7);
+            int qOff = rnd.nextInt(5);
+            int qStride = n + rnd.nextInt(7);
+            int gOff = rnd.nextInt(4);
+            float[] p = DepthwiseConv1dProperties.random(rnd, pOff + m * pStride);
+            float[] q = DepthwiseConv1dProperties.random(rnd, qOff + k * qStride);
+            for (DepthwiseKernels kern : IMPLS) {
+                float[] g = new float[gOff + m * k + 2];
+                java.util.Arrays.fill(g, 7f);
+                kern.sumOuter(p, pOff, pStride, m, q, qOff, qStride, k, n, g, gOff);
+                String what = kern.name() + " sumOuter m=" + m + " k=" + k + " n=" + n;
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < k; j++) {
+                        double ref = 0;
+                        for (int x = 0; x < n; x++) ref += (double) p[pOff + i * pStride + x] * q[qOff + j * qStride + x];
+                        assertEquals(ref, g[gOff + i * k + j], 1e-5 * (n + 1), what + ": (" + i + ", " + j + ")");
+                    }
+                }
+                for (int j = 0; j < g.length; j++) {
+                    if (j < gOff || j >= gOff + m * k) assertEquals(7f, g[j], what + ": wrote outside the block at " + j);
+                }
+            }
+        });
+    }
+
+    @Test
+    void blocksCoverTheExtentOnce() {
+        qt().withExamples(300).forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int size = 1 + rnd.nextInt(rnd.nextBoolean() ? 40 : 5000);
+            int max = 1 + rnd.nextInt(rnd.nextBoolean() ? 20 : PointwiseConv.MAX_BLOCK);
+            PointwiseConv.Blocks b = PointwiseConv.Blocks.of(size, max);
+            int next = 0;
+            for (int j = 0; j < b.count(); j++) {
+                assertEquals(next, b.start(j), b + " block " + j);
+                assertTrue(b.length(j) >= 1 && b.length(j) <= max, b + " block " + j + " length " + b.length(j));
+                next += b.length(j);
+            }
+            assertEquals(size, next, b.toString());
+        });
+    }
+}
