@@ -116,10 +116,11 @@ final class ConvWindows {
         float[] src = new float[g.tg * cg * taps];
         MemorySegment.copy(w, F32, (wOff + (long) grp * src.length) << 2, src, 0, src.length);
         float[] dst = new float[src.length];
+        int to = 0;
         for (int t = 0; t < g.tg; t++) {
-            for (int c = 0; c < cg; c++) {
-                int from = (t * cg + c) * taps;
-                for (int tap = 0; tap < taps; tap++) dst[(t * taps + tap) * cg + c] = src[from + tap];
+            int row = t * cg * taps;
+            for (int tap = 0; tap < taps; tap++) {
+                for (int c = 0, from = row + tap; c < cg; c++, from += taps) dst[to++] = src[from];
             }
         }
         return dst;

@@ -60,12 +60,15 @@ final class WindowStream implements StreamedGemm.Stream {
                 FloatVector.fromArray(F, src, from).intoArray(dst, to);
                 FloatVector.fromArray(F, src, from + L).intoArray(dst, to + L);
             }
-        } else if (segments == 2 && pitch == NR && segLen[0] <= L && segLen[1] <= L) {
+        } else if (segments == 2 && pitch == NR) {
             int s0 = segSrc[0], s1 = segSrc[1], d1 = segDst[1];
+            boolean wide0 = segLen[0] > L, wide1 = segLen[1] > L;
             for (int p = 0; p < kc; p++) {
                 int base = rows[k0 + p], to = off + p * NR;
                 FloatVector.fromArray(F, src, s0 + base).intoArray(dst, to);
+                if (wide0) FloatVector.fromArray(F, src, s0 + base + L).intoArray(dst, to + L);
                 FloatVector.fromArray(F, src, s1 + base).intoArray(dst, to + d1);
+                if (wide1) FloatVector.fromArray(F, src, s1 + base + L).intoArray(dst, to + d1 + L);
             }
         } else {
             for (int p = 0; p < kc; p++) {
