@@ -194,9 +194,9 @@ final class GemmBlocked {
                         int outOff = last ? 0 : ct;
                         int height = Math.min(MR, rows - ip * MR);
                         if (narrow) {
-                            MicroKernels.narrowTile(height, kcq, ap, ai, bp, bi, MicroKernels.L, in, ct, out, outOff);
+                            MicroKernels.narrowTile(height, kcq, ap, ai, bp, bi, in, ct, out, outOff);
                         } else {
-                            MicroKernels.tile(height, kcq, ap, ai, bp, bi, MicroKernels.NR, in, ct, out, outOff);
+                            MicroKernels.tile(height, kcq, ap, ai, bp, bi, in, ct, out, outOff);
                         }
                         if (last) {
                             Packing.storeTile(tile, height, width, alpha, beta, c, i0 + ip * MR, j0 + jp * NR);

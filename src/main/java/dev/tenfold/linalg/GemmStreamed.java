@@ -139,9 +139,9 @@ final class GemmStreamed {
                     int outOff = last ? 0 : ct;
                     int height = Math.min(MR, m - ip * MR);
                     if (narrow) {
-                        MicroKernels.narrowTile(height, kcq, ap, ai, strip, 0, MicroKernels.L, in, ct, out, outOff);
+                        MicroKernels.narrowTile(height, kcq, ap, ai, strip, 0, in, ct, out, outOff);
                     } else {
-                        MicroKernels.tile(height, kcq, ap, ai, strip, 0, MicroKernels.NR, in, ct, out, outOff);
+                        MicroKernels.tile(height, kcq, ap, ai, strip, 0, in, ct, out, outOff);
                     }
                     if (last) stream.storeTile(ip * MR, height, col0, width, tile, 0, NR);
                 }

@@ -11,11 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>A kernel computes one MR×NR tile, NR = 2 vectors: {@code out = cIn + Σ_p A[r,p]·B[p,j]}.
  * The packed A micro-panel keeps each of its MR rows contiguous, row r at {@code a[ai + r·KA]}
  * with the fixed row pitch {@link #KA} (a constant, so the 12 broadcast addresses are one
- * register plus displacements). B row p (NR values, or L for the narrow kernels) starts at
- * {@code b[bi + pitch·p]}; packed B micro-panels have pitch NR (or L). (Reading B rows in place
- * from a padded conv input, pitch = one channel, was tried: every row panel then re-reads the
- * rows from L2, and the conv ran at two thirds of the speed it reaches on packed strips; a
- * nested loop with jumps between taps made C2 drop the intrinsics. See {@link WindowStream}.) Tiles are stored row-major, MR rows of NR floats; {@code cIn == null}
+ * register plus displacements); the packed B micro-panel holds NR values per k step,
+ * {@code b[bi + NR·p + j]}. The constant pitch lets C2 hoist the bounds checks of the B loads
+ * (a runtime pitch cost them back; reading B rows in place from a padded conv input, one
+ * channel apart, made every row panel re-read them from L2 — see {@link WindowStream}, which
+ * packs instead). Tiles are stored row-major, MR rows of NR floats; {@code cIn == null}
  * starts from zero. Every element is reduced in k order with one FMA per step, so a tile's bits
  * do not depend on where or by which thread it runs.
  *
@@ -65,11 +65,11 @@ final class MicroKernels {
         for (int i = 0; i < 200_000 && fastInARow < 5_000; i++) {
             float[] in = (i & 1) == 0 ? null : c;
             long t0 = System.nanoTime();
-            tile(MR, kc, a, 0, b, 0, NR, in, 0, c, 0);
-            narrowTile(MR, kc, a, 0, b, 0, L, in, 0, c, 0);
+            tile(MR, kc, a, 0, b, 0, in, 0, c, 0);
+            narrowTile(MR, kc, a, 0, b, 0, in, 0, c, 0);
             if ((i & 3) == 1) {
-                tile(1, kc, a, 0, b, 0, NR, in, 0, c, 0);
-                narrowTile(1, kc, a, 0, b, 0, L, in, 0, c, 0);
+                tile(1, kc, a, 0, b, 0, in, 0, c, 0);
+                narrowTile(1, kc, a, 0, b, 0, in, 0, c, 0);
             }
             fastInARow = System.nanoTime() - t0 < 2_000 ? fastInARow + 1 : 0;
         }
@@ -92,12 +92,12 @@ final class MicroKernels {
      * @param cIn partial sums to continue from (tile layout), or null to start at zero
      * @param out destination tile (may be {@code cIn} at the same offset)
      */
-    static void tile(int rows, int kc, float[] a, int ai, float[] b, int bi, int pitch,
+    static void tile(int rows, int kc, float[] a, int ai, float[] b, int bi,
                      float[] cIn, int cInOff, float[] out, int outOff) {
         if (MR == 12 && rows > 6) {
-            tile12(kc, a, ai, b, bi, pitch, cIn, cInOff, out, outOff);
+            tile12(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
         } else {
-            tile6(kc, a, ai, b, bi, pitch, cIn, cInOff, out, outOff);
+            tile6(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
         }
     }
 
@@ -106,16 +106,16 @@ final class MicroKernels {
      * j < L): the last column panel when at most L columns are left. Tiles keep the row pitch
      * NR; only the first L columns are written.
      */
-    static void narrowTile(int rows, int kc, float[] a, int ai, float[] b, int bi, int pitch,
+    static void narrowTile(int rows, int kc, float[] a, int ai, float[] b, int bi,
                            float[] cIn, int cInOff, float[] out, int outOff) {
         if (MR == 12 && rows > 6) {
-            narrow12(kc, a, ai, b, bi, pitch, cIn, cInOff, out, outOff);
+            narrow12(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
         } else {
-            narrow6(kc, a, ai, b, bi, pitch, cIn, cInOff, out, outOff);
+            narrow6(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
         }
     }
 
-    private static void tile12(int kc, float[] a, int ai, float[] b, int bi, int pitch,
+    private static void tile12(int kc, float[] a, int ai, float[] b, int bi,
                                     float[] cIn, int cInOff, float[] out, int outOff) {
         FloatVector c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b;
         FloatVector c4a, c4b, c5a, c5b, c6a, c6b, c7a, c7b;
@@ -191,7 +191,7 @@ final class MicroKernels {
             c11a = a11.fma(b0, c11a);
             c11b = a11.fma(b1, c11b);
             ai += 1;
-            bi += pitch;
+            bi += NR;
         }
         c0a.intoArray(out, outOff);
         c0b.intoArray(out, outOff + L);
@@ -219,7 +219,7 @@ final class MicroKernels {
         c11b.intoArray(out, outOff + 23 * L);
     }
 
-    private static void tile6(int kc, float[] a, int ai, float[] b, int bi, int pitch,
+    private static void tile6(int kc, float[] a, int ai, float[] b, int bi,
                                     float[] cIn, int cInOff, float[] out, int outOff) {
         FloatVector c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b;
         FloatVector c4a, c4b, c5a, c5b;
@@ -263,7 +263,7 @@ final class MicroKernels {
             c5a = a5.fma(b0, c5a);
             c5b = a5.fma(b1, c5b);
             ai += 1;
-            bi += pitch;
+            bi += NR;
         }
         c0a.intoArray(out, outOff);
         c0b.intoArray(out, outOff + L);
@@ -279,7 +279,7 @@ final class MicroKernels {
         c5b.intoArray(out, outOff + 11 * L);
     }
 
-    private static void narrow12(int kc, float[] a, int ai, float[] b, int bi, int pitch,
+    private static void narrow12(int kc, float[] a, int ai, float[] b, int bi,
                                     float[] cIn, int cInOff, float[] out, int outOff) {
         FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
         FloatVector c8, c9, c10, c11;
@@ -316,7 +316,7 @@ final class MicroKernels {
             c10 = FloatVector.broadcast(F, a[ai + 10 * KA]).fma(b0, c10);
             c11 = FloatVector.broadcast(F, a[ai + 11 * KA]).fma(b0, c11);
             ai++;
-            bi += pitch;
+            bi += L;
         }
         c0.intoArray(out, outOff);
         c1.intoArray(out, outOff + NR);
@@ -332,7 +332,7 @@ final class MicroKernels {
         c11.intoArray(out, outOff + 11 * NR);
     }
 
-    private static void narrow6(int kc, float[] a, int ai, float[] b, int bi, int pitch,
+    private static void narrow6(int kc, float[] a, int ai, float[] b, int bi,
                                     float[] cIn, int cInOff, float[] out, int outOff) {
         FloatVector c0, c1, c2, c3, c4, c5;
         if (cIn == null) {
@@ -355,7 +355,7 @@ final class MicroKernels {
             c4 = FloatVector.broadcast(F, a[ai + 4 * KA]).fma(b0, c4);
             c5 = FloatVector.broadcast(F, a[ai + 5 * KA]).fma(b0, c5);
             ai++;
-            bi += pitch;
+            bi += L;
         }
         c0.intoArray(out, outOff);
         c1.intoArray(out, outOff + NR);
