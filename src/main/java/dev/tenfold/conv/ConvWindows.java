@@ -6,15 +6,16 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
- * The fast path of the dense forward conv when the stride along the last dim is 1: one
- * {@link WindowGemm} per channel group whose B rows are read in place from a zero-padded copy of
- * the input, so there is no im2col matrix and no packing pass at all.
+ * The dense forward conv as one {@link WindowGemm} per channel group: the GEMM packs its column
+ * strips from windows of a zero-padded copy of the input, so there is no im2col matrix.
  *
  * <p>Steps, per chunk of batch items (the padded copy stays under {@link #MAX_PADDED_FLOATS}):
  * <ol>
  *   <li>pad: copy each input channel into a heap buffer of the padded extents
  *       E_j = (O_j − 1)·s_j + (K_j − 1)·d_j + 1 with the padding as zeros (parallel over
- *       (item, channel));</li>
+ *       (item, channel)). With a stride s &gt; 1 along the last dim each padded row is stored
+ *       de-interleaved as s phases (column q at (q mod s)·⌈E/s⌉ + q div s), so that the inputs
+ *       one tap meets along an output row are again contiguous;</li>
  *   <li>multiply: k runs tap-major, {@code (tap, c)}, so that within a tap consecutive channels
  *       are one plane ({@code pitch}) apart; tap offsets are Σ k_j·d_j·(padded stride j). The
  *       weight is reordered once to (T/groups, ∏K, C/groups) to match;</li>
@@ -32,6 +33,10 @@ final class ConvWindows {
     private final int n;
     private final int last;
     private final int[] ext;
+    /** Stride along the last dim, and the phase layout of a padded row: step phases of phaseWidth floats. */
+    private final int step;
+    private final int phaseWidth;
+    private final int rowWidth;
     private final long[] pstride;
     private final int plane;
     private final long itemFloats;
@@ -45,11 +50,14 @@ final class ConvWindows {
         this.last = n - 1;
         this.ext = new int[n];
         this.pstride = new long[n];
+        for (int j = 0; j < n; j++) ext[j] = (g.out[j] - 1) * g.stride[j] + (g.kernel[j] - 1) * g.dilation[j] + 1;
+        this.step = g.stride[last];
+        this.phaseWidth = (ext[last] + step - 1) / step;
+        this.rowWidth = step * phaseWidth;
         long st = 1;
         for (int j = last; j >= 0; j--) {
-            ext[j] = (g.out[j] - 1) * g.stride[j] + (g.kernel[j] - 1) * g.dilation[j] + 1;
             pstride[j] = st;
-            st *= ext[j];
+            st *= j == last ? rowWidth : ext[j];
         }
         this.plane = (int) Math.min(Integer.MAX_VALUE, st);
         this.itemFloats = st * g.inChannels;
@@ -59,17 +67,20 @@ final class ConvWindows {
         for (int t = 0; t < g.kernelSize; t++) {
             Im2col.unflatten(t, g.kernel, k);
             long off = 0;
-            for (int j = 0; j < n; j++) off += (long) k[j] * g.dilation[j] * pstride[j];
-            tapOffsets[t] = (int) off;
+            for (int j = 0; j < last; j++) off += (long) k[j] * g.dilation[j] * pstride[j];
+            int q = k[last] * g.dilation[last]; // padded column of output 0 through this tap
+            tapOffsets[t] = (int) (off + (long) (q % step) * phaseWidth + q / step);
         }
         this.slack = WindowGemm.READ_SLACK + g.out[last];
     }
 
-    /** True when this path runs the forward conv of {@code g}: stride 1 along the last dim, items of fitting size. */
+    /** True when this path runs the forward conv of {@code g}: items whose padded copy fits an int-indexed array. */
     static boolean applies(ConvGeometry g) {
-        if (g.stride[g.n - 1] != 1) return false;
         long planeFloats = 1;
-        for (int j = 0; j < g.n; j++) planeFloats *= (long) (g.out[j] - 1) * g.stride[j] + (long) (g.kernel[j] - 1) * g.dilation[j] + 1;
+        for (int j = 0; j < g.n; j++) {
+            long e = (long) (g.out[j] - 1) * g.stride[j] + (long) (g.kernel[j] - 1) * g.dilation[j] + 1;
+            planeFloats *= j == g.n - 1 ? (e + g.stride[j] - 1) / g.stride[j] * g.stride[j] : e;
+        }
         return planeFloats * g.inChannels < Integer.MAX_VALUE / 2;
     }
 
@@ -138,15 +149,20 @@ final class ConvWindows {
         });
     }
 
-    /** One channel: every padded row gets its zeros and (when inside the input) its input row. */
+    /**
+     * One channel: every padded row gets its zeros and (when inside the input) its input row;
+     * with a stride s along the last dim the row is stored as s phases (padded column q at
+     * {@code (q mod s)·phaseWidth + q div s}).
+     */
     private void padPlane(MemorySegment x, long src, float[] padded, int dst, int[] q) {
         int width = ext[last];
         int padL = g.padBefore[last];
         int copy = Math.max(0, Math.min(g.in[last], width - padL));
-        int rows = plane / width;
+        int rows = plane / rowWidth;
+        float[] line = step == 1 ? null : new float[copy];
         Arrays.fill(q, 0);
         for (int r = 0; r < rows; r++) {
-            int row = dst + r * width;
+            int row = dst + r * rowWidth;
             long input = 0;
             boolean inside = true;
             for (int j = 0; j < last; j++) {
@@ -154,12 +170,23 @@ final class ConvWindows {
                 inside &= i >= 0 && i < g.in[j];
                 input = input * g.in[j] + i;
             }
-            if (inside && copy > 0) {
+            if (!inside || copy == 0) {
+                Arrays.fill(padded, row, row + rowWidth, 0f);
+            } else if (step == 1) {
                 Arrays.fill(padded, row, row + padL, 0f);
                 MemorySegment.copy(x, F32, (src + input * g.in[last]) << 2, padded, row + padL, copy);
-                Arrays.fill(padded, row + padL + copy, row + width, 0f);
+                Arrays.fill(padded, row + padL + copy, row + rowWidth, 0f);
             } else {
-                Arrays.fill(padded, row, row + width, 0f);
+                Arrays.fill(padded, row, row + rowWidth, 0f);
+                MemorySegment.copy(x, F32, (src + input * g.in[last]) << 2, line, 0, copy);
+                for (int phase = 0; phase < step; phase++) {
+                    // padded column idx·step + phase holds input column idx·step + phase − padL
+                    int first = Math.max(0, (padL - phase + step - 1) / step);
+                    int to = row + phase * phaseWidth;
+                    for (int idx = first, i = first * step + phase - padL; idx < phaseWidth && i < copy; idx++, i += step) {
+                        padded[to + idx] = line[i];
+                    }
+                }
             }
             for (int j = last - 1; j >= 0; j--) {
                 if (++q[j] < ext[j]) break;

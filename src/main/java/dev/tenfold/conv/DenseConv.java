@@ -17,10 +17,10 @@ import java.lang.foreign.ValueLayout;
  * padding (before/after may differ, 'same'), dilation as in {@link ConvSpec}.
  *
  * <p>Forward: per channel group one GEMM, y_g (T/groups × B·∏O) = w_g (T/groups × C/groups·∏K)
- * · cols, without ever storing cols: with stride 1 along the last dim the GEMM packs its
- * column strips straight from a zero-padded copy of the input ({@link ConvWindows},
- * {@link dev.tenfold.linalg.WindowGemm}); otherwise from the input itself through a per-strip
- * read table ({@link ConvColumns}, {@link dev.tenfold.linalg.StreamedGemm}). A 1×…×1 kernel
+ * · cols, without ever storing cols: the GEMM packs its column strips straight from a
+ * zero-padded copy of the input ({@link ConvWindows}, {@link dev.tenfold.linalg.WindowGemm}), or,
+ * for items too large for one padded heap array, from the input itself through a per-strip read
+ * table ({@link ConvColumns}, {@link dev.tenfold.linalg.StreamedGemm}). A 1×…×1 kernel
  * with stride 1 and no padding is a plain GEMM on the input. Backward:
  * <ul>
  *   <li>backwardInput with stride 1 is itself a forward conv of gradY (flipped kernel, channels
@@ -247,10 +247,10 @@ public final class DenseConv {
 
     /**
      * y (contiguous at ys+yo) = conv(x, w) + bias for contiguous native x and contiguous w
-     * (T, C/groups·∏K): a plain GEMM on the input for 1×…×1 kernels; with stride 1 along the
-     * last dim, windowed GEMMs on a zero-padded copy ({@link ConvWindows}); otherwise per group
-     * one implicit GEMM whose B operand is the im2col matrix streamed by {@link ConvColumns}.
-     * None of them builds a column buffer.
+     * (T, C/groups·∏K): a plain GEMM on the input for 1×…×1 kernels, else windowed GEMMs on a
+     * zero-padded copy ({@link ConvWindows}); for inputs whose padded item is too large for one
+     * heap array, per group one implicit GEMM whose B operand is the im2col matrix streamed
+     * from the input by {@link ConvColumns}. None of them builds a column buffer.
      */
     private static void forwardInto(ConvGeometry g, Operand xs, Operand wt, float[] bias,
                                     MemorySegment ys, long yo) {
@@ -269,16 +269,37 @@ public final class DenseConv {
             }
             return;
         }
-        if (ConvWindows.applies(g)) {
+        if (ConvWindows.applies(g)) { // always, unless one padded item exceeds an int-indexed array
             ConvWindows.forward(g, xs.seg, xs.off, wt.seg, wt.off, bias, ys, yo);
             return;
         }
-        long columns = (long) g.batch * positions;
+        forwardStreamed(g, xs, wt, bias, ys, yo);
+    }
+
+    /** The fallback forward of {@link #forwardInto}: columns streamed from the input by {@link ConvColumns}. */
+    private static void forwardStreamed(ConvGeometry g, Operand xs, Operand wt, float[] bias, MemorySegment ys, long yo) {
+        long columns = (long) g.batch * g.outSpatial;
         for (int grp = 0; grp < g.groups; grp++) {
             int group = grp;
             StreamedGemm.multiply(g.tg, columns, g.ck, wt.seg, wt.off + (long) grp * g.tg * g.ck, g.ck, 1,
                     id -> new ConvColumns(g, xs.seg, xs.off, group, ys, yo, bias));
         }
+    }
+
+    /**
+     * Test hook: the forward conv through the fallback path ({@link ConvColumns}) that only
+     * inputs too large for {@link ConvWindows} take, so that the property tests cover it on small
+     * shapes. Contiguous x and w, no pointwise shortcut.
+     */
+    static Tensor forwardThroughStreamedColumns(ConvSpec spec, Tensor x, Tensor w, Tensor b) {
+        ConvGeometry g = checkForward(spec, x, w, b);
+        Tensor y = x.scope().zeros(g.outputShape);
+        try (TensorScope tmp = TensorScope.open()) {
+            Tensor xc = x.isContiguous() ? x : x.copyTo(tmp);
+            forwardStreamed(g, new Operand(xc.segment(), xc.offset()), Operand.of(w),
+                    b == null ? null : ConvGeometry.readAll(b), y.segment(), y.offset());
+        }
+        return y;
     }
 
     /** y[b, t, :] = bias[t] for every batch item b. */

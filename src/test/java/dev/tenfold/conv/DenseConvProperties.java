@@ -50,6 +50,7 @@ class DenseConvProperties {
                 DenseConv.forward(c.spec(), x, w, b, y);
                 assertClose("forward", yRef, y, c);
                 assertClose("forward (new tensor)", yRef, DenseConv.forward(c.spec(), x, w, b), c);
+                assertClose("forward (streamed columns)", yRef, DenseConv.forwardThroughStreamedColumns(c.spec(), x, w, b), c);
 
                 assertClose("backwardInput", DenseConvNaive.backwardInput(c.spec(), gy, w, c.input()),
                         DenseConv.backwardInput(c.spec(), gy, w, c.input(), block), c);
