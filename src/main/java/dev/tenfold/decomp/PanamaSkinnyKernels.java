@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -52,21 +53,28 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
     /**
      * Register tiles of 4 vectors of columns × 5 components (20 accumulators; per row i 4 loads of
      * the panel, 5 broadcasts of U, 20 FMAs), then single vectors × 5 components for the
-     * remaining columns. Accumulators start from acc (or zero) and are stored once per tile.
+     * remaining columns (the last one a masked load). A strip of 4 vectors × kb rows serves every
+     * group of components while it is in L1. Accumulators start from acc (or zero) and are
+     * stored once per tile.
      */
     @Override
-    public void panel(float[] p, int ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda, int cols, boolean first) {
+    public void panel(MemorySegment p, long pOff, long ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda,
+                      int cols, boolean first) {
+        int width = panelWidth(cols);
         if (first) {
-            for (int r = 0; r < rows; r++) java.util.Arrays.fill(acc, r * lda, r * lda + cols, 0f);
+            for (int r = 0; r < rows; r++) java.util.Arrays.fill(acc, r * lda, r * lda + width, 0f);
         }
-        for (int rb = 0; rb < rows; rb += PC) {
-            int c = 0;
-            for (; c + 4 * L <= cols; c += 4 * L) fourByFive(p, ldp, c, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
-            for (; c < cols; c += L) oneByFive(p, ldp, c, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
+        int c = 0;
+        for (; c + 4 * L <= cols; c += 4 * L) {
+            for (int rb = 0; rb < rows; rb += PC) fourByFive(p, pOff + c, ldp, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
+        }
+        for (; c < cols; c += L) {
+            VectorMask<Float> m = F.indexInRange(c, cols);
+            for (int rb = 0; rb < rows; rb += PC) oneByFive(p, pOff + c, ldp, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda, m);
         }
     }
 
-    private static void fourByFive(float[] p, int ldp, int c, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
+    private static void fourByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
         FloatVector a00 = FloatVector.fromArray(F, acc, ao), a01 = FloatVector.fromArray(F, acc, ao + L);
         FloatVector a02 = FloatVector.fromArray(F, acc, ao + 2 * L), a03 = FloatVector.fromArray(F, acc, ao + 3 * L);
         FloatVector a10 = FloatVector.fromArray(F, acc, ao + lda), a11 = FloatVector.fromArray(F, acc, ao + lda + L);
@@ -77,12 +85,13 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         FloatVector a32 = FloatVector.fromArray(F, acc, ao + 3 * lda + 2 * L), a33 = FloatVector.fromArray(F, acc, ao + 3 * lda + 3 * L);
         FloatVector a40 = FloatVector.fromArray(F, acc, ao + 4 * lda), a41 = FloatVector.fromArray(F, acc, ao + 4 * lda + L);
         FloatVector a42 = FloatVector.fromArray(F, acc, ao + 4 * lda + 2 * L), a43 = FloatVector.fromArray(F, acc, ao + 4 * lda + 3 * L);
-        for (int i = 0; i < kb; i++) {
-            int pi = i * ldp + c, ui = uo + i * ldu;
-            FloatVector x0 = FloatVector.fromArray(F, p, pi);
-            FloatVector x1 = FloatVector.fromArray(F, p, pi + L);
-            FloatVector x2 = FloatVector.fromArray(F, p, pi + 2 * L);
-            FloatVector x3 = FloatVector.fromArray(F, p, pi + 3 * L);
+        long pb = po * Float.BYTES, step = ldp * Float.BYTES;
+        for (int i = 0; i < kb; i++, pb += step) {
+            int ui = uo + i * ldu;
+            FloatVector x0 = FloatVector.fromMemorySegment(F, p, pb, LE);
+            FloatVector x1 = FloatVector.fromMemorySegment(F, p, pb + 4 * L, LE);
+            FloatVector x2 = FloatVector.fromMemorySegment(F, p, pb + 8 * L, LE);
+            FloatVector x3 = FloatVector.fromMemorySegment(F, p, pb + 12 * L, LE);
             FloatVector w = FloatVector.broadcast(F, u[ui]);
             a00 = x0.fma(w, a00);
             a01 = x1.fma(w, a01);
@@ -131,12 +140,14 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         a43.intoArray(acc, ao + 4 * lda + 3 * L);
     }
 
-    private static void oneByFive(float[] p, int ldp, int c, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
+    private static void oneByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda,
+                                  VectorMask<Float> m) {
         FloatVector a0 = FloatVector.fromArray(F, acc, ao), a1 = FloatVector.fromArray(F, acc, ao + lda), a2 = FloatVector.fromArray(F, acc, ao + 2 * lda);
         FloatVector a3 = FloatVector.fromArray(F, acc, ao + 3 * lda), a4 = FloatVector.fromArray(F, acc, ao + 4 * lda);
-        for (int i = 0; i < kb; i++) {
+        long pb = po * Float.BYTES, step = ldp * Float.BYTES;
+        for (int i = 0; i < kb; i++, pb += step) {
             int ui = uo + i * ldu;
-            FloatVector x = FloatVector.fromArray(F, p, i * ldp + c);
+            FloatVector x = FloatVector.fromMemorySegment(F, p, pb, LE, m);
             a0 = x.fma(FloatVector.broadcast(F, u[ui]), a0);
             a1 = x.fma(FloatVector.broadcast(F, u[ui + 1]), a1);
             a2 = x.fma(FloatVector.broadcast(F, u[ui + 2]), a2);

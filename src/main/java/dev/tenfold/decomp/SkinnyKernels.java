@@ -31,14 +31,16 @@ interface SkinnyKernels {
     int paddedRank(int rank);
 
     /**
-     * The packed-panel kernel of the passes over X: acc[r, c] = (first ? 0 : acc[r, c]) +
-     * Σ_{i&lt;kb} u[uOff + i·ldu + r]·p[i·ldp + c] (fused multiply-adds) for r &lt; rows and
+     * The panel kernel of the passes over X: acc[r, c] = (first ? 0 : acc[r, c]) +
+     * Σ_{i&lt;kb} u[uOff + i·ldu + r]·P[pOff + i·ldp + c] (fused multiply-adds) for r &lt; rows and
      * c &lt; cols, each element accumulated over i in increasing order, so a reduction split into
-     * blocks of rows gives the same bits as one call. {@code rows} must be
-     * {@link #panelRank}(rank) ≤ ldu (u holds zeros past the rank) and {@code cols} a value of
-     * {@link #panelWidth}; acc rows are {@code lda} apart.
+     * blocks of rows gives the same bits as one call. P is read only at those elements (rows of X
+     * in place, or a copy). {@code rows} must be {@link #panelRank}(rank) ≤ ldu (u holds zeros
+     * past the rank); acc rows are {@code lda} ≥ {@link #panelWidth}(cols) apart, and columns
+     * cols … panelWidth(cols) − 1 of acc are scratch.
      */
-    void panel(float[] p, int ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda, int cols, boolean first);
+    void panel(MemorySegment p, long pOff, long ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda,
+               int cols, boolean first);
 
     /** Rows of U and of the accumulator block {@link #panel} touches for rank R (R rounded up to its component tile). */
     int panelRank(int rank);
@@ -71,14 +73,15 @@ interface SkinnyKernels {
         }
 
         @Override
-        public void panel(float[] p, int ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda, int cols, boolean first) {
+        public void panel(MemorySegment p, long pOff, long ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda,
+                          int cols, boolean first) {
             for (int r = 0; r < rows; r++) {
                 int a = r * lda;
                 if (first) java.util.Arrays.fill(acc, a, a + cols, 0f);
                 for (int i = 0; i < kb; i++) {
                     float w = u[uOff + i * ldu + r];
-                    int pi = i * ldp;
-                    for (int c = 0; c < cols; c++) acc[a + c] = Math.fma(w, p[pi + c], acc[a + c]);
+                    long pi = pOff + i * ldp;
+                    for (int c = 0; c < cols; c++) acc[a + c] = Math.fma(w, p.getAtIndex(F32, pi + c), acc[a + c]);
                 }
             }
         }

@@ -34,13 +34,20 @@ final class WarmSubspace {
      * (I × r) start {@code warm} (orthonormalized first); null when not converged or not applicable.
      */
     static double[] leading(Tensor y, int n, int r, double[] warm) {
+        try (TensorScope tmp = TensorScope.open()) {
+            return leading(y, n, r, warm, new Workspace(tmp));
+        }
+    }
+
+    /** {@link #leading(Tensor, int, int, double[])} with its buffers (slots "svd.*") in {@code ws}. */
+    static double[] leading(Tensor y, int n, int r, double[] warm, Workspace ws) {
         int rows = y.dim(n);
         long mm = y.size() / rows;
         if (warm == null || r >= rows || r > mm || mm > Integer.MAX_VALUE / Math.max(r, 1)) return null;
         int m = (int) mm;
-        try (TensorScope tmp = TensorScope.open()) {
-            Tensor a = tmp.zeros(rows, m).copyFrom(y.unfold(n));
-            Tensor u = tmp.zeros(rows, r), w = tmp.zeros(m, r), v = tmp.zeros(rows, r);
+        {
+            Tensor a = unfolding(y, n, ws);
+            Tensor u = ws.take("svd.u", rows, r), w = ws.take("svd.w", m, r), v = ws.take("svd.v", rows, r);
             double[] q = QR.factor(DenseMatrix.wrap(rows, r, warm)).q().data(); // any start: orthonormalize
             boolean converged = false;
             for (int step = 0; step < MAX_STEPS && !converged; step++) {
@@ -61,6 +68,18 @@ final class WarmSubspace {
             positiveLargest(out, rows, r);
             return out;
         }
+    }
+
+    /** unfold(y, n) as a contiguous (I_n × m) matrix: a view when y is contiguous and n = 0, else a copy in the workspace. */
+    private static Tensor unfolding(Tensor y, int n, Workspace ws) {
+        int rows = y.dim(n);
+        int m = (int) (y.size() / rows);
+        if (n == 0 && y.isContiguous()) return y.view(rows, m);
+        int[] perm = new int[y.rank()];
+        perm[0] = n;
+        for (int j = 0, k = 1; j < perm.length; j++) if (j != n) perm[k++] = j;
+        Tensor moved = y.permute(perm);
+        return ws.take("svd.a", moved.dims()).copyFrom(moved).view(rows, m);
     }
 
     /** ‖QᵀP‖_F² for row-major (rows × r) Q and P: r minus Σ sin² of the principal angles. */
