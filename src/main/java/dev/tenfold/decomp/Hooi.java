@@ -57,7 +57,7 @@ public final class Hooi {
                     List<Tensor> ts = tensors(iter, us, dims, ranks);
                     Tensor core = order >= 3 ? sweepFromMiddle(x, us, ts, dims, ranks, svd, iter, ws)
                             : sweepFromLast(x, us, ts, dims, ranks, svd, iter, ws);
-                    double newErr = Math.sqrt(Math.max(0, normX2 - core.dot(core)) / Math.max(normX2, Double.MIN_NORMAL));
+                    double newErr = Math.sqrt(Math.max(0, normX2 - Checks.squaredNorm(core)) / Math.max(normX2, Double.MIN_NORMAL));
                     double ms = (System.nanoTime() - t0) / 1e6;
                     trace.add(new ConvergenceTrace.Entry(it, newErr, ms, false));
                     if (o.listener() != null) o.listener().onIteration(it, newErr, ms, new TuckerTensor(core, ts));

@@ -37,6 +37,101 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         return (six + 2 * L - 1) / (2 * L) * (2 * L);
     }
 
+    /** Per block: 4 vector accumulators, their lanes summed in double in lane order. */
+    @Override
+    public double squaredNorm(MemorySegment x, long off, long n) {
+        double total = 0;
+        float[] lanes = new float[L];
+        for (long b = 0; b < n; b += NORM_BLOCK) {
+            long e = Math.min(n, b + NORM_BLOCK), i = b;
+            FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+            for (; i + 4 * L <= e; i += 4 * L) {
+                long p = (off + i) * Float.BYTES;
+                FloatVector v0 = FloatVector.fromMemorySegment(F, x, p, LE), v1 = FloatVector.fromMemorySegment(F, x, p + 4 * L, LE);
+                FloatVector v2 = FloatVector.fromMemorySegment(F, x, p + 8 * L, LE), v3 = FloatVector.fromMemorySegment(F, x, p + 12 * L, LE);
+                a0 = v0.fma(v0, a0);
+                a1 = v1.fma(v1, a1);
+                a2 = v2.fma(v2, a2);
+                a3 = v3.fma(v3, a3);
+            }
+            for (; i < e; i += L) {
+                VectorMask<Float> m = F.indexInRange(i, e);
+                FloatVector v = FloatVector.fromMemorySegment(F, x, (off + i) * Float.BYTES, LE, m);
+                a0 = v.fma(v, a0);
+            }
+            a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+            double s = 0;
+            for (int l = 0; l < L; l++) s += lanes[l];
+            total += s;
+        }
+        return total;
+    }
+
+    /** Dots of 4 rows p at a time (4 vector accumulators each), a masked tail, lanes summed in a fixed order. */
+    @Override
+    public void rowDots(MemorySegment src, long srcOff, long strideR, long strideP, int pCount, int d, float[] w, int ldw,
+                        MemorySegment out, long outOff, int r0, int r1) {
+        int full = d / L * L;
+        VectorMask<Float> tail = F.indexInRange(full, d);
+        float[] lanes = new float[L];
+        for (int r = r0; r < r1; r++) {
+            int wo = r * ldw;
+            for (int p = 0; p < pCount; p++) {
+                long b = (srcOff + r * strideR + p * strideP) * Float.BYTES;
+                FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+                int c = 0;
+                for (; c + 2 * L <= full; c += 2 * L) {
+                    a0 = FloatVector.fromMemorySegment(F, src, b + (long) c * Float.BYTES, LE).fma(FloatVector.fromArray(F, w, wo + c), a0);
+                    a1 = FloatVector.fromMemorySegment(F, src, b + (long) (c + L) * Float.BYTES, LE).fma(FloatVector.fromArray(F, w, wo + c + L), a1);
+                }
+                if (c < full) a0 = FloatVector.fromMemorySegment(F, src, b + (long) c * Float.BYTES, LE).fma(FloatVector.fromArray(F, w, wo + c), a0);
+                if (full < d) {
+                    a1 = FloatVector.fromMemorySegment(F, src, b + (long) full * Float.BYTES, LE, tail)
+                            .fma(FloatVector.fromArray(F, w, wo + full, tail), a1);
+                }
+                a0.add(a1).intoArray(lanes, 0);
+                float s = 0;
+                for (int l = 0; l < L; l++) s += lanes[l];
+                out.setAtIndex(F32, outOff + (long) r * pCount + p, s);
+            }
+        }
+    }
+
+    /** Column blocks of 4 vectors accumulated over i in registers, then single (masked) vectors. */
+    @Override
+    public void combineRows(MemorySegment src, long srcOff, long strideR, int d, int q, float[] w, int ldw,
+                            MemorySegment out, long outOff, int r0, int r1) {
+        long rowBytes = (long) q * Float.BYTES;
+        for (int r = r0; r < r1; r++) {
+            long base = (srcOff + r * strideR) * Float.BYTES, ob = (outOff + (long) r * q) * Float.BYTES;
+            int wo = r * ldw;
+            int j = 0;
+            for (; j + 4 * L <= q; j += 4 * L) {
+                FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+                long b = base + (long) j * Float.BYTES;
+                for (int i = 0; i < d; i++, b += rowBytes) {
+                    FloatVector wi = FloatVector.broadcast(F, w[wo + i]);
+                    a0 = FloatVector.fromMemorySegment(F, src, b, LE).fma(wi, a0);
+                    a1 = FloatVector.fromMemorySegment(F, src, b + 4 * L, LE).fma(wi, a1);
+                    a2 = FloatVector.fromMemorySegment(F, src, b + 8 * L, LE).fma(wi, a2);
+                    a3 = FloatVector.fromMemorySegment(F, src, b + 12 * L, LE).fma(wi, a3);
+                }
+                long o = ob + (long) j * Float.BYTES;
+                a0.intoMemorySegment(out, o, LE);
+                a1.intoMemorySegment(out, o + 4 * L, LE);
+                a2.intoMemorySegment(out, o + 8 * L, LE);
+                a3.intoMemorySegment(out, o + 12 * L, LE);
+            }
+            for (; j < q; j += L) {
+                VectorMask<Float> m = F.indexInRange(j, q);
+                FloatVector a = FloatVector.zero(F);
+                long b = base + (long) j * Float.BYTES;
+                for (int i = 0; i < d; i++, b += rowBytes) a = FloatVector.fromMemorySegment(F, src, b, LE, m).fma(FloatVector.broadcast(F, w[wo + i]), a);
+                a.intoMemorySegment(out, ob + (long) j * Float.BYTES, LE, m);
+            }
+        }
+    }
+
     /** Components per register tile of {@link #panel}. */
     private static final int PC = 5;
 

@@ -48,6 +48,32 @@ interface SkinnyKernels {
     /** {@code cols} rounded up to the column granularity of {@link #panel}. */
     int panelWidth(int cols);
 
+    /**
+     * Batched dot products (the matrix-vector steps of the CP chains):
+     * out[outOff + r·pCount + p] = Σ_{c&lt;d} src[srcOff + r·strideR + p·strideP + c]·w[r·ldw + c]
+     * for r in [r0, r1), p &lt; pCount; each sum in a fixed order (no JIT-dependent reductions).
+     */
+    void rowDots(MemorySegment src, long srcOff, long strideR, long strideP, int pCount, int d, float[] w, int ldw,
+                 MemorySegment out, long outOff, int r0, int r1);
+
+    /**
+     * Batched vector-matrix products: out[outOff + r·q + j] = Σ_{i&lt;d} w[r·ldw + i]·src[srcOff + r·strideR + i·q + j]
+     * for r in [r0, r1), j &lt; q, accumulated over i in increasing order.
+     */
+    void combineRows(MemorySegment src, long srcOff, long strideR, int d, int q, float[] w, int ldw,
+                     MemorySegment out, long outOff, int r0, int r1);
+
+    /**
+     * Σ x² over n floats from {@code off}, in double, in a fixed order whatever the JIT state
+     * (float partial sums over blocks of {@link #NORM_BLOCK} elements, added in double block by
+     * block) — unlike a vector {@code reduceLanes}, whose lane order may differ between the
+     * interpreter and compiled code.
+     */
+    double squaredNorm(MemorySegment x, long off, long n);
+
+    /** Elements per float partial sum of {@link #squaredNorm}. */
+    int NORM_BLOCK = 1024;
+
     /** Plain loops (float accumulation in the same order as the vector kernels' lanes). */
     SkinnyKernels SCALAR = new SkinnyKernels() {
         private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
@@ -70,6 +96,48 @@ interface SkinnyKernels {
         @Override
         public int paddedRank(int rank) {
             return rank;
+        }
+
+        @Override
+        public double squaredNorm(MemorySegment x, long off, long n) {
+            double total = 0;
+            for (long b = 0; b < n; b += NORM_BLOCK) {
+                float s = 0;
+                for (long i = b, e = Math.min(n, b + NORM_BLOCK); i < e; i++) {
+                    float v = x.getAtIndex(F32, off + i);
+                    s = Math.fma(v, v, s);
+                }
+                total += s;
+            }
+            return total;
+        }
+
+        @Override
+        public void rowDots(MemorySegment src, long srcOff, long strideR, long strideP, int pCount, int d, float[] w, int ldw,
+                            MemorySegment out, long outOff, int r0, int r1) {
+            for (int r = r0; r < r1; r++) {
+                for (int p = 0; p < pCount; p++) {
+                    long o = srcOff + r * strideR + p * strideP;
+                    float s = 0;
+                    for (int c = 0; c < d; c++) s = Math.fma(src.getAtIndex(F32, o + c), w[r * ldw + c], s);
+                    out.setAtIndex(F32, outOff + (long) r * pCount + p, s);
+                }
+            }
+        }
+
+        @Override
+        public void combineRows(MemorySegment src, long srcOff, long strideR, int d, int q, float[] w, int ldw,
+                                MemorySegment out, long outOff, int r0, int r1) {
+            float[] acc = new float[q];
+            for (int r = r0; r < r1; r++) {
+                java.util.Arrays.fill(acc, 0f);
+                for (int i = 0; i < d; i++) {
+                    float wi = w[r * ldw + i];
+                    long o = srcOff + r * strideR + (long) i * q;
+                    for (int j = 0; j < q; j++) acc[j] = Math.fma(wi, src.getAtIndex(F32, o + j), acc[j]);
+                }
+                MemorySegment.copy(acc, 0, out, F32, (outOff + (long) r * q) * Float.BYTES, q);
+            }
         }
 
         @Override
