@@ -66,6 +66,24 @@ final class SkinnyProducts {
         run(x.segment(), x.offset(), c, (long) k * c, a, c, u, out, false);
     }
 
+    /**
+     * out (R × n, contiguous) = W·Xᵀ for W (R × k) and X (n × k), both contiguous: out[r, i] is
+     * the dot product of row r of W with row i of X ({@link SkinnyKernels#rowDots}, fixed-order
+     * sums), parallel over r.
+     */
+    static void timesTransposed(Tensor x, Tensor w, Tensor out) {
+        int n = x.dim(0), k = x.dim(1), rank = w.dim(0);
+        if (x.rank() != 2 || !x.isContiguous() || w.dim(1) != k || !out.isContiguous() || out.dim(0) != rank || out.dim(1) != n) {
+            throw new IllegalStateException("SkinnyProducts.timesTransposed: x " + x.shape() + ", w " + w.shape() + ", out " + out.shape());
+        }
+        float[] wv = w.contiguous().toArray();
+        long fmas = (long) n * k * rank;
+        SkinnyKernels kern = 2 * fmas < SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
+        int threads = kern == SkinnyKernels.SCALAR ? 1 : Math.min(Gemm.threads(), rank);
+        runTasks(rank, threads, () -> r -> kern.rowDots(x.segment(), x.offset(), 0, k, n, k, wv, k, out.segment(), out.offset(),
+                (int) r, (int) r + 1));
+    }
+
     private static void check(Tensor x, Tensor u, Tensor out, boolean rowsOfX) {
         int k = u.dim(0), rank = u.dim(1);
         int n = rowsOfX ? x.dim(0) : x.dim(1);
@@ -122,7 +140,7 @@ final class SkinnyProducts {
         float[] uv = u.toArray();
         for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, up, i * rows, rank);
         int width = n <= PANEL_COLS + PANEL_COLS / 4 ? n : PANEL_COLS;
-        boolean inPlace = width == n && xStride == n;
+        boolean inPlace = width == n && xStride == n && !Boolean.getBoolean("tenfold.noinplace");
         int chunks = (n + width - 1) / width;
         long tasks = (long) chunks * batch;
         int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);

@@ -97,4 +97,52 @@ class ChainKernelsProperties {
             }
         });
     }
+
+    @Test
+    void timesTransposedAndModeProductsMatchNaiveLoopsWhateverTheThreads() {
+        qt().withExamples(30).forAll(integers().between(1, 7), integers().between(1, 60), longs().all()).checkAssert((rank, n, seed) -> {
+            Random rng = new Random(seed);
+            int k = 1 + rng.nextInt(90);
+            int before = dev.tenfold.linalg.Gemm.threads();
+            dev.tenfold.linalg.Gemm.setThreads(1 + rng.nextInt(2));
+            try (dev.tenfold.tensor.TensorScope scope = dev.tenfold.tensor.TensorScope.open()) {
+                dev.tenfold.tensor.Tensor x = scope.normal(rng.nextLong(), 0f, 1f, n, k), w = scope.normal(rng.nextLong(), 0f, 1f, rank, k);
+                dev.tenfold.tensor.Tensor out = scope.zeros(rank, n).fill(Float.NaN);
+                SkinnyProducts.timesTransposed(x, w, out);
+                float[] xv = x.toArray(), wv = w.toArray(), got = out.toArray();
+                for (int r = 0; r < rank; r++) {
+                    for (int i = 0; i < n; i++) {
+                        double s = 0;
+                        for (int c = 0; c < k; c++) s += (double) wv[r * k + c] * xv[i * k + c];
+                        assertTrue(Math.abs(got[r * n + i] - s) <= 1e-5 * (1 + Math.sqrt(k)), "timesTransposed at " + r + "," + i);
+                    }
+                }
+                // Y ×_mode Uᵀ into a buffer, every mode of a 3-way Y with odd sizes
+                int[] dims = {1 + rng.nextInt(6), 1 + rng.nextInt(40), 1 + rng.nextInt(30)};
+                dev.tenfold.tensor.Tensor y = scope.normal(rng.nextLong(), 0f, 1f, dims);
+                float[] yv = y.toArray();
+                for (int mode = 0; mode < 3; mode++) {
+                    dev.tenfold.tensor.Tensor u = scope.normal(rng.nextLong(), 0f, 1f, dims[mode], rank);
+                    int[] od = dims.clone();
+                    od[mode] = rank;
+                    dev.tenfold.tensor.Tensor o = scope.zeros(od).fill(Float.NaN);
+                    Projections.modeProductInto(y, u, mode, o);
+                    float[] uv = u.toArray(), ov = o.toArray();
+                    for (int i0 = 0; i0 < od[0]; i0++) for (int i1 = 0; i1 < od[1]; i1++) for (int i2 = 0; i2 < od[2]; i2++) {
+                        double s = 0;
+                        int[] idx = {i0, i1, i2};
+                        int j = idx[mode];
+                        for (int c = 0; c < dims[mode]; c++) {
+                            idx[mode] = c;
+                            s += (double) yv[(idx[0] * dims[1] + idx[1]) * dims[2] + idx[2]] * uv[c * rank + j];
+                        }
+                        float g = ov[(i0 * od[1] + i1) * od[2] + i2];
+                        assertTrue(Math.abs(g - s) <= 1e-4 * (1 + Math.sqrt(dims[mode])), "mode " + mode + " product: " + g + " vs " + s);
+                    }
+                }
+            } finally {
+                dev.tenfold.linalg.Gemm.setThreads(before);
+            }
+        });
+    }
 }
