@@ -67,16 +67,16 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         return total;
     }
 
-    /** Dots of 4 rows p at a time (4 vector accumulators each), a masked tail, lanes summed in a fixed order. */
+    /** Two vector accumulators per dot, a masked tail, the lanes summed in lane order. */
     @Override
-    public void rowDots(MemorySegment src, long srcOff, long strideR, long strideP, int pCount, int d, float[] w, int ldw,
-                        MemorySegment out, long outOff, int r0, int r1) {
+    public void rowDots(MemorySegment src, long srcOff, long strideR, long strideP, int p0, int p1, int d, float[] w, int ldw,
+                        MemorySegment out, long outOff, long outR, long outP, int r0, int r1) {
         int full = d / L * L;
         VectorMask<Float> tail = F.indexInRange(full, d);
         float[] lanes = new float[L];
-        for (int r = r0; r < r1; r++) {
-            int wo = r * ldw;
-            for (int p = 0; p < pCount; p++) {
+        for (int p = p0; p < p1; p++) {
+            for (int r = r0; r < r1; r++) {
+                int wo = r * ldw;
                 long b = (srcOff + r * strideR + p * strideP) * Float.BYTES;
                 FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
                 int c = 0;
@@ -92,7 +92,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
                 a0.add(a1).intoArray(lanes, 0);
                 float s = 0;
                 for (int l = 0; l < L; l++) s += lanes[l];
-                out.setAtIndex(F32, outOff + (long) r * pCount + p, s);
+                out.setAtIndex(F32, outOff + r * outR + p * outP, s);
             }
         }
     }

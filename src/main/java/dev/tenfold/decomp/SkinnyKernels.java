@@ -49,12 +49,14 @@ interface SkinnyKernels {
     int panelWidth(int cols);
 
     /**
-     * Batched dot products (the matrix-vector steps of the CP chains):
-     * out[outOff + r·pCount + p] = Σ_{c&lt;d} src[srcOff + r·strideR + p·strideP + c]·w[r·ldw + c]
-     * for r in [r0, r1), p &lt; pCount; each sum in a fixed order (no JIT-dependent reductions).
+     * Batched dot products (the matrix-vector steps of the CP chains, and products whose
+     * reduction runs along contiguous rows): out[outOff + r·outR + p·outP] =
+     * Σ_{c&lt;d} src[srcOff + r·strideR + p·strideP + c]·w[r·ldw + c] for p in [p0, p1) and r in
+     * [r0, r1) (p outer, so a row of src shared by every r is read once); each sum in a fixed
+     * order (no JIT-dependent reductions).
      */
-    void rowDots(MemorySegment src, long srcOff, long strideR, long strideP, int pCount, int d, float[] w, int ldw,
-                 MemorySegment out, long outOff, int r0, int r1);
+    void rowDots(MemorySegment src, long srcOff, long strideR, long strideP, int p0, int p1, int d, float[] w, int ldw,
+                 MemorySegment out, long outOff, long outR, long outP, int r0, int r1);
 
     /**
      * Batched vector-matrix products: out[outOff + r·q + j] = Σ_{i&lt;d} w[r·ldw + i]·src[srcOff + r·strideR + i·q + j]
@@ -113,14 +115,14 @@ interface SkinnyKernels {
         }
 
         @Override
-        public void rowDots(MemorySegment src, long srcOff, long strideR, long strideP, int pCount, int d, float[] w, int ldw,
-                            MemorySegment out, long outOff, int r0, int r1) {
-            for (int r = r0; r < r1; r++) {
-                for (int p = 0; p < pCount; p++) {
+        public void rowDots(MemorySegment src, long srcOff, long strideR, long strideP, int p0, int p1, int d, float[] w, int ldw,
+                            MemorySegment out, long outOff, long outR, long outP, int r0, int r1) {
+            for (int p = p0; p < p1; p++) {
+                for (int r = r0; r < r1; r++) {
                     long o = srcOff + r * strideR + p * strideP;
                     float s = 0;
                     for (int c = 0; c < d; c++) s = Math.fma(src.getAtIndex(F32, o + c), w[r * ldw + c], s);
-                    out.setAtIndex(F32, outOff + (long) r * pCount + p, s);
+                    out.setAtIndex(F32, outOff + r * outR + p * outP, s);
                 }
             }
         }

@@ -80,8 +80,8 @@ final class SkinnyProducts {
         long fmas = (long) n * k * rank;
         SkinnyKernels kern = 2 * fmas < SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
         int threads = kern == SkinnyKernels.SCALAR ? 1 : Math.min(Gemm.threads(), rank);
-        runTasks(rank, threads, () -> r -> kern.rowDots(x.segment(), x.offset(), 0, k, n, k, wv, k, out.segment(), out.offset(),
-                (int) r, (int) r + 1));
+        runTasks(rank, threads, () -> r -> kern.rowDots(x.segment(), x.offset(), 0, k, 0, n, k, wv, k, out.segment(), out.offset(),
+                n, 1, (int) r, (int) r + 1));
     }
 
     private static void check(Tensor x, Tensor u, Tensor out, boolean rowsOfX) {
@@ -140,7 +140,7 @@ final class SkinnyProducts {
         float[] uv = u.toArray();
         for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, up, i * rows, rank);
         int width = n <= PANEL_COLS + PANEL_COLS / 4 ? n : PANEL_COLS;
-        boolean inPlace = width == n && xStride == n && !Boolean.getBoolean("tenfold.noinplace");
+        boolean inPlace = width == n && xStride == n;
         int chunks = (n + width - 1) / width;
         long tasks = (long) chunks * batch;
         int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
@@ -182,6 +182,7 @@ final class SkinnyProducts {
     }
 
     private static final ThreadLocal<MemorySegment> SCRATCH = new ThreadLocal<>();
+
 
     /** A row stride ≥ w that is not a multiple of 1 KiB (rows 2 KiB apart alias in the L1 sets). */
     private static int stride(int w) {

@@ -162,7 +162,7 @@ final class SweepMttkrp {
         float[] ut = transposed(u);
         SkinnyKernels kern = kernels((long) rank * p * d);
         SkinnyProducts.runTasks(rank, threads(kern, (long) rank * p * d), () -> r -> kern.rowDots(src.segment(), src.offset(),
-                strideR, strideP, p, d, ut, d, out.segment(), out.offset(), (int) r, (int) r + 1));
+                strideR, strideP, 0, p, d, ut, d, out.segment(), out.offset(), p, 1, (int) r, (int) r + 1));
     }
 
     /** out (R × q) [r, j] = Σ_{i&lt;d} U[i, r]·src[r·d·q + i·q + j] (U is d × R), parallel over r. */

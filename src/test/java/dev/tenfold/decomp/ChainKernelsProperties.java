@@ -35,9 +35,12 @@ class ChainKernelsProperties {
                 MemorySegment src = randomSegment(arena, rng, off + (long) rank * p * (d + gap));
                 for (SkinnyKernels kern : new SkinnyKernels[] {SkinnyKernels.get(), SkinnyKernels.SCALAR}) {
                     MemorySegment out = arena.allocate((long) rank * p * Float.BYTES + 8);
-                    int split = rng.nextInt(rank + 1); // two ranges of r, as two tasks
-                    kern.rowDots(src, off, strideR, strideP, p, d, w, d, out, 1, 0, split);
-                    kern.rowDots(src, off, strideR, strideP, p, d, w, d, out, 1, split, rank);
+                    int split = rng.nextInt(rank + 1), pSplit = rng.nextInt(p + 1); // four (r, p) ranges, as tasks
+                    for (int[] rr : new int[][] {{0, split}, {split, rank}}) {
+                        for (int[] pp : new int[][] {{0, pSplit}, {pSplit, p}}) {
+                            kern.rowDots(src, off, strideR, strideP, pp[0], pp[1], d, w, d, out, 1, p, 1, rr[0], rr[1]);
+                        }
+                    }
                     for (int r = 0; r < rank; r++) {
                         for (int q = 0; q < p; q++) {
                             double s = 0;
