@@ -21,8 +21,9 @@ import java.util.List;
  * factors, no reconstruction; tiny negatives clamp to 0). The Y_n share work so an iteration
  * reads X twice: for N ≥ 3, W = X ×_1 U_1ᵀ serves mode 0 and Q = X ×_0 U_0ᵀ (with the new U_0)
  * serves modes 1 … N−1 and the core; for N = 2, P = X ×_1 U_1ᵀ and Q. The passes read X in place
- * through SIMD kernels (a tensordot when X is not contiguous); the smaller products are
- * {@code ModeProduct}s (batched GEMM on the partials).
+ * through SIMD kernels (a tensordot when X is not contiguous); the smaller products of the
+ * partials are the same panel kernel reading the partial in place (or one GEMM for a last
+ * mode). The partials live in a {@link Workspace} of the fit, reused by every iteration.
  *
  * <p><b>Memory estimate</b> (checked before anything is allocated): the init's estimate (see
  * {@link Hosvd}) plus, per iteration, float32 partials of at most (N + 2)·max_{n ∈ {0, 1, N−1}}

@@ -21,7 +21,9 @@ import java.util.List;
  * TL[r, a] = Σ_c Z[a, r, c]·KR(U_{h+1} … U_{N−1})[c, r] (a batched matrix-vector product),
  * otherwise U_{N−1}ᵀ · X(∏_{k&lt;N−1} I_k × I_{N−1})ᵀ —
  * followed by a chain of batched matrix-vector products (batch index r) that contracts the
- * group's remaining modes one at a time, last modes first. The MTTKRP of a mode n is then TL or
+ * group's remaining modes one at a time, last modes first ({@link SkinnyKernels#rowDots} and
+ * {@link SkinnyKernels#combineRows}: fixed-order sums, parallel over r, so bitwise the same
+ * whatever the thread count). The MTTKRP of a mode n is then TL or
  * TR contracted over the other modes of its group by the same kind of chain. In an ALS sweep
  * (modes in order 0 … N−1) TL is computed once before the left modes and TR once after them,
  * so a sweep reads X twice whatever N is. Results equal {@code dev.tenfold.contract.Mttkrp}
