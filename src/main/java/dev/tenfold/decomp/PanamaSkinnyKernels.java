@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -73,7 +74,6 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
                         MemorySegment out, long outOff, long outR, long outP, int r0, int r1) {
         int full = d / L * L;
         VectorMask<Float> tail = F.indexInRange(full, d);
-        float[] lanes = new float[L];
         for (int p = p0; p < p1; p++) {
             for (int r = r0; r < r1; r++) {
                 int wo = r * ldw;
@@ -89,12 +89,28 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
                     a1 = FloatVector.fromMemorySegment(F, src, b + (long) full * Float.BYTES, LE, tail)
                             .fma(FloatVector.fromArray(F, w, wo + full, tail), a1);
                 }
-                a0.add(a1).intoArray(lanes, 0);
-                float s = 0;
-                for (int l = 0; l < L; l++) s += lanes[l];
-                out.setAtIndex(F32, outOff + r * outR + p * outP, s);
+                out.setAtIndex(F32, outOff + r * outR + p * outP, laneSum(a0.add(a1)));
             }
         }
+    }
+
+    private static final VectorShuffle<Float> HALF = rotation(L / 2), QUARTER = rotation(L / 4), EIGHTH = rotation(L / 8),
+            SIXTEENTH = rotation(L / 16);
+
+    private static VectorShuffle<Float> rotation(int by) {
+        return by == 0 ? null : VectorShuffle.fromOp(F, i -> (i + by) % L);
+    }
+
+    /**
+     * Σ lanes of v by a butterfly of lane rotations and element-wise adds — a fixed order, so the
+     * same bits interpreted or compiled (unlike {@code reduceLanes}).
+     */
+    private static float laneSum(FloatVector v) {
+        v = v.add(v.rearrange(HALF));
+        if (L >= 4) v = v.add(v.rearrange(QUARTER));
+        if (L >= 8) v = v.add(v.rearrange(EIGHTH));
+        if (L >= 16) v = v.add(v.rearrange(SIXTEENTH));
+        return v.lane(0);
     }
 
     /** Column blocks of 4 vectors accumulated over i in registers, then single (masked) vectors. */
