@@ -320,7 +320,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
      * Dot form of {@link #rowsTimesFactor}: U transposed into a heap buffer (R × kp, zero-padded
      * to whole vectors), tiles of 4 rows of X × 3 components, vectorized along the reduction
      * index i (12 accumulators, 7 loads per 12 FMAs, no broadcasts, no padded lanes); the 12
-     * horizontal sums are taken once per tile, after the loop.
+     * horizontal sums ({@link #laneSum}, fixed order) are taken once per tile, after the loop.
      */
     private static void dotForm(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
                                 MemorySegment out, long outOff, long outStride, int j0, int j1) {
@@ -384,9 +384,9 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
     private static void put(float[] ob, int width, int col, int rb, int rank, int rows, int m,
                             FloatVector a0, FloatVector a1, FloatVector a2) {
         if (m >= rows) return;
-        ob[rb * width + col + m] = a0.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        if (rb + 1 < rank) ob[(rb + 1) * width + col + m] = a1.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        if (rb + 2 < rank) ob[(rb + 2) * width + col + m] = a2.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        ob[rb * width + col + m] = laneSum(a0);
+        if (rb + 1 < rank) ob[(rb + 1) * width + col + m] = laneSum(a1);
+        if (rb + 2 < rank) ob[(rb + 2) * width + col + m] = laneSum(a2);
     }
 
     private static void sixRows(float[] xb, int k, float[] u, int rp, int rb, float[] tile) {
