@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * Float32 scratch buffers of one fit, reused across its iterations: one buffer per named slot,
  * allocated in the fit's scope the first time and re-allocated only when a larger shape is
- * asked for. A fresh multi-megabyte native allocation costs its page faults on every touch
- * (about as much as the pass that fills it), so the per-iteration partials of HOOI live here.
+ * asked for. A fresh multi-megabyte native allocation is zeroed (and may page-fault) every
+ * time, so the per-iteration partials of HOOI live here.
  * A slot's contents are valid until the next {@link #take} of the same slot; buffers are not
  * cleared (every user overwrites what it takes).
  */
