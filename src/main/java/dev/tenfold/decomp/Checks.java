@@ -36,12 +36,22 @@ final class Checks {
 
     /** ‖X‖² in double; throws when X holds NaN or infinite values (the sum is then not finite). */
     static double finiteSquaredNorm(String op, String name, Tensor x) {
-        double s = x.dot(x);
+        double s = squaredNorm(x);
         if (!Double.isFinite(s)) {
             throw new IllegalArgumentException(op + ": " + name + " of shape " + x.shape() + " contains NaN or infinite values"
                     + " (for missing entries, store 0 there and pass a mask)");
         }
         return s;
+    }
+
+    /**
+     * ‖X‖² in double, bitwise reproducible for a contiguous X ({@link SkinnyKernels#squaredNorm});
+     * other layouts through {@link Tensor#dot}.
+     */
+    static double squaredNorm(Tensor x) {
+        if (!x.isContiguous()) return x.dot(x);
+        SkinnyKernels k = x.size() < 4 * SkinnyKernels.NORM_BLOCK ? SkinnyKernels.SCALAR : SkinnyKernels.get();
+        return k.squaredNorm(x.segment(), x.offset(), x.size());
     }
 
     static void sameShape(String name, Tensor t, Shape want, String op) {

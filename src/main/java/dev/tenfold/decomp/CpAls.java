@@ -1,7 +1,6 @@
 package dev.tenfold.decomp;
 
 import dev.tenfold.linalg.Cholesky;
-import dev.tenfold.linalg.DenseMatrix;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
 import java.util.ArrayList;
@@ -13,8 +12,8 @@ import java.util.List;
  *
  * <p>One iteration updates U_0 … U_{N−1} in turn (skipping {@link CpOptions#fixedModes()}):
  * U_n ← M_n · (∗_{k≠n} U_kᵀU_k + l2·I)⁻¹ with M_n the MTTKRP of mode n; the R×R system is solved
- * in double by {@link Cholesky#solveRight} (ridge, then pseudo-inverse fallback for singular
- * Grams). All MTTKRPs of a sweep come from two passes over X ({@code SweepMttkrp}: two products
+ * in double by a plain Cholesky ({@code SmallSpd}) when G is certainly well conditioned, else
+ * by {@link Cholesky#solveRight} (ridge, then pseudo-inverse fallback for singular Grams). All MTTKRPs of a sweep come from two passes over X ({@code SweepMttkrp}: two products
  * of X with a single factor, 2·size(X)·R flops each, by SIMD kernels over sequential reads of X,
  * followed by batched matrix-vector chains of O(R·size/I) work) — the MTTKRP through
  * {@code dev.tenfold.contract.Mttkrp} would read X N times (and TensorLy's unfold copies it).
@@ -99,7 +98,7 @@ public final class CpAls {
                 if (mask != null) {
                     ws.reconstructInto(work);
                     work.mulInPlace(complement).addInPlace(maskedX);
-                    normX2 = work.dot(work);
+                    normX2 = Checks.squaredNorm(work);
                     ws.dataChanged();
                 }
                 double[] mLast = null;
@@ -138,7 +137,7 @@ public final class CpAls {
         int r = ws.rank, rows = ws.dims[n];
         double[] g = FactorMath.hadamardExcept(ws.grams, n, r);
         for (int i = 0; i < r; i++) g[i * r + i] += o.l2();
-        double[] v = Cholesky.solveRight(DenseMatrix.wrap(r, r, g), DenseMatrix.wrap(rows, r, m)).solution().data();
+        double[] v = SmallSpd.solveRight(g, r, m, rows);
         if (o.normalizeFactors()) {
             double[] norms = FactorMath.columnNorms(v, rows, r);
             double[] inv = new double[r];

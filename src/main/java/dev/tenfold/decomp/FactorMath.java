@@ -1,6 +1,5 @@
 package dev.tenfold.decomp;
 
-import dev.tenfold.linalg.DenseMatrix;
 import dev.tenfold.simd.BinaryOp;
 import dev.tenfold.simd.FloatKernels;
 import dev.tenfold.simd.Kernels;
@@ -46,9 +45,9 @@ final class FactorMath {
         for (int i = 0; i < v.length; i++) v[i] = (float) v[i];
     }
 
-    /** UᵀU (R×R) of a row-major (rows × r) matrix. */
+    /** UᵀU (R×R) of a row-major (rows × r) matrix (fixed summation order, see {@link SmallSpd#gram}). */
     static double[] gram(double[] u, int rows, int r) {
-        return DenseMatrix.wrap(rows, r, u).transposeMultiply(DenseMatrix.wrap(rows, r, u)).data();
+        return SmallSpd.gram(u, rows, r);
     }
 
     /** Element-wise product of the Gram matrices of every mode except {@code skip} (-1: none). */

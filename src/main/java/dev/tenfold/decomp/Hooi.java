@@ -21,8 +21,9 @@ import java.util.List;
  * factors, no reconstruction; tiny negatives clamp to 0). The Y_n share work so an iteration
  * reads X twice: for N ≥ 3, W = X ×_1 U_1ᵀ serves mode 0 and Q = X ×_0 U_0ᵀ (with the new U_0)
  * serves modes 1 … N−1 and the core; for N = 2, P = X ×_1 U_1ᵀ and Q. The passes read X in place
- * through SIMD kernels (a tensordot when X is not contiguous); the smaller products are
- * {@code ModeProduct}s (batched GEMM on the partials).
+ * through SIMD kernels (a tensordot when X is not contiguous); the smaller products of the
+ * partials are the same panel kernel reading the partial in place (or one GEMM for a last
+ * mode). The partials live in a {@link Workspace} of the fit, reused by every iteration.
  *
  * <p><b>Memory estimate</b> (checked before anything is allocated): the init's estimate (see
  * {@link Hosvd}) plus, per iteration, float32 partials of at most (N + 2)·max_{n ∈ {0, 1, N−1}}
@@ -48,22 +49,26 @@ public final class Hooi {
         boolean converged = false;
         TuckerTensor result = null;
         int it = 0;
-        while (it < o.maxIter()) {
-            it++;
-            long t0 = System.nanoTime();
-            try (TensorScope iter = TensorScope.open()) {
-                List<Tensor> ts = tensors(iter, us, dims, ranks);
-                Tensor core = order >= 3 ? sweepFromMiddle(x, us, ts, dims, ranks, svd, iter) : sweepFromLast(x, us, ts, dims, ranks, svd, iter);
-                double newErr = Math.sqrt(Math.max(0, normX2 - core.dot(core)) / Math.max(normX2, Double.MIN_NORMAL));
-                double ms = (System.nanoTime() - t0) / 1e6;
-                trace.add(new ConvergenceTrace.Entry(it, newErr, ms, false));
-                if (o.listener() != null) o.listener().onIteration(it, newErr, ms, new TuckerTensor(core, ts));
-                boolean small = it > 1 && Math.abs(err - newErr) < o.tol();
-                err = newErr;
-                if (small || it == o.maxIter()) {
-                    converged = small;
-                    result = Hosvd.toTucker(x.scope(), core, us, dims, ranks);
-                    break;
+        try (TensorScope work = TensorScope.open()) { // the partials' buffers, reused by every iteration
+            Workspace ws = new Workspace(work);
+            while (it < o.maxIter()) {
+                it++;
+                long t0 = System.nanoTime();
+                try (TensorScope iter = TensorScope.open()) {
+                    List<Tensor> ts = tensors(iter, us, dims, ranks);
+                    Tensor core = order >= 3 ? sweepFromMiddle(x, us, ts, dims, ranks, svd, iter, ws)
+                            : sweepFromLast(x, us, ts, dims, ranks, svd, iter, ws);
+                    double newErr = Math.sqrt(Math.max(0, normX2 - Checks.squaredNorm(core)) / Math.max(normX2, Double.MIN_NORMAL));
+                    double ms = (System.nanoTime() - t0) / 1e6;
+                    trace.add(new ConvergenceTrace.Entry(it, newErr, ms, false));
+                    if (o.listener() != null) o.listener().onIteration(it, newErr, ms, new TuckerTensor(core, ts));
+                    boolean small = it > 1 && Math.abs(err - newErr) < o.tol();
+                    err = newErr;
+                    if (small || it == o.maxIter()) {
+                        converged = small;
+                        result = Hosvd.toTucker(x.scope(), core, us, dims, ranks);
+                        break;
+                    }
                 }
             }
         }
@@ -75,21 +80,21 @@ public final class Hooi {
      * serves modes 1 … N−1 in turn and the core. Updates {@code us}/{@code ts}; returns the core.
      */
     private static Tensor sweepFromMiddle(Tensor x, double[][] us, List<Tensor> ts, int[] dims, int[] ranks,
-                                          LeadingSingularVectors.Options svd, TensorScope iter) {
+                                          LeadingSingularVectors.Options svd, TensorScope iter, Workspace ws) {
         int order = dims.length, last = order - 1;
-        Tensor w = Projections.passMiddle(x, ts.get(1));
+        Tensor w = Projections.passMiddle(x, ts.get(1), ws, "w");
         List<Integer> rest = new ArrayList<>();
         for (int k = 2; k < order; k++) rest.add(k);
-        update(us, ts, 0, Projections.projectAll(w, ts, rest), dims, ranks, svd, iter);
-        Tensor q = Projections.project(x, ts.get(0), 0);
+        update(us, ts, 0, Projections.projectAll(w, ts, rest, 0, ws, "w"), dims, ranks, svd, iter, ws);
+        Tensor q = Projections.project(x, ts.get(0), 0, ws, "q");
         Tensor y = null;
         for (int n = 1; n < order; n++) {
             List<Integer> modes = Projections.allBut(order, n);
             modes.remove(Integer.valueOf(0));
-            y = Projections.projectAll(q, ts, modes);
-            update(us, ts, n, y, dims, ranks, svd, iter);
+            y = Projections.projectAll(q, ts, modes, 0, ws, "y");
+            update(us, ts, n, y, dims, ranks, svd, iter, ws);
         }
-        return Projections.project(y, ts.get(last), last);
+        return Projections.project(y, ts.get(last), last, ws, "core");
     }
 
     /**
@@ -97,23 +102,24 @@ public final class Hooi {
      * Q = X ×_0 U_0ᵀ (pass 2) serves mode N−1 and the core.
      */
     private static Tensor sweepFromLast(Tensor x, double[][] us, List<Tensor> ts, int[] dims, int[] ranks,
-                                        LeadingSingularVectors.Options svd, TensorScope iter) {
+                                        LeadingSingularVectors.Options svd, TensorScope iter, Workspace ws) {
         int last = dims.length - 1;
         Tensor p = Projections.passLast(x, ts.get(last)); // mode k at axis k + 1
         for (int n = 0; n < last; n++) {
-            Tensor y = Projections.projectAll(p, ts, Projections.allBut(last, n), 1);
-            us[n] = leading(y, n + 1, ranks[n], us[n], svd);
+            Tensor y = Projections.projectAll(p, ts, Projections.allBut(last, n), 1, ws, "p");
+            us[n] = leading(y, n + 1, ranks[n], us[n], svd, ws);
             ts.set(n, Hosvd.tensor(iter, us[n], dims[n], ranks[n]));
         }
-        Tensor y = Projections.projectAll(Projections.project(x, ts.get(0), 0), ts, Projections.allBut(last, 0));
-        update(us, ts, last, y, dims, ranks, svd, iter);
-        return Projections.project(y, ts.get(last), last);
+        Tensor q = Projections.project(x, ts.get(0), 0, ws, "q");
+        Tensor y = Projections.projectAll(q, ts, Projections.allBut(last, 0), 0, ws, "y");
+        update(us, ts, last, y, dims, ranks, svd, iter, ws);
+        return Projections.project(y, ts.get(last), last, ws, "core");
     }
 
     /** U_n ← leading R_n left singular vectors of unfold(y, n). */
     private static void update(double[][] us, List<Tensor> ts, int n, Tensor y, int[] dims, int[] ranks,
-                               LeadingSingularVectors.Options svd, TensorScope iter) {
-        us[n] = leading(y, n, ranks[n], us[n], svd);
+                               LeadingSingularVectors.Options svd, TensorScope iter, Workspace ws) {
+        us[n] = leading(y, n, ranks[n], us[n], svd, ws);
         ts.set(n, Hosvd.tensor(iter, us[n], dims[n], ranks[n]));
     }
 
@@ -122,8 +128,8 @@ public final class Hooi {
      * factor unless the options ask for the exact GRAM method (or it does not converge, or does
      * not apply), else {@link LeadingSingularVectors} with the options.
      */
-    private static double[] leading(Tensor y, int axis, int r, double[] current, LeadingSingularVectors.Options svd) {
-        double[] u = svd.method() == LeadingSingularVectors.Method.GRAM ? null : WarmSubspace.leading(y, axis, r, current);
+    private static double[] leading(Tensor y, int axis, int r, double[] current, LeadingSingularVectors.Options svd, Workspace ws) {
+        double[] u = svd.method() == LeadingSingularVectors.Method.GRAM ? null : WarmSubspace.leading(y, axis, r, current, ws);
         return u != null ? u : Hosvd.leading(y, axis, r, svd);
     }
 

@@ -5,6 +5,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -36,6 +38,116 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         return (six + 2 * L - 1) / (2 * L) * (2 * L);
     }
 
+    /** Per block: 4 vector accumulators, their lanes summed in double in lane order. */
+    @Override
+    public double squaredNorm(MemorySegment x, long off, long n) {
+        double total = 0;
+        float[] lanes = new float[L];
+        for (long b = 0; b < n; b += NORM_BLOCK) {
+            long e = Math.min(n, b + NORM_BLOCK), i = b;
+            FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+            for (; i + 4 * L <= e; i += 4 * L) {
+                long p = (off + i) * Float.BYTES;
+                FloatVector v0 = FloatVector.fromMemorySegment(F, x, p, LE), v1 = FloatVector.fromMemorySegment(F, x, p + 4 * L, LE);
+                FloatVector v2 = FloatVector.fromMemorySegment(F, x, p + 8 * L, LE), v3 = FloatVector.fromMemorySegment(F, x, p + 12 * L, LE);
+                a0 = v0.fma(v0, a0);
+                a1 = v1.fma(v1, a1);
+                a2 = v2.fma(v2, a2);
+                a3 = v3.fma(v3, a3);
+            }
+            for (; i < e; i += L) {
+                VectorMask<Float> m = F.indexInRange(i, e);
+                FloatVector v = FloatVector.fromMemorySegment(F, x, (off + i) * Float.BYTES, LE, m);
+                a0 = v.fma(v, a0);
+            }
+            a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+            double s = 0;
+            for (int l = 0; l < L; l++) s += lanes[l];
+            total += s;
+        }
+        return total;
+    }
+
+    /** Two vector accumulators per dot, a masked tail, the lanes summed in lane order. */
+    @Override
+    public void rowDots(MemorySegment src, long srcOff, long strideR, long strideP, int p0, int p1, int d, float[] w, int ldw,
+                        MemorySegment out, long outOff, long outR, long outP, int r0, int r1) {
+        int full = d / L * L;
+        VectorMask<Float> tail = F.indexInRange(full, d);
+        for (int p = p0; p < p1; p++) {
+            for (int r = r0; r < r1; r++) {
+                int wo = r * ldw;
+                long b = (srcOff + r * strideR + p * strideP) * Float.BYTES;
+                FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+                int c = 0;
+                for (; c + 2 * L <= full; c += 2 * L) {
+                    a0 = FloatVector.fromMemorySegment(F, src, b + (long) c * Float.BYTES, LE).fma(FloatVector.fromArray(F, w, wo + c), a0);
+                    a1 = FloatVector.fromMemorySegment(F, src, b + (long) (c + L) * Float.BYTES, LE).fma(FloatVector.fromArray(F, w, wo + c + L), a1);
+                }
+                if (c < full) a0 = FloatVector.fromMemorySegment(F, src, b + (long) c * Float.BYTES, LE).fma(FloatVector.fromArray(F, w, wo + c), a0);
+                if (full < d) {
+                    a1 = FloatVector.fromMemorySegment(F, src, b + (long) full * Float.BYTES, LE, tail)
+                            .fma(FloatVector.fromArray(F, w, wo + full, tail), a1);
+                }
+                out.setAtIndex(F32, outOff + r * outR + p * outP, laneSum(a0.add(a1)));
+            }
+        }
+    }
+
+    private static final VectorShuffle<Float> HALF = rotation(L / 2), QUARTER = rotation(L / 4), EIGHTH = rotation(L / 8),
+            SIXTEENTH = rotation(L / 16);
+
+    private static VectorShuffle<Float> rotation(int by) {
+        return by == 0 ? null : VectorShuffle.fromOp(F, i -> (i + by) % L);
+    }
+
+    /**
+     * Σ lanes of v by a butterfly of lane rotations and element-wise adds — a fixed order, so the
+     * same bits interpreted or compiled (unlike {@code reduceLanes}).
+     */
+    private static float laneSum(FloatVector v) {
+        v = v.add(v.rearrange(HALF));
+        if (L >= 4) v = v.add(v.rearrange(QUARTER));
+        if (L >= 8) v = v.add(v.rearrange(EIGHTH));
+        if (L >= 16) v = v.add(v.rearrange(SIXTEENTH));
+        return v.lane(0);
+    }
+
+    /** Column blocks of 4 vectors accumulated over i in registers, then single (masked) vectors. */
+    @Override
+    public void combineRows(MemorySegment src, long srcOff, long strideR, int d, int q, float[] w, int ldw,
+                            MemorySegment out, long outOff, int r0, int r1) {
+        long rowBytes = (long) q * Float.BYTES;
+        for (int r = r0; r < r1; r++) {
+            long base = (srcOff + r * strideR) * Float.BYTES, ob = (outOff + (long) r * q) * Float.BYTES;
+            int wo = r * ldw;
+            int j = 0;
+            for (; j + 4 * L <= q; j += 4 * L) {
+                FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+                long b = base + (long) j * Float.BYTES;
+                for (int i = 0; i < d; i++, b += rowBytes) {
+                    FloatVector wi = FloatVector.broadcast(F, w[wo + i]);
+                    a0 = FloatVector.fromMemorySegment(F, src, b, LE).fma(wi, a0);
+                    a1 = FloatVector.fromMemorySegment(F, src, b + 4 * L, LE).fma(wi, a1);
+                    a2 = FloatVector.fromMemorySegment(F, src, b + 8 * L, LE).fma(wi, a2);
+                    a3 = FloatVector.fromMemorySegment(F, src, b + 12 * L, LE).fma(wi, a3);
+                }
+                long o = ob + (long) j * Float.BYTES;
+                a0.intoMemorySegment(out, o, LE);
+                a1.intoMemorySegment(out, o + 4 * L, LE);
+                a2.intoMemorySegment(out, o + 8 * L, LE);
+                a3.intoMemorySegment(out, o + 12 * L, LE);
+            }
+            for (; j < q; j += L) {
+                VectorMask<Float> m = F.indexInRange(j, q);
+                FloatVector a = FloatVector.zero(F);
+                long b = base + (long) j * Float.BYTES;
+                for (int i = 0; i < d; i++, b += rowBytes) a = FloatVector.fromMemorySegment(F, src, b, LE, m).fma(FloatVector.broadcast(F, w[wo + i]), a);
+                a.intoMemorySegment(out, ob + (long) j * Float.BYTES, LE, m);
+            }
+        }
+    }
+
     /** Components per register tile of {@link #panel}. */
     private static final int PC = 5;
 
@@ -52,21 +164,28 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
     /**
      * Register tiles of 4 vectors of columns × 5 components (20 accumulators; per row i 4 loads of
      * the panel, 5 broadcasts of U, 20 FMAs), then single vectors × 5 components for the
-     * remaining columns. Accumulators start from acc (or zero) and are stored once per tile.
+     * remaining columns (the last one a masked load). A strip of 4 vectors × kb rows serves every
+     * group of components while it is in L1. Accumulators start from acc (or zero) and are
+     * stored once per tile.
      */
     @Override
-    public void panel(float[] p, int ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda, int cols, boolean first) {
+    public void panel(MemorySegment p, long pOff, long ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda,
+                      int cols, boolean first) {
+        int width = panelWidth(cols);
         if (first) {
-            for (int r = 0; r < rows; r++) java.util.Arrays.fill(acc, r * lda, r * lda + cols, 0f);
+            for (int r = 0; r < rows; r++) java.util.Arrays.fill(acc, r * lda, r * lda + width, 0f);
         }
-        for (int rb = 0; rb < rows; rb += PC) {
-            int c = 0;
-            for (; c + 4 * L <= cols; c += 4 * L) fourByFive(p, ldp, c, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
-            for (; c < cols; c += L) oneByFive(p, ldp, c, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
+        int c = 0;
+        for (; c + 4 * L <= cols; c += 4 * L) {
+            for (int rb = 0; rb < rows; rb += PC) fourByFive(p, pOff + c, ldp, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
+        }
+        for (; c < cols; c += L) {
+            VectorMask<Float> m = F.indexInRange(c, cols);
+            for (int rb = 0; rb < rows; rb += PC) oneByFive(p, pOff + c, ldp, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda, m);
         }
     }
 
-    private static void fourByFive(float[] p, int ldp, int c, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
+    private static void fourByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
         FloatVector a00 = FloatVector.fromArray(F, acc, ao), a01 = FloatVector.fromArray(F, acc, ao + L);
         FloatVector a02 = FloatVector.fromArray(F, acc, ao + 2 * L), a03 = FloatVector.fromArray(F, acc, ao + 3 * L);
         FloatVector a10 = FloatVector.fromArray(F, acc, ao + lda), a11 = FloatVector.fromArray(F, acc, ao + lda + L);
@@ -77,12 +196,13 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         FloatVector a32 = FloatVector.fromArray(F, acc, ao + 3 * lda + 2 * L), a33 = FloatVector.fromArray(F, acc, ao + 3 * lda + 3 * L);
         FloatVector a40 = FloatVector.fromArray(F, acc, ao + 4 * lda), a41 = FloatVector.fromArray(F, acc, ao + 4 * lda + L);
         FloatVector a42 = FloatVector.fromArray(F, acc, ao + 4 * lda + 2 * L), a43 = FloatVector.fromArray(F, acc, ao + 4 * lda + 3 * L);
-        for (int i = 0; i < kb; i++) {
-            int pi = i * ldp + c, ui = uo + i * ldu;
-            FloatVector x0 = FloatVector.fromArray(F, p, pi);
-            FloatVector x1 = FloatVector.fromArray(F, p, pi + L);
-            FloatVector x2 = FloatVector.fromArray(F, p, pi + 2 * L);
-            FloatVector x3 = FloatVector.fromArray(F, p, pi + 3 * L);
+        long pb = po * Float.BYTES, step = ldp * Float.BYTES;
+        for (int i = 0; i < kb; i++, pb += step) {
+            int ui = uo + i * ldu;
+            FloatVector x0 = FloatVector.fromMemorySegment(F, p, pb, LE);
+            FloatVector x1 = FloatVector.fromMemorySegment(F, p, pb + 4 * L, LE);
+            FloatVector x2 = FloatVector.fromMemorySegment(F, p, pb + 8 * L, LE);
+            FloatVector x3 = FloatVector.fromMemorySegment(F, p, pb + 12 * L, LE);
             FloatVector w = FloatVector.broadcast(F, u[ui]);
             a00 = x0.fma(w, a00);
             a01 = x1.fma(w, a01);
@@ -131,12 +251,14 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         a43.intoArray(acc, ao + 4 * lda + 3 * L);
     }
 
-    private static void oneByFive(float[] p, int ldp, int c, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
+    private static void oneByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda,
+                                  VectorMask<Float> m) {
         FloatVector a0 = FloatVector.fromArray(F, acc, ao), a1 = FloatVector.fromArray(F, acc, ao + lda), a2 = FloatVector.fromArray(F, acc, ao + 2 * lda);
         FloatVector a3 = FloatVector.fromArray(F, acc, ao + 3 * lda), a4 = FloatVector.fromArray(F, acc, ao + 4 * lda);
-        for (int i = 0; i < kb; i++) {
+        long pb = po * Float.BYTES, step = ldp * Float.BYTES;
+        for (int i = 0; i < kb; i++, pb += step) {
             int ui = uo + i * ldu;
-            FloatVector x = FloatVector.fromArray(F, p, i * ldp + c);
+            FloatVector x = FloatVector.fromMemorySegment(F, p, pb, LE, m);
             a0 = x.fma(FloatVector.broadcast(F, u[ui]), a0);
             a1 = x.fma(FloatVector.broadcast(F, u[ui + 1]), a1);
             a2 = x.fma(FloatVector.broadcast(F, u[ui + 2]), a2);
@@ -198,7 +320,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
      * Dot form of {@link #rowsTimesFactor}: U transposed into a heap buffer (R × kp, zero-padded
      * to whole vectors), tiles of 4 rows of X × 3 components, vectorized along the reduction
      * index i (12 accumulators, 7 loads per 12 FMAs, no broadcasts, no padded lanes); the 12
-     * horizontal sums are taken once per tile, after the loop.
+     * horizontal sums ({@link #laneSum}, fixed order) are taken once per tile, after the loop.
      */
     private static void dotForm(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
                                 MemorySegment out, long outOff, long outStride, int j0, int j1) {
@@ -262,9 +384,9 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
     private static void put(float[] ob, int width, int col, int rb, int rank, int rows, int m,
                             FloatVector a0, FloatVector a1, FloatVector a2) {
         if (m >= rows) return;
-        ob[rb * width + col + m] = a0.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        if (rb + 1 < rank) ob[(rb + 1) * width + col + m] = a1.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        if (rb + 2 < rank) ob[(rb + 2) * width + col + m] = a2.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        ob[rb * width + col + m] = laneSum(a0);
+        if (rb + 1 < rank) ob[(rb + 1) * width + col + m] = laneSum(a1);
+        if (rb + 2 < rank) ob[(rb + 2) * width + col + m] = laneSum(a2);
     }
 
     private static void sixRows(float[] xb, int k, float[] u, int rp, int rb, float[] tile) {

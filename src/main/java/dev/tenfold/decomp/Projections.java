@@ -2,6 +2,7 @@ package dev.tenfold.decomp;
 
 import dev.tenfold.contract.Contraction;
 import dev.tenfold.contract.ModeProduct;
+import dev.tenfold.linalg.Gemm;
 import dev.tenfold.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,12 +24,30 @@ final class Projections {
      * order, a strided view); otherwise a {@link ModeProduct} (batched GEMM on strided views).
      */
     static Tensor project(Tensor y, Tensor u, int mode) {
-        if (y.scope() == u.scope()) return ModeProduct.modeProduct(y, u, mode, true);
+        return project(y, u, mode, null, null);
+    }
+
+    /**
+     * {@link #project(Tensor, Tensor, int)} writing into the buffer {@code slot} of {@code ws}
+     * (when given) instead of a new tensor, for a contiguous Y: the passes over X and the mode
+     * products of the partials ({@link #modeProductInto}). Other layouts allocate as above.
+     */
+    static Tensor project(Tensor y, Tensor u, int mode, Workspace ws, String slot) {
         int last = y.rank() - 1, r = u.dim(1);
-        if (y.isContiguous() && (mode == 0 || mode == last)) { // a pass over X: read in place
+        boolean ours = y.scope() == u.scope() || (ws != null && y.scope() == ws.scope()); // a partial, not X
+        boolean pass = !ours && y.isContiguous() && (mode == 0 || mode == last);
+        if (!pass && ws != null && y.isContiguous()) {
+            int[] dims = y.dims();
+            dims[mode] = r;
+            Tensor out = ws.take(slot, dims);
+            modeProductInto(y, u, mode, out);
+            return out;
+        }
+        if (ours) return ModeProduct.modeProduct(y, u, mode, true);
+        if (pass) { // a pass over X: read in place
             int[] dims = y.dims();
             int rest = (int) (y.size() / dims[mode]);
-            Tensor out = u.scope().zeros(r, rest);
+            Tensor out = ws != null ? ws.take(slot, r, rest) : u.scope().zeros(r, rest);
             if (mode == 0) {
                 SkinnyProducts.factorTimesRows(y.view(dims[0], rest), u, out);
             } else {
@@ -47,6 +66,24 @@ final class Projections {
         return t.permute(perm);
     }
 
+    /**
+     * out = Y ×_mode Uᵀ for a contiguous Y (… I_mode …) and U (I_mode × r), out contiguous with
+     * dimension {@code mode} replaced by r: Y viewed as (A, I_mode, B) and out as (A, r, B) —
+     * out[a] = Uᵀ·Y[a] by the panel kernel of {@link SkinnyProducts#middleMode} (Y read in place),
+     * or, when B = 1, one GEMM (A × I_mode)·U. Nothing is allocated.
+     */
+    static void modeProductInto(Tensor y, Tensor u, int mode, Tensor out) {
+        int[] dims = y.dims();
+        int in = dims[mode], r = u.dim(1);
+        int a = (int) FactorMath.product(dims, 0, mode), b = (int) FactorMath.product(dims, mode + 1, dims.length);
+        Tensor y3 = y.view(a, in, b), o3 = out.view(a, r, b);
+        if (b == 1) { // (A × I_mode)·U: one GEMM
+            Gemm.sgemm(1f, y.view(a, in), u, 0f, out.view(a, r));
+        } else { // Uᵀ·Y[a] for every a: the panel kernel, reading Y in place
+            SkinnyProducts.middleMode(y3, u, o3);
+        }
+    }
+
     private static int[] lastToEnd(int n) {
         int[] p = new int[n];
         for (int j = 0; j < n - 1; j++) p[j] = j + 1;
@@ -56,18 +93,20 @@ final class Projections {
 
     /** Applies {@link #project} for every mode in {@code modes}, the most shrinking first. */
     static Tensor projectAll(Tensor y, List<Tensor> us, List<Integer> modes) {
-        return projectAll(y, us, modes, 0);
+        return projectAll(y, us, modes, 0, null, null);
     }
 
     /**
      * Like {@link #projectAll(Tensor, List, List)} for a tensor whose mode k sits at axis
-     * {@code (k + shift) mod N} (e.g. the rotated output of {@link #passLast}).
+     * {@code (k + shift) mod N} (e.g. the rotated output of {@link #passLast}); with a workspace,
+     * step i writes into slot {@code slot + i}.
      */
-    static Tensor projectAll(Tensor y, List<Tensor> us, List<Integer> modes, int shift) {
+    static Tensor projectAll(Tensor y, List<Tensor> us, List<Integer> modes, int shift, Workspace ws, String slot) {
         List<Integer> order = new ArrayList<>(modes);
         order.sort(Comparator.comparingDouble(k -> (double) us.get(k).dim(1) / us.get(k).dim(0)));
         Tensor cur = y;
-        for (int k : order) cur = project(cur, us.get(k), (k + shift) % y.rank());
+        int i = 0;
+        for (int k : order) cur = project(cur, us.get(k), (k + shift) % y.rank(), ws, slot + (i++));
         return cur;
     }
 
@@ -87,14 +126,15 @@ final class Projections {
 
     /**
      * X ×_1 U_1ᵀ for N ≥ 3 as a tensor in mode order (I_0, R_1, I_2, …) in U's scope: for a
-     * contiguous X the middle-mode kernel of {@link SkinnyProducts} (reads X in place),
+     * contiguous X the middle-mode kernel of {@link SkinnyProducts} (reads X in place) into the
+ * workspace slot,
      * otherwise {@link #project}.
      */
-    static Tensor passMiddle(Tensor x, Tensor u) {
+    static Tensor passMiddle(Tensor x, Tensor u, Workspace ws, String slot) {
         if (!x.isContiguous()) return project(x, u, 1);
         int[] dims = x.dims();
         int rest = (int) (x.size() / ((long) dims[0] * dims[1]));
-        Tensor out = u.scope().zeros(dims[0], u.dim(1), rest);
+        Tensor out = ws.take(slot, dims[0], u.dim(1), rest);
         SkinnyProducts.middleMode(x.view(dims[0], dims[1], rest), u, out);
         dims[1] = u.dim(1);
         return out.view(dims);

@@ -31,20 +31,50 @@ interface SkinnyKernels {
     int paddedRank(int rank);
 
     /**
-     * The packed-panel kernel of the passes over X: acc[r, c] = (first ? 0 : acc[r, c]) +
-     * Σ_{i&lt;kb} u[uOff + i·ldu + r]·p[i·ldp + c] (fused multiply-adds) for r &lt; rows and
+     * The panel kernel of the passes over X: acc[r, c] = (first ? 0 : acc[r, c]) +
+     * Σ_{i&lt;kb} u[uOff + i·ldu + r]·P[pOff + i·ldp + c] (fused multiply-adds) for r &lt; rows and
      * c &lt; cols, each element accumulated over i in increasing order, so a reduction split into
-     * blocks of rows gives the same bits as one call. {@code rows} must be
-     * {@link #panelRank}(rank) ≤ ldu (u holds zeros past the rank) and {@code cols} a value of
-     * {@link #panelWidth}; acc rows are {@code lda} apart.
+     * blocks of rows gives the same bits as one call. P is read only at those elements (rows of X
+     * in place, or a copy). {@code rows} must be {@link #panelRank}(rank) ≤ ldu (u holds zeros
+     * past the rank); acc rows are {@code lda} ≥ {@link #panelWidth}(cols) apart, and columns
+     * cols … panelWidth(cols) − 1 of acc are scratch.
      */
-    void panel(float[] p, int ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda, int cols, boolean first);
+    void panel(MemorySegment p, long pOff, long ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda,
+               int cols, boolean first);
 
     /** Rows of U and of the accumulator block {@link #panel} touches for rank R (R rounded up to its component tile). */
     int panelRank(int rank);
 
     /** {@code cols} rounded up to the column granularity of {@link #panel}. */
     int panelWidth(int cols);
+
+    /**
+     * Batched dot products (the matrix-vector steps of the CP chains, and products whose
+     * reduction runs along contiguous rows): out[outOff + r·outR + p·outP] =
+     * Σ_{c&lt;d} src[srcOff + r·strideR + p·strideP + c]·w[r·ldw + c] for p in [p0, p1) and r in
+     * [r0, r1) (p outer, so a row of src shared by every r is read once); each sum in a fixed
+     * order (no JIT-dependent reductions).
+     */
+    void rowDots(MemorySegment src, long srcOff, long strideR, long strideP, int p0, int p1, int d, float[] w, int ldw,
+                 MemorySegment out, long outOff, long outR, long outP, int r0, int r1);
+
+    /**
+     * Batched vector-matrix products: out[outOff + r·q + j] = Σ_{i&lt;d} w[r·ldw + i]·src[srcOff + r·strideR + i·q + j]
+     * for r in [r0, r1), j &lt; q, accumulated over i in increasing order.
+     */
+    void combineRows(MemorySegment src, long srcOff, long strideR, int d, int q, float[] w, int ldw,
+                     MemorySegment out, long outOff, int r0, int r1);
+
+    /**
+     * Σ x² over n floats from {@code off}, in double, in a fixed order whatever the JIT state
+     * (float partial sums over blocks of {@link #NORM_BLOCK} elements, added in double block by
+     * block) — unlike a vector {@code reduceLanes}, whose lane order may differ between the
+     * interpreter and compiled code.
+     */
+    double squaredNorm(MemorySegment x, long off, long n);
+
+    /** Elements per float partial sum of {@link #squaredNorm}. */
+    int NORM_BLOCK = 1024;
 
     /** Plain loops (float accumulation in the same order as the vector kernels' lanes). */
     SkinnyKernels SCALAR = new SkinnyKernels() {
@@ -71,14 +101,57 @@ interface SkinnyKernels {
         }
 
         @Override
-        public void panel(float[] p, int ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda, int cols, boolean first) {
+        public double squaredNorm(MemorySegment x, long off, long n) {
+            double total = 0;
+            for (long b = 0; b < n; b += NORM_BLOCK) {
+                float s = 0;
+                for (long i = b, e = Math.min(n, b + NORM_BLOCK); i < e; i++) {
+                    float v = x.getAtIndex(F32, off + i);
+                    s = Math.fma(v, v, s);
+                }
+                total += s;
+            }
+            return total;
+        }
+
+        @Override
+        public void rowDots(MemorySegment src, long srcOff, long strideR, long strideP, int p0, int p1, int d, float[] w, int ldw,
+                            MemorySegment out, long outOff, long outR, long outP, int r0, int r1) {
+            for (int p = p0; p < p1; p++) {
+                for (int r = r0; r < r1; r++) {
+                    long o = srcOff + r * strideR + p * strideP;
+                    float s = 0;
+                    for (int c = 0; c < d; c++) s = Math.fma(src.getAtIndex(F32, o + c), w[r * ldw + c], s);
+                    out.setAtIndex(F32, outOff + r * outR + p * outP, s);
+                }
+            }
+        }
+
+        @Override
+        public void combineRows(MemorySegment src, long srcOff, long strideR, int d, int q, float[] w, int ldw,
+                                MemorySegment out, long outOff, int r0, int r1) {
+            float[] acc = new float[q];
+            for (int r = r0; r < r1; r++) {
+                java.util.Arrays.fill(acc, 0f);
+                for (int i = 0; i < d; i++) {
+                    float wi = w[r * ldw + i];
+                    long o = srcOff + r * strideR + (long) i * q;
+                    for (int j = 0; j < q; j++) acc[j] = Math.fma(wi, src.getAtIndex(F32, o + j), acc[j]);
+                }
+                MemorySegment.copy(acc, 0, out, F32, (outOff + (long) r * q) * Float.BYTES, q);
+            }
+        }
+
+        @Override
+        public void panel(MemorySegment p, long pOff, long ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda,
+                          int cols, boolean first) {
             for (int r = 0; r < rows; r++) {
                 int a = r * lda;
                 if (first) java.util.Arrays.fill(acc, a, a + cols, 0f);
                 for (int i = 0; i < kb; i++) {
                     float w = u[uOff + i * ldu + r];
-                    int pi = i * ldp;
-                    for (int c = 0; c < cols; c++) acc[a + c] = Math.fma(w, p[pi + c], acc[a + c]);
+                    long pi = pOff + i * ldp;
+                    for (int c = 0; c < cols; c++) acc[a + c] = Math.fma(w, p.getAtIndex(F32, pi + c), acc[a + c]);
                 }
             }
         }

@@ -66,6 +66,24 @@ final class SkinnyProducts {
         run(x.segment(), x.offset(), c, (long) k * c, a, c, u, out, false);
     }
 
+    /**
+     * out (R × n, contiguous) = W·Xᵀ for W (R × k) and X (n × k), both contiguous: out[r, i] is
+     * the dot product of row r of W with row i of X ({@link SkinnyKernels#rowDots}, fixed-order
+     * sums), parallel over r.
+     */
+    static void timesTransposed(Tensor x, Tensor w, Tensor out) {
+        int n = x.dim(0), k = x.dim(1), rank = w.dim(0);
+        if (x.rank() != 2 || !x.isContiguous() || w.dim(1) != k || !out.isContiguous() || out.dim(0) != rank || out.dim(1) != n) {
+            throw new IllegalStateException("SkinnyProducts.timesTransposed: x " + x.shape() + ", w " + w.shape() + ", out " + out.shape());
+        }
+        float[] wv = w.contiguous().toArray();
+        long fmas = (long) n * k * rank;
+        SkinnyKernels kern = 2 * fmas < SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
+        int threads = kern == SkinnyKernels.SCALAR ? 1 : Math.min(Gemm.threads(), rank);
+        runTasks(rank, threads, () -> r -> kern.rowDots(x.segment(), x.offset(), 0, k, 0, n, k, wv, k, out.segment(), out.offset(),
+                n, 1, (int) r, (int) r + 1));
+    }
+
     private static void check(Tensor x, Tensor u, Tensor out, boolean rowsOfX) {
         int k = u.dim(0), rank = u.dim(1);
         int n = rowsOfX ? x.dim(0) : x.dim(1);
@@ -106,11 +124,13 @@ final class SkinnyProducts {
     }
 
     /**
-     * Uᵀ·X[b] for every item b through the packed-panel kernel: a task (item, column range of at
-     * most {@link #PANEL_COLS}) copies blocks of {@link #PANEL_ROWS} rows of its columns into a
-     * heap panel (sequential reads of X, an L1/L2-resident panel) and accumulates into a heap
-     * block of R × columns, copied to out at the end. Reduction order over the rows is fixed, so
-     * results do not depend on the thread count.
+     * Uᵀ·X[b] for every item b through the panel kernel, a task per (item, column range of at
+     * most {@link #PANEL_COLS}), blocks of {@link #PANEL_ROWS} rows accumulated into a heap block
+     * of R × columns that is copied to out at the end. When a task's rows are whole rows lying
+     * one after another (the middle-mode product: X[b] is one contiguous slice) the kernel reads
+     * X in place — a sequential stream; otherwise (pieces of rows far apart) each block is first
+     * copied into a native scratch panel (one memcpy per row piece). Reduction order over the
+     * rows is fixed, so results do not depend on the thread count.
      */
     private static void panels(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out) {
         int k = u.dim(0), rank = u.dim(1);
@@ -120,6 +140,7 @@ final class SkinnyProducts {
         float[] uv = u.toArray();
         for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, up, i * rows, rank);
         int width = n <= PANEL_COLS + PANEL_COLS / 4 ? n : PANEL_COLS;
+        boolean inPlace = width == n && xStride == n;
         int chunks = (n + width - 1) / width;
         long tasks = (long) chunks * batch;
         int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
@@ -127,24 +148,41 @@ final class SkinnyProducts {
         long outOff = out.offset(), outBatch = (long) rank * n;
         int wpMax = stride(kern.panelWidth(width)), kbMax = Math.min(k, PANEL_ROWS);
         runTasks(tasks, threads, () -> {
-            float[] panel = new float[kbMax * wpMax], acc = new float[rows * wpMax];
+            MemorySegment panel = inPlace ? null : scratch((long) kbMax * wpMax);
+            float[] acc = new float[rows * wpMax];
             return task -> {
                 int b = (int) (task / chunks), chunk = (int) (task % chunks);
-                int j0 = chunk * width, cols = Math.min(n, j0 + width) - j0, pw = kern.panelWidth(cols), wp = stride(pw);
+                int j0 = chunk * width, cols = Math.min(n, j0 + width) - j0, wp = stride(kern.panelWidth(cols));
                 long xb = xOff + b * xBatch + j0;
                 for (int i0 = 0; i0 < k; i0 += kbMax) {
                     int kb = Math.min(kbMax, k - i0);
-                    for (int i = 0; i < kb; i++) {
-                        MemorySegment.copy(xs, F32, (xb + (i0 + i) * xStride) * Float.BYTES, panel, i * wp, cols);
-                        if (pw > cols) java.util.Arrays.fill(panel, i * wp + cols, i * wp + pw, 0f);
+                    if (inPlace) {
+                        kern.panel(xs, xb + i0 * xStride, xStride, kb, up, i0 * rows, rows, rows, acc, wp, cols, i0 == 0);
+                        continue;
                     }
-                    kern.panel(panel, wp, kb, up, i0 * rows, rows, rows, acc, wp, pw, i0 == 0);
+                    for (int i = 0; i < kb; i++) {
+                        MemorySegment.copy(xs, (xb + (i0 + i) * xStride) * Float.BYTES, panel, (long) i * wp * Float.BYTES, (long) cols * Float.BYTES);
+                    }
+                    kern.panel(panel, 0, wp, kb, up, i0 * rows, rows, rows, acc, wp, cols, i0 == 0);
                 }
                 long ob = outOff + b * outBatch + j0;
                 for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, os, F32, (ob + (long) r * n) * Float.BYTES, cols);
             };
         });
     }
+
+    /** A native scratch panel of at least {@code floats} floats for the calling thread (kept for its next call). */
+    private static MemorySegment scratch(long floats) {
+        MemorySegment s = SCRATCH.get();
+        if (s == null || s.byteSize() < floats * Float.BYTES) {
+            s = java.lang.foreign.Arena.ofAuto().allocate(floats * Float.BYTES, 64);
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    private static final ThreadLocal<MemorySegment> SCRATCH = new ThreadLocal<>();
+
 
     /** A row stride ≥ w that is not a multiple of 1 KiB (rows 2 KiB apart alias in the L1 sets). */
     private static int stride(int w) {

@@ -21,7 +21,9 @@ import java.util.List;
  * TL[r, a] = Σ_c Z[a, r, c]·KR(U_{h+1} … U_{N−1})[c, r] (a batched matrix-vector product),
  * otherwise U_{N−1}ᵀ · X(∏_{k&lt;N−1} I_k × I_{N−1})ᵀ —
  * followed by a chain of batched matrix-vector products (batch index r) that contracts the
- * group's remaining modes one at a time, last modes first. The MTTKRP of a mode n is then TL or
+ * group's remaining modes one at a time, last modes first ({@link SkinnyKernels#rowDots} and
+ * {@link SkinnyKernels#combineRows}: fixed-order sums, parallel over r, so bitwise the same
+ * whatever the thread count). The MTTKRP of a mode n is then TL or
  * TR contracted over the other modes of its group by the same kind of chain. In an ALS sweep
  * (modes in order 0 … N−1) TL is computed once before the left modes and TR once after them,
  * so a sweep reads X twice whatever N is. Results equal {@code dev.tenfold.contract.Mttkrp}
@@ -153,8 +155,42 @@ final class SweepMttkrp {
         SkinnyProducts.middleMode(xMiddle, factors.get(split), middle);
         Tensor kr = krRest == null ? factors.get(last) : krRest;
         if (krRest != null) FactorMath.khatriRaoInto(factors.subList(split + 1, order), krRest);
-        Gemm.sgemmBatched(1f, middle.permute(1, 0, 2), kr.t().unsqueeze(2), 0f, left.view(rank, a, 1));
         if (c != kr.dim(0)) throw new IllegalStateException("SweepMttkrp: Khatri-Rao rows " + kr.dim(0) + " != " + c);
+        rowDots(middle, c, (long) rank * c, a, c, kr, left);
+    }
+
+    /** out (R × p) [r, q] = Σ_{c&lt;d} src[r·strideR + q·strideP + c]·U[c, r] (U is d × R), parallel over r. */
+    private void rowDots(Tensor src, long strideR, long strideP, int p, int d, Tensor u, Tensor out) {
+        float[] ut = transposed(u);
+        SkinnyKernels kern = kernels((long) rank * p * d);
+        SkinnyProducts.runTasks(rank, threads(kern, (long) rank * p * d), () -> r -> kern.rowDots(src.segment(), src.offset(),
+                strideR, strideP, 0, p, d, ut, d, out.segment(), out.offset(), p, 1, (int) r, (int) r + 1));
+    }
+
+    /** out (R × q) [r, j] = Σ_{i&lt;d} U[i, r]·src[r·d·q + i·q + j] (U is d × R), parallel over r. */
+    private void combineRows(Tensor src, int d, int q, Tensor u, Tensor out) {
+        float[] ut = transposed(u);
+        SkinnyKernels kern = kernels((long) rank * q * d);
+        SkinnyProducts.runTasks(rank, threads(kern, (long) rank * q * d), () -> r -> kern.combineRows(src.segment(), src.offset(),
+                (long) d * q, d, q, ut, d, out.segment(), out.offset(), (int) r, (int) r + 1));
+    }
+
+    private static SkinnyKernels kernels(long fmas) {
+        return 2 * fmas < SkinnyProducts.SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
+    }
+
+    private int threads(SkinnyKernels kern, long fmas) {
+        return kern == SkinnyKernels.SCALAR || fmas < (1 << 16) ? 1 : Math.min(Gemm.threads(), rank);
+    }
+
+    /** Uᵀ (R × d) of a contiguous (d × R) factor, on the heap. */
+    private static float[] transposed(Tensor u) {
+        int d = u.dim(0), r = u.dim(1);
+        float[] f = u.contiguous().toArray(), t = new float[f.length];
+        for (int i = 0; i < d; i++) {
+            for (int c = 0; c < r; c++) t[c * d + i] = f[i * r + c];
+        }
+        return t;
     }
 
     /**
@@ -170,7 +206,7 @@ final class SweepMttkrp {
             int d = dims[hi];
             int p = (int) FactorMath.product(dims, lo, hi);
             Tensor out = hi - 1 == keepHi && lo == keepLo && dst != null ? dst : buffer(useA, p);
-            Gemm.sgemmBatched(1f, cur.view(rank, p, d), factors.get(hi).t().unsqueeze(2), 0f, out.view(rank, p, 1));
+            rowDots(cur, (long) p * d, d, p, d, factors.get(hi), out);
             cur = out;
             useA = !useA;
             hi--;
@@ -179,7 +215,7 @@ final class SweepMttkrp {
             int d = dims[lo];
             int q = (int) FactorMath.product(dims, lo + 1, hi + 1);
             Tensor out = lo + 1 == keepLo && dst != null ? dst : buffer(useA, q);
-            Gemm.sgemmBatched(1f, factors.get(lo).t().unsqueeze(1), cur.view(rank, d, q), 0f, out.view(rank, 1, q));
+            combineRows(cur, d, q, factors.get(lo), out);
             cur = out;
             useA = !useA;
             lo++;

@@ -8,6 +8,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import dev.tenfold.linalg.Gemm;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
+import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -86,7 +87,7 @@ class SkinnyKernelsProperties {
      * an accumulator row stride larger than the width.
      */
     private static void panelProduct(SkinnyKernels kern, float[] xv, int k, int n, float[] uv, int rank, Random rng, Tensor out) {
-        int rows = kern.panelRank(rank), pw = kern.panelWidth(n), ldp = pw + rng.nextInt(5), lda = pw + rng.nextInt(5);
+        int rows = kern.panelRank(rank), pw = kern.panelWidth(n), ldp = n + rng.nextInt(5), lda = pw + rng.nextInt(5);
         float[] up = new float[k * rows];
         for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, up, i * rows, rank);
         float[] acc = new float[rows * lda];
@@ -95,9 +96,13 @@ class SkinnyKernelsProperties {
         for (int[] block : new int[][] {{0, split}, {split, k}}) {
             int kb = block[1] - block[0];
             if (kb == 0) continue;
-            float[] panel = new float[kb * ldp];
-            for (int i = 0; i < kb; i++) System.arraycopy(xv, (block[0] + i) * n, panel, i * ldp, n);
-            kern.panel(panel, ldp, kb, up, block[0] * rows, rows, rows, acc, lda, pw, block[0] == 0);
+            // the panel as a native segment at an odd offset, the rows ldp apart (X in place or a copy)
+            int off = rng.nextInt(7);
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                MemorySegment panel = arena.allocate((long) (off + kb * ldp) * Float.BYTES, 64);
+                for (int i = 0; i < kb; i++) MemorySegment.copy(xv, (block[0] + i) * n, panel, java.lang.foreign.ValueLayout.JAVA_FLOAT, (long) (off + i * ldp) * Float.BYTES, n);
+                kern.panel(panel, off, ldp, kb, up, block[0] * rows, rows, rows, acc, lda, n, block[0] == 0);
+            }
         }
         float[] res = new float[rank * n];
         for (int r = 0; r < rank; r++) System.arraycopy(acc, r * lda, res, r * n, n);
