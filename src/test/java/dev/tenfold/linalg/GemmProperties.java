@@ -8,29 +8,17 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Property tests of {@link Gemm} against {@link GemmNaive} (double accumulation) on random
  * shapes with tails, size-1 dimensions, transposed and strided operands and alpha/beta variants.
  */
+@ExtendWith(GemmThreadsRestored.class)
 class GemmProperties {
     private static final float[] ALPHAS = {1f, -0.5f, 2.25f, 1f};
     private static final float[] BETAS = {0f, 1f, 0.5f, 0f};
-    private int savedThreads;
-
-    @BeforeEach
-    void saveThreads() {
-        savedThreads = Gemm.threads();
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        Gemm.setThreads(savedThreads);
-    }
-
     @Test
     void sgemmMatchesNaiveOnRandomShapesAndLayouts() {
         qt().withExamples(150).forAll(integers().between(1, 150), integers().between(1, 150),

@@ -9,9 +9,8 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Property tests of {@link StreamedGemm} and {@link WindowGemm} against double-accumulated
@@ -19,19 +18,8 @@ import org.junit.jupiter.api.Test;
  * strips and row panels, k across several KC blocks, size-1 dims, several runs per strip. Every
  * C element must be delivered exactly once, and results must not depend on the thread count.
  */
+@ExtendWith(GemmThreadsRestored.class)
 class StreamedGemmProperties {
-    private int savedThreads;
-
-    @BeforeEach
-    void saveThreads() {
-        savedThreads = Gemm.threads();
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        Gemm.setThreads(savedThreads);
-    }
-
     @Test
     void streamedMatchesOracleAndIsThreadInvariant() {
         qt().withExamples(80).forAll(integers().between(1, 40), integers().between(1, 150),
