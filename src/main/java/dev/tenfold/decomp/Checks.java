@@ -39,9 +39,37 @@ final class Checks {
         double s = squaredNorm(x);
         if (!Double.isFinite(s)) {
             throw new IllegalArgumentException(op + ": " + name + " of shape " + x.shape() + " contains NaN or infinite values"
-                    + " (for missing entries, store 0 there and pass a mask)");
+                    + " (for missing entries pass a mask that is 0 there: masked-out entries may hold NaN)");
         }
         return s;
+    }
+
+    /**
+     * mask·X into {@code out} (all three contiguous, same shape), where entries with mask == 0
+     * become 0 whatever X holds there (NaN or ±Inf may mark missing data); throws when X is not
+     * finite at an observed entry. One pass over blocks of heap copies.
+     */
+    static void maskedCopy(String op, Tensor x, Tensor mask, Tensor out) {
+        long size = x.size();
+        int block = 1 << 14;
+        float[] xv = new float[block], mv = new float[block];
+        java.lang.foreign.ValueLayout.OfFloat f32 = java.lang.foreign.ValueLayout.JAVA_FLOAT;
+        for (long at = 0; at < size; at += block) {
+            int len = (int) Math.min(block, size - at);
+            java.lang.foreign.MemorySegment.copy(x.segment(), f32, (x.offset() + at) << 2, xv, 0, len);
+            java.lang.foreign.MemorySegment.copy(mask.segment(), f32, (mask.offset() + at) << 2, mv, 0, len);
+            for (int i = 0; i < len; i++) {
+                if (mv[i] == 0f) {
+                    xv[i] = 0f;
+                } else if (Float.isFinite(xv[i])) {
+                    xv[i] *= mv[i];
+                } else {
+                    throw new IllegalArgumentException(op + ": x of shape " + x.shape() + " holds " + xv[i] + " at observed flat"
+                            + " index " + (at + i) + " (mask " + mv[i] + "); NaN or Inf are allowed only where the mask is 0");
+                }
+            }
+            java.lang.foreign.MemorySegment.copy(xv, 0, out.segment(), f32, (out.offset() + at) << 2, len);
+        }
     }
 
     /**

@@ -28,7 +28,8 @@ import java.util.List;
  *       rejections); the jump is kept only when it lowers the error (one extra pass over X).</li>
  *   <li>Mask (EM imputation): each iteration starts from X_filled = mask·X + (1 − mask)·X̂; the
  *       error is then measured against X_filled (equal to the error on the observed entries
- *       for the model that did the filling).</li>
+ *       for the model that did the filling). X is never read where the mask is 0, so missing
+ *       entries may hold NaN or ±Inf; a non-finite observed entry is an error.</li>
  * </ul>
  *
  * <p><b>Memory estimate</b> (checked before anything is allocated, against
@@ -59,7 +60,8 @@ public final class CpAls {
         if (options.initial() != null) Checks.initialCp(op, options.initial(), x.shape(), options.rank());
         estimate(op, x, options).check(options.budget(),
                 "use a smaller rank, init RANDOM instead of SVD, a contiguous x, or no mask");
-        double normX2 = Checks.finiteSquaredNorm(op, "x", x);
+        // With a mask, X is only read where the mask is non-zero: missing entries may hold NaN.
+        double normX2 = mask == null ? Checks.finiteSquaredNorm(op, "x", x) : Double.NaN;
         if (mask != null) Checks.finiteSquaredNorm(op, "mask", mask);
 
         int[] dims = x.dims();
@@ -68,7 +70,9 @@ public final class CpAls {
             Tensor xc = x.isContiguous() ? x : x.copyTo(scratch);
             Tensor work = xc, maskedX = null, complement = null;
             if (mask != null) {
-                maskedX = scratch.zeros(dims).copyFrom(xc).mulInPlace(mask);
+                maskedX = scratch.zeros(dims);
+                Checks.maskedCopy(op, xc, mask.isContiguous() ? mask : mask.copyTo(scratch), maskedX);
+                normX2 = Checks.squaredNorm(maskedX);
                 complement = scratch.ones(dims).subInPlace(mask);
                 work = scratch.zeros(dims);
             }

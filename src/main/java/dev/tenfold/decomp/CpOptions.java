@@ -159,7 +159,10 @@ public final class CpOptions {
             return this;
         }
 
-        /** Missing-data mask (same shape as X, 1 = observed, 0 = missing), or null for none. */
+        /**
+         * Missing-data mask (same shape as X, 1 = observed, 0 = missing; X may hold NaN where the
+         * mask is 0), or null for none.
+         */
         public Builder mask(Tensor m) { mask = m; return this; }
 
         /** Progress callback, or null. */

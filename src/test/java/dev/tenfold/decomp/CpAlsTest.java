@@ -2,6 +2,7 @@ package dev.tenfold.decomp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -140,6 +141,38 @@ class CpAlsTest {
             assertTrue(best <= 1e-3, "masked fit error vs truth " + best);
             CpResult unmasked = CpAls.fit(x, CpOptions.builder(2).maxIter(50).build());
             assertTrue(DecompTestSupport.relError(truth, DecompTestSupport.denseCp(unmasked.tensor())) > 0.1);
+        }
+    }
+
+    @Test
+    void missingEntriesMayHoldNanUnderTheMaskButNotWhereObserved() {
+        try (TensorScope scope = TensorScope.open()) {
+            int[] dims = {7, 6, 5};
+            float[] t = DecompTestSupport.gaussianCp(scope, 3, 2, dims).toTensor().toArray();
+            float[] withNan = t.clone(), withZero = t.clone(), mask = new float[t.length];
+            Random rng = new Random(9);
+            for (int i = 0; i < t.length; i++) {
+                boolean missing = rng.nextDouble() < 0.25;
+                mask[i] = missing ? 0 : 1;
+                if (missing) {
+                    withNan[i] = i % 3 == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+                    withZero[i] = 0f;
+                }
+            }
+            Tensor m = scope.fromArray(mask, dims);
+            CpOptions o = CpOptions.builder(2).mask(m).init(CpOptions.Init.RANDOM).seed(3).tol(0).maxIter(40).build();
+            CpResult a = CpAls.fit(scope.fromArray(withNan, dims), o);
+            CpResult b = CpAls.fit(scope.fromArray(withZero, dims), o);
+            assertTrue(Double.isFinite(a.relError()), "error " + a.relError());
+            assertEquals(b.relError(), a.relError(), 0.0, "NaN where the mask is 0 must not change anything");
+            assertArrayEquals(b.tensor().toTensor().toArray(), a.tensor().toTensor().toArray());
+            // an observed NaN is still refused, naming the index
+            int observed = 0;
+            while (mask[observed] == 0) observed++;
+            withNan[observed] = Float.NaN;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CpAls.fit(scope.fromArray(withNan, dims), o));
+            assertTrue(e.getMessage().contains("observed flat index " + observed), e.getMessage());
         }
     }
 
