@@ -18,14 +18,19 @@ import org.junit.jupiter.api.Test;
  */
 class DenseConvProperties {
 
-    /** max |a − b| ≤ 1e-4 · (max |ref| + 1e-6): float32 rounding of short sums, far below one missing tap. */
+    /**
+     * max |a − b| ≤ 1e-4 · max |ref| + 1e-5: float32 rounding of short sums, far below one
+     * missing tap (inputs are O(1)). The absolute part covers outputs that are near-cancelling
+     * sums, e.g. a single weight gradient of size 1e-3 summed from O(1) terms, whose rounding
+     * error is set by the terms, not by the result (seen with 256-bit vectors).
+     */
     static void assertClose(String what, Tensor ref, Tensor actual, Object config) {
         assertEquals(ref.shape(), actual.shape(), what + " shape");
         float[] r = ref.toArray();
         float[] a = actual.toArray();
         double max = 0;
         for (float v : r) max = Math.max(max, Math.abs(v));
-        double tol = 1e-4 * (max + 1e-6);
+        double tol = 1e-4 * max + 1e-5;
         for (int i = 0; i < r.length; i++) {
             double err = Math.abs(r[i] - a[i]);
             if (!(err <= tol)) {
