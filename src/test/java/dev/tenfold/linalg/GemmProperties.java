@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Property tests of {@link Gemm} against {@link GemmNaive} (double accumulation) on random
  * shapes with tails, size-1 dimensions, transposed and strided operands and alpha/beta variants.
  */
-@ExtendWith(GemmThreadsRestored.class)
+@ExtendWith(GemmTestSupport.ThreadsRestored.class)
 class GemmProperties {
     private static final float[] ALPHAS = {1f, -0.5f, 2.25f, 1f};
     private static final float[] BETAS = {0f, 1f, 0.5f, 0f};

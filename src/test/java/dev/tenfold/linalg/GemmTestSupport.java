@@ -47,4 +47,22 @@ final class GemmTestSupport {
             }
         }
     }
+
+    /** JUnit extension for tests that change {@link Gemm#setThreads}: the count is restored after each test. */
+    static final class ThreadsRestored implements org.junit.jupiter.api.extension.BeforeEachCallback,
+            org.junit.jupiter.api.extension.AfterEachCallback {
+        private static final org.junit.jupiter.api.extension.ExtensionContext.Namespace NS =
+                org.junit.jupiter.api.extension.ExtensionContext.Namespace.create(ThreadsRestored.class);
+
+        @Override
+        public void beforeEach(org.junit.jupiter.api.extension.ExtensionContext context) {
+            context.getStore(NS).put("threads", Gemm.threads());
+        }
+
+        @Override
+        public void afterEach(org.junit.jupiter.api.extension.ExtensionContext context) {
+            Integer saved = context.getStore(NS).get("threads", Integer.class);
+            if (saved != null) Gemm.setThreads(saved);
+        }
+    }
 }

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Pins the kernels a solver test class runs on: the plain loops for every problem size, or the
- * Vector API kernels for every problem size when the class implements {@link VectorKernelsForced}
+ * Vector API kernels for every problem size when the class implements {@link VectorKernelRerunProperties.Forced}
  * (the {@code *VectorKernel*} reruns). Restores the threshold after the class.
  */
 final class KernelChoice implements BeforeAllCallback, AfterAllCallback {
@@ -14,7 +14,7 @@ final class KernelChoice implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        boolean vector = VectorKernelsForced.class.isAssignableFrom(context.getRequiredTestClass());
+        boolean vector = VectorKernelRerunProperties.Forced.class.isAssignableFrom(context.getRequiredTestClass());
         context.getStore(NS).put("previous", LinalgTestSupport.forceKernels(vector));
     }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * strips and row panels, k across several KC blocks, size-1 dims, several runs per strip. Every
  * C element must be delivered exactly once, and results must not depend on the thread count.
  */
-@ExtendWith(GemmThreadsRestored.class)
+@ExtendWith(GemmTestSupport.ThreadsRestored.class)
 class StreamedGemmProperties {
     @Test
     void streamedMatchesOracleAndIsThreadInvariant() {
