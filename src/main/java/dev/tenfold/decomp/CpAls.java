@@ -3,8 +3,6 @@ package dev.tenfold.decomp;
 import dev.tenfold.linalg.Cholesky;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * CP decomposition by alternating least squares (TensorLy {@code parafac}, Tensor Toolbox
@@ -92,9 +90,7 @@ public final class CpAls {
             for (int n = 0; n < order; n++) ws.setFactor(n, init[n]);
 
             LineSearch ls = options.lineSearch() ? new LineSearch(ws) : null;
-            List<ConvergenceTrace.Entry> trace = new ArrayList<>();
-            double err = Double.NaN;
-            boolean converged = false;
+            FitLog<CpTensor> log = new FitLog<>(options.listener(), options.tol());
             int it = 0;
             while (it < options.maxIter()) {
                 it++;
@@ -122,17 +118,9 @@ public final class CpAls {
                     }
                     ls.remember();
                 }
-                double ms = (System.nanoTime() - t0) / 1e6;
-                trace.add(new ConvergenceTrace.Entry(it, newErr, ms, accepted));
-                if (options.listener() != null) options.listener().onIteration(it, newErr, ms, ws.view());
-                boolean small = it > 1 && Math.abs(err - newErr) < options.tol();
-                err = newErr;
-                if (small) {
-                    converged = true;
-                    break;
-                }
+                if (log.record(it, newErr, t0, accepted, ws::view)) break;
             }
-            return new CpResult(ws.copyTo(x.scope()), new ConvergenceTrace(trace), it, converged, err);
+            return new CpResult(ws.copyTo(x.scope()), log.trace(), it, log.converged(), log.relError());
         }
     }
 

@@ -2,8 +2,6 @@ package dev.tenfold.decomp;
 
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Non-negative CP decomposition by hierarchical alternating least squares (HALS; Cichocki &amp;
@@ -41,9 +39,7 @@ public final class CpHals {
                 for (int i = 0; i < init[n].length; i++) init[n][i] = Math.max(0, init[n][i]);
                 ws.setFactor(n, init[n]);
             }
-            List<ConvergenceTrace.Entry> trace = new ArrayList<>();
-            double err = Double.NaN;
-            boolean converged = false;
+            FitLog<CpTensor> log = new FitLog<>(options.listener(), options.tol());
             int it = 0;
             while (it < options.maxIter()) {
                 it++;
@@ -57,17 +53,9 @@ public final class CpHals {
                     ws.setFactor(n, u);
                 }
                 double newErr = ws.relError(normX2, m);
-                double ms = (System.nanoTime() - t0) / 1e6;
-                trace.add(new ConvergenceTrace.Entry(it, newErr, ms, false));
-                if (options.listener() != null) options.listener().onIteration(it, newErr, ms, ws.view());
-                boolean small = it > 1 && Math.abs(err - newErr) < options.tol();
-                err = newErr;
-                if (small) {
-                    converged = true;
-                    break;
-                }
+                if (log.record(it, newErr, t0, false, ws::view)) break;
             }
-            return new CpResult(ws.copyTo(x.scope()), new ConvergenceTrace(trace), it, converged, err);
+            return new CpResult(ws.copyTo(x.scope()), log.trace(), it, log.converged(), log.relError());
         }
     }
 

@@ -44,9 +44,7 @@ public final class Hooi {
         int order = dims.length;
         LeadingSingularVectors.Options svd = o.svdOptions();
         double[][] us = initialFactors(x, o);
-        List<ConvergenceTrace.Entry> trace = new ArrayList<>();
-        double err = Double.NaN;
-        boolean converged = false;
+        FitLog<TuckerTensor> log = new FitLog<>(o.listener(), o.tol());
         TuckerTensor result = null;
         int it = 0;
         try (TensorScope work = TensorScope.open()) { // the partials' buffers, reused by every iteration
@@ -59,20 +57,15 @@ public final class Hooi {
                     Tensor core = order >= 3 ? sweepFromMiddle(x, us, ts, dims, ranks, svd, iter, ws)
                             : sweepFromLast(x, us, ts, dims, ranks, svd, iter, ws);
                     double newErr = Math.sqrt(Math.max(0, normX2 - Checks.squaredNorm(core)) / Math.max(normX2, Double.MIN_NORMAL));
-                    double ms = (System.nanoTime() - t0) / 1e6;
-                    trace.add(new ConvergenceTrace.Entry(it, newErr, ms, false));
-                    if (o.listener() != null) o.listener().onIteration(it, newErr, ms, new TuckerTensor(core, ts));
-                    boolean small = it > 1 && Math.abs(err - newErr) < o.tol();
-                    err = newErr;
+                    boolean small = log.record(it, newErr, t0, false, () -> new TuckerTensor(core, ts));
                     if (small || it == o.maxIter()) {
-                        converged = small;
                         result = Hosvd.toTucker(x.scope(), core, us, dims, ranks);
                         break;
                     }
                 }
             }
         }
-        return new TuckerResult(result, new ConvergenceTrace(trace), it, converged, err);
+        return new TuckerResult(result, log.trace(), it, log.converged(), log.relError());
     }
 
     /**
