@@ -163,8 +163,10 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
 
     /**
      * Register tiles of 4 vectors of columns × 5 components (20 accumulators; per row i 4 loads of
-     * the panel, 5 broadcasts of U, 20 FMAs), then single vectors × 5 components for the
-     * remaining columns (the last one a masked load). A strip of 4 vectors × kb rows serves every
+     * the panel, 5 broadcasts of U, 20 FMAs), then single vectors × 10 components (× 5 for an odd
+     * group) for the remaining columns: 5 accumulators alone wait on the FMA latency. A vector
+     * reaching past the last column reads unmasked (those acc columns are scratch) except in the
+     * rows where it would run past the segment (masked loads cost several times more). A strip of 4 vectors × kb rows serves every
      * group of components while it is in L1. Accumulators start from acc (or zero) and are
      * stored once per tile.
      */
@@ -180,9 +182,23 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
             for (int rb = 0; rb < rows; rb += PC) fourByFive(p, pOff + c, ldp, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
         }
         for (; c < cols; c += L) {
-            VectorMask<Float> m = F.indexInRange(c, cols);
-            for (int rb = 0; rb < rows; rb += PC) oneByFive(p, pOff + c, ldp, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda, m);
+            // a vector past the real columns is harmless (acc columns cols … width − 1 are scratch)
+            // unless it runs past the segment: only those rows (at the very end) use a masked load
+            long room = p.byteSize() / Float.BYTES - pOff - c - L;
+            int plain = room < 0 ? 0 : (int) Math.min(kb, room / ldp + 1);
+            if (plain > 0) tail(p, pOff + c, ldp, plain, u, uOff, ldu, rows, acc, c, lda, null);
+            if (plain < kb) {
+                tail(p, pOff + c + plain * ldp, ldp, kb - plain, u, uOff + plain * ldu, ldu, rows, acc, c, lda, F.indexInRange(c, cols));
+            }
         }
+    }
+
+    /** One vector of columns (loaded under {@code m} when not null) × every component group, over kb rows. */
+    private static void tail(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, int rows, float[] acc, int c,
+                             int lda, VectorMask<Float> m) {
+        int rb = 0;
+        for (; rb + 2 * PC <= rows; rb += 2 * PC) oneByTen(p, po, ldp, kb, u, uo + rb, ldu, acc, rb * lda + c, lda, m);
+        for (; rb < rows; rb += PC) oneByFive(p, po, ldp, kb, u, uo + rb, ldu, acc, rb * lda + c, lda, m);
     }
 
     private static void fourByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
@@ -251,6 +267,41 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         a43.intoArray(acc, ao + 4 * lda + 3 * L);
     }
 
+    /** One vector of columns × 10 components: 10 independent accumulators hide the FMA latency that 5 do not. */
+    private static void oneByTen(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda,
+                                 VectorMask<Float> m) {
+        FloatVector a0 = FloatVector.fromArray(F, acc, ao), a1 = FloatVector.fromArray(F, acc, ao + lda);
+        FloatVector a2 = FloatVector.fromArray(F, acc, ao + 2 * lda), a3 = FloatVector.fromArray(F, acc, ao + 3 * lda);
+        FloatVector a4 = FloatVector.fromArray(F, acc, ao + 4 * lda), a5 = FloatVector.fromArray(F, acc, ao + 5 * lda);
+        FloatVector a6 = FloatVector.fromArray(F, acc, ao + 6 * lda), a7 = FloatVector.fromArray(F, acc, ao + 7 * lda);
+        FloatVector a8 = FloatVector.fromArray(F, acc, ao + 8 * lda), a9 = FloatVector.fromArray(F, acc, ao + 9 * lda);
+        long pb = po * Float.BYTES, step = ldp * Float.BYTES;
+        for (int i = 0; i < kb; i++, pb += step) {
+            int ui = uo + i * ldu;
+            FloatVector x = m == null ? FloatVector.fromMemorySegment(F, p, pb, LE) : FloatVector.fromMemorySegment(F, p, pb, LE, m);
+            a0 = x.fma(FloatVector.broadcast(F, u[ui]), a0);
+            a1 = x.fma(FloatVector.broadcast(F, u[ui + 1]), a1);
+            a2 = x.fma(FloatVector.broadcast(F, u[ui + 2]), a2);
+            a3 = x.fma(FloatVector.broadcast(F, u[ui + 3]), a3);
+            a4 = x.fma(FloatVector.broadcast(F, u[ui + 4]), a4);
+            a5 = x.fma(FloatVector.broadcast(F, u[ui + 5]), a5);
+            a6 = x.fma(FloatVector.broadcast(F, u[ui + 6]), a6);
+            a7 = x.fma(FloatVector.broadcast(F, u[ui + 7]), a7);
+            a8 = x.fma(FloatVector.broadcast(F, u[ui + 8]), a8);
+            a9 = x.fma(FloatVector.broadcast(F, u[ui + 9]), a9);
+        }
+        a0.intoArray(acc, ao);
+        a1.intoArray(acc, ao + lda);
+        a2.intoArray(acc, ao + 2 * lda);
+        a3.intoArray(acc, ao + 3 * lda);
+        a4.intoArray(acc, ao + 4 * lda);
+        a5.intoArray(acc, ao + 5 * lda);
+        a6.intoArray(acc, ao + 6 * lda);
+        a7.intoArray(acc, ao + 7 * lda);
+        a8.intoArray(acc, ao + 8 * lda);
+        a9.intoArray(acc, ao + 9 * lda);
+    }
+
     private static void oneByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda,
                                   VectorMask<Float> m) {
         FloatVector a0 = FloatVector.fromArray(F, acc, ao), a1 = FloatVector.fromArray(F, acc, ao + lda), a2 = FloatVector.fromArray(F, acc, ao + 2 * lda);
@@ -258,7 +309,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         long pb = po * Float.BYTES, step = ldp * Float.BYTES;
         for (int i = 0; i < kb; i++, pb += step) {
             int ui = uo + i * ldu;
-            FloatVector x = FloatVector.fromMemorySegment(F, p, pb, LE, m);
+            FloatVector x = m == null ? FloatVector.fromMemorySegment(F, p, pb, LE) : FloatVector.fromMemorySegment(F, p, pb, LE, m);
             a0 = x.fma(FloatVector.broadcast(F, u[ui]), a0);
             a1 = x.fma(FloatVector.broadcast(F, u[ui + 1]), a1);
             a2 = x.fma(FloatVector.broadcast(F, u[ui + 2]), a2);
