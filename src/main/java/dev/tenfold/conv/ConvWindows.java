@@ -12,9 +12,9 @@ import java.util.Arrays;
  * <p>Steps, per chunk of batch items (the padded copy stays under {@link #MAX_PADDED_FLOATS}):
  * <ol>
  *   <li>pad: copy each input channel into a heap buffer of the padded extents
- *       E_j = (O_j − 1)·s_j + (K_j − 1)·d_j + 1 with the padding as zeros (parallel over
- *       (item, channel)). With a stride s &gt; 1 along the last dim each padded row is stored
- *       de-interleaved as s phases (column q at (q mod s)·⌈E/s⌉ + q div s), so that the inputs
+ *       E_j = (O_j − 1)·s_j + (K_j − 1)·d_j + 1 with the padding as zeros (a job per
+ *       (item, channel), run by the threads of the chunk's first GEMM as its prologue). With a
+ *       stride s &gt; 1 along the last dim each padded row is stored de-interleaved as s phases (column q at (q mod s)·⌈E/s⌉ + q div s), so that the inputs
  *       one tap meets along an output row are again contiguous;</li>
  *   <li>multiply: k runs tap-major, {@code (tap, c)}, so that within a tap consecutive channels
  *       are one plane ({@code pitch}) apart; tap offsets are Σ k_j·d_j·(padded stride j). The
@@ -102,13 +102,14 @@ final class ConvWindows {
             Arrays.fill(padded, (int) (chunk * itemFloats), (int) (chunk * itemFloats + slack), 0f);
             for (int b0 = 0; b0 < g.batch; b0 += chunk) {
                 int items = Math.min(chunk, g.batch - b0);
-                pad(x, xOff, b0, items, padded);
+                WindowGemm.Prologue pad = pad(x, xOff, b0, items, padded);
                 for (int grp = 0; grp < g.groups; grp++) {
                     int[] origins = runOrigins(items, grp);
                     int first = b0, group = grp;
+                    // the first group's GEMM threads make the padded copy (one parallel region per chunk)
                     WindowGemm.multiply(g.tg, MemorySegment.ofArray(wr[grp]), 0, (long) g.kernelSize * g.cg, 1,
                             padded, tapOffsets, g.cg, plane, origins, g.out[last],
-                            id -> sink(new OutputTiles(g, y, yOff, group, bias), (long) first * g.outSpatial));
+                            id -> sink(new OutputTiles(g, y, yOff, group, bias), (long) first * g.outSpatial), grp == 0 ? pad : null);
                 }
             }
         } finally {
@@ -137,15 +138,12 @@ final class ConvWindows {
         return dst;
     }
 
-    /** Padded copies of items [b0, b0 + items) into {@code padded}, parallel over (item, channel). */
-    private void pad(MemorySegment x, long xOff, int b0, int items, float[] padded) {
+    /** The padded copies of items [b0, b0 + items) into {@code padded}: one job per (item, channel). */
+    private WindowGemm.Prologue pad(MemorySegment x, long xOff, int b0, int items, float[] padded) {
         int channels = g.inChannels;
-        DepthwiseParallel.forEach(items * channels, () -> {
-            int[] q = new int[n];
-            return ic -> {
-                long src = xOff + ((long) (b0 + ic / channels) * channels + ic % channels) * g.inSpatial;
-                padPlane(x, src, padded, (int) ((long) ic * plane), q);
-            };
+        return new WindowGemm.Prologue(items * channels, ic -> {
+            long src = xOff + ((long) (b0 + ic / channels) * channels + ic % channels) * g.inSpatial;
+            padPlane(x, src, padded, (int) ((long) ic * plane), new int[n]);
         });
     }
 

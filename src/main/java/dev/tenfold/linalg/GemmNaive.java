@@ -117,6 +117,7 @@ public final class GemmNaive implements GemmEngine {
     @Override
     public void windowed(int m, int k, GemmOperand a, WindowGemm.Windows b,
                          java.util.function.IntFunction<? extends WindowGemm.TileSink> sinks, int threads) {
+        if (b.prologue() != null) for (int j = 0; j < b.prologue().jobs(); j++) b.prologue().job().accept(j);
         WindowGemm.TileSink sink = sinks.apply(0);
         float[] tile = new float[m * STRIP];
         MemorySegment as = a.seg();

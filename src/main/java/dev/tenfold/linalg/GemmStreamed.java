@@ -14,6 +14,7 @@ import java.util.function.IntFunction;
  * The Vector API driver of {@link StreamedGemm}.
  *
  * <ol>
+ *   <li>the caller's {@link WindowGemm.Prologue} jobs, if any, claimed by the participants;</li>
  *   <li>k is cut into blocks of {@code kc ≤ KC_MAX} (a function of k only); A is packed once
  *       into MR-row panels per k block, in parallel;</li>
  *   <li>A's panels are grouped into row blocks small enough to stay in L2 ({@link #A_BLOCK_FLOATS});</li>
@@ -36,7 +37,13 @@ final class GemmStreamed {
 
     static void run(int m, long n, int k, GemmOperand a, IntFunction<? extends StreamedGemm.Stream> streams,
                     int threads) {
-        new Plan(m, n, k, a, streams, threads).execute();
+        run(m, n, k, a, streams, threads, null);
+    }
+
+    /** {@link #run(int, long, int, GemmOperand, IntFunction, int)} after the jobs of {@code prologue} (may be null), run by the participants. */
+    static void run(int m, long n, int k, GemmOperand a, IntFunction<? extends StreamedGemm.Stream> streams,
+                    int threads, WindowGemm.Prologue prologue) {
+        new Plan(m, n, k, a, streams, threads, prologue).execute();
     }
 
     private static final class Plan {
@@ -47,9 +54,13 @@ final class GemmStreamed {
         final int participants;
         final float[] ap;
         final AtomicInteger nextPack = new AtomicInteger(), packed = new AtomicInteger();
+        final WindowGemm.Prologue prologue;
+        final AtomicInteger nextJob = new AtomicInteger(), jobsDone = new AtomicInteger();
         final AtomicLong nextUnit = new AtomicLong();
 
-        Plan(int m, long n, int k, GemmOperand a, IntFunction<? extends StreamedGemm.Stream> streams, int threads) {
+        Plan(int m, long n, int k, GemmOperand a, IntFunction<? extends StreamedGemm.Stream> streams, int threads,
+             WindowGemm.Prologue prologue) {
+            this.prologue = prologue;
             this.m = m;
             this.n = n;
             this.k = k;
@@ -81,22 +92,34 @@ final class GemmStreamed {
 
         private void work(int id) {
             StreamedGemm.Stream stream = streams.apply(id);
+            int jobs = prologue == null ? 0 : prologue.jobs();
+            // counters advance in finally blocks: a failing job must not leave the others spinning
+            for (int j; (j = nextJob.getAndIncrement()) < jobs; ) {
+                try {
+                    prologue.job().accept(j);
+                } finally {
+                    jobsDone.incrementAndGet();
+                }
+            }
             if (k > 0) {
                 float[] tmp = GemmBuffers.take(Packing.scratchFloats(kc));
                 try {
                     for (int pa; (pa = nextPack.getAndIncrement()) < aPanels; ) {
-                        for (int q = 0; q < nk; q++) {
-                            int p0 = q * kc;
-                            Packing.packA(a, m, pa * MR, p0, Math.min(kc, k - p0), ap, (q * aPanels + pa) * MR * KA, tmp);
+                        try {
+                            for (int q = 0; q < nk; q++) {
+                                int p0 = q * kc;
+                                Packing.packA(a, m, pa * MR, p0, Math.min(kc, k - p0), ap, (q * aPanels + pa) * MR * KA, tmp);
+                            }
+                        } finally {
+                            packed.incrementAndGet();
                         }
-                        packed.incrementAndGet();
                     }
                 } finally {
                     GemmBuffers.give(tmp);
                 }
-                for (int spins = 0; packed.get() < aPanels; spins++) {
-                    if (spins < 1000) Thread.onSpinWait(); else Thread.yield();
-                }
+            }
+            for (int spins = 0; (k > 0 && packed.get() < aPanels) || jobsDone.get() < jobs; spins++) {
+                if (spins < 1000) Thread.onSpinWait(); else Thread.yield();
             }
             float[] strip = GemmBuffers.take((long) kc * NR + StreamedGemm.PACK_SLACK);
             float[] tile = GemmBuffers.take(MR * NR);

@@ -1,6 +1,7 @@
 package dev.tenfold.linalg;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
 /**
@@ -40,6 +41,17 @@ public final class WindowGemm {
     }
 
     /**
+     * Work that fills src before any window is read: jobs 0 … {@code jobs} − 1, each run once, in
+     * any order, by the threads of the GEMM (so a caller's preparation needs no parallel region
+     * of its own). Jobs must write disjoint parts of src.
+     */
+    public record Prologue(int jobs, IntConsumer job) {
+        public Prologue {
+            if (jobs < 0 || job == null) throw new IllegalArgumentException("Prologue: need jobs >= 0 and a job, got jobs=" + jobs);
+        }
+    }
+
+    /**
      * Computes C = A·B (see the class comment); A element (i, p) is the float at
      * {@code aOff + i·aRowStride + p·aColStride} of {@code a}.
      *
@@ -49,6 +61,17 @@ public final class WindowGemm {
     public static void multiply(int m, MemorySegment a, long aOff, long aRowStride, long aColStride,
                                 float[] src, int[] tapOffsets, int depth, int pitch, int[] runOrigins, int runLength,
                                 IntFunction<? extends TileSink> sinks) {
+        multiply(m, a, aOff, aRowStride, aColStride, src, tapOffsets, depth, pitch, runOrigins, runLength, sinks, null);
+    }
+
+    /**
+     * {@link #multiply(int, MemorySegment, long, long, long, float[], int[], int, int, int[], int, IntFunction)}
+     * that first runs {@code prologue} (may be null) on the GEMM's threads — e.g. the padded copy
+     * of a conv input that the windows then read.
+     */
+    public static void multiply(int m, MemorySegment a, long aOff, long aRowStride, long aColStride,
+                                float[] src, int[] tapOffsets, int depth, int pitch, int[] runOrigins, int runLength,
+                                IntFunction<? extends TileSink> sinks, Prologue prologue) {
         String op = "WindowGemm.multiply";
         if (src == null || tapOffsets == null || runOrigins == null || sinks == null) {
             throw new IllegalArgumentException(op + ": src, tapOffsets, runOrigins and sinks must not be null");
@@ -62,7 +85,10 @@ public final class WindowGemm {
         int k = (int) kLong;
         GemmOperand ga = new GemmOperand(a, aOff, aRowStride, aColStride);
         GemmChecks.checkOperand(op, "A", m, k, ga);
-        if (m == 0 || runOrigins.length == 0) return;
+        if (m == 0 || runOrigins.length == 0) {
+            if (prologue != null) for (int j = 0; j < prologue.jobs(); j++) prologue.job().accept(j);
+            return;
+        }
         long minIndex = Long.MAX_VALUE, maxIndex = Long.MIN_VALUE;
         for (int r : runOrigins) {
             minIndex = Math.min(minIndex, r);
@@ -80,11 +106,11 @@ public final class WindowGemm {
                     + "] but src has " + src.length + " floats (runs " + runOrigins.length + " x " + runLength
                     + ", taps " + tapOffsets.length + ", depth " + depth + ", pitch " + pitch + ")");
         }
-        Gemm.windowed(m, k, ga, new Windows(src, tapOffsets.clone(), depth, pitch, runOrigins.clone(), runLength), sinks);
+        Gemm.windowed(m, k, ga, new Windows(src, tapOffsets.clone(), depth, pitch, runOrigins.clone(), runLength, prologue), sinks);
     }
 
     /** The validated B operand. */
-    record Windows(float[] src, int[] tapOffsets, int depth, int pitch, int[] runOrigins, int runLength) {
+    record Windows(float[] src, int[] tapOffsets, int depth, int pitch, int[] runOrigins, int runLength, Prologue prologue) {
         int runs() {
             return runOrigins.length;
         }

@@ -44,7 +44,8 @@ final class WindowStream implements StreamedGemm.Stream {
                     int threads) {
         int[] rows = new int[k];
         for (int p = 0; p < k; p++) rows[p] = b.tapOffsets()[p / b.depth()] + (p % b.depth()) * b.pitch();
-        GemmStreamed.run(m, (long) b.runLength() * b.runs(), k, a, id -> new WindowStream(b, sinks.apply(id), rows), threads);
+        GemmStreamed.run(m, (long) b.runLength() * b.runs(), k, a, id -> new WindowStream(b, sinks.apply(id), rows), threads,
+                b.prologue());
     }
 
     @Override

@@ -78,12 +78,22 @@ class StreamedGemmProperties {
                     assertClose(expected, one, k, "windowed m=" + m + " taps=" + taps + " depth=" + depth);
                     assertArrayEquals(one, windowed(2, m, a, src, tapOffsets, depth, pitch, origins, runLength),
                             "thread count changed the bits");
+                    // src filled by a prologue on the GEMM's threads: the same bits, every job once
+                    for (int threads = 1; threads <= 2; threads++) {
+                        assertArrayEquals(one, windowedAfterPrologue(threads, m, a, src, tapOffsets, depth, pitch, origins, runLength),
+                                "src made by the prologue, " + threads + " threads");
+                    }
                     // the plain twin (the engine without the Vector API) agrees as well
                     float[] naive = new float[m * n];
                     GemmNaive.INSTANCE.windowed(m, k, new GemmOperand(MemorySegment.ofArray(a), 0, k, 1),
-                            new WindowGemm.Windows(src, tapOffsets, depth, pitch, origins, runLength),
+                            new WindowGemm.Windows(src, tapOffsets, depth, pitch, origins, runLength, null),
                             id -> collector(naive, n, new int[m * n]), 1);
                     assertClose(expected, naive, k, "naive windowed");
+                    float[] naiveSrc = new float[src.length], naiveAfter = new float[m * n];
+                    GemmNaive.INSTANCE.windowed(m, k, new GemmOperand(MemorySegment.ofArray(a), 0, k, 1),
+                            new WindowGemm.Windows(naiveSrc, tapOffsets, depth, pitch, origins, runLength, copying(src, naiveSrc, null)),
+                            id -> collector(naiveAfter, n, new int[m * n]), 1);
+                    assertArrayEquals(naive, naiveAfter, "naive windowed after its prologue");
                 });
     }
 
@@ -99,6 +109,17 @@ class StreamedGemmProperties {
                 WindowGemm.multiply(3, MemorySegment.ofArray(a), 0, 3, 1, new float[100], new int[] {0, 1, 2}, 1, 4,
                         new int[] {0}, 5, id -> (r0, rs, c0, w, t, o, p) -> { }));
         assertTrue(e.getMessage().contains("A (3x3"), e.getMessage());
+        // a failing prologue job surfaces as the exception (no thread left waiting on it)
+        for (int threads = 1; threads <= 2; threads++) {
+            Gemm.setThreads(threads);
+            IllegalStateException f = assertThrows(IllegalStateException.class, () ->
+                    WindowGemm.multiply(64, MemorySegment.ofArray(new float[64 * 24]), 0, 24, 1, new float[4000], new int[] {0, 1, 2}, 8, 4,
+                            new int[] {0, 100, 200, 300}, 300, id -> (r0, rs, c0, w, t, o, p) -> { },
+                            new WindowGemm.Prologue(8, j -> {
+                                if (j == 5) throw new IllegalStateException("job 5 failed");
+                            })));
+            assertEquals("job 5 failed", f.getMessage());
+        }
         e = assertThrows(IllegalArgumentException.class, () ->
                 StreamedGemm.multiply(2, -1, 3, MemorySegment.ofArray(a), 0, 3, 1, id -> null));
         assertTrue(e.getMessage().contains("n = -1"), e.getMessage());
@@ -140,6 +161,29 @@ class StreamedGemmProperties {
                 origins, runLength, id -> collector(c, n, hits));
         for (int h : hits) assertEquals(1, h, "every C element is stored exactly once");
         return c;
+    }
+
+    /** {@link #windowed} on a zeroed copy of src that a prologue of many small copy jobs fills first. */
+    private static float[] windowedAfterPrologue(int threads, int m, float[] a, float[] src, int[] taps, int depth, int pitch,
+                                                 int[] origins, int runLength) {
+        Gemm.setThreads(threads);
+        int n = origins.length * runLength;
+        float[] c = new float[m * n], dst = new float[src.length];
+        int[] hits = new int[m * n];
+        java.util.concurrent.atomic.AtomicIntegerArray runs = new java.util.concurrent.atomic.AtomicIntegerArray((src.length + 96) / 97);
+        WindowGemm.multiply(m, MemorySegment.ofArray(a), 0, (long) taps.length * depth, 1, dst, taps, depth, pitch,
+                origins, runLength, id -> collector(c, n, hits), copying(src, dst, runs));
+        for (int h : hits) assertEquals(1, h, "every C element is stored exactly once");
+        for (int j = 0; j < runs.length(); j++) assertEquals(1, runs.get(j), "prologue job " + j + " runs once");
+        return c;
+    }
+
+    /** A prologue copying src into dst in jobs of 97 floats (counted in {@code runs} when given). */
+    private static WindowGemm.Prologue copying(float[] src, float[] dst, java.util.concurrent.atomic.AtomicIntegerArray runs) {
+        return new WindowGemm.Prologue((src.length + 96) / 97, j -> {
+            System.arraycopy(src, j * 97, dst, j * 97, Math.min(97, src.length - j * 97));
+            if (runs != null) runs.incrementAndGet(j);
+        });
     }
 
     private static WindowGemm.TileSink collector(float[] c, int n, int[] hits) {
