@@ -67,6 +67,39 @@ final class SkinnyProducts {
     }
 
     /**
+     * True when {@link #middleModeDots} applies to trailing extent C: one task then holds a whole
+     * row of every X[a], so the (R × C) block Uᵀ·X[a] is complete in the task.
+     */
+    static boolean middleModeDotsApplies(int c) {
+        return c <= PANEL_COLS + PANEL_COLS / 4;
+    }
+
+    /**
+     * The middle-mode product contracted at once over its trailing index:
+     * left[r, a] = Σ_c (Uᵀ·X[a])[r, c]·kr[c, r] for X contiguous (A × k × C), U (k × R),
+     * kr (C × R), left contiguous (R × A) — {@link #middleMode} followed by
+     * {@code dots.rowDots} over its result, with the same values and summation order, but each
+     * (R × C) block goes through a per-thread scratch while it is in cache instead of to memory.
+     * Requires {@link #middleModeDotsApplies}(C).
+     */
+    static void middleModeDots(Tensor x, Tensor u, Tensor kr, SkinnyKernels dots, Tensor left) {
+        int a = x.dim(0), k = x.dim(1), c = x.dim(2), rank = u.dim(1);
+        if (x.rank() != 3 || !x.isContiguous() || u.dim(0) != k || kr.dim(0) != c || kr.dim(1) != rank || !left.isContiguous()
+                || left.dim(0) != rank || left.dim(1) != a || !middleModeDotsApplies(c)) {
+            throw new IllegalStateException("SkinnyProducts.middleModeDots: x " + x.shape() + ", u " + u.shape() + ", kr " + kr.shape()
+                    + ", left " + left.shape());
+        }
+        float[] kv = kr.contiguous().toArray(), krT = new float[kv.length];
+        for (int i = 0; i < c; i++) {
+            for (int r = 0; r < rank; r++) krT[r * c + i] = kv[i * rank + r];
+        }
+        panels(x.segment(), x.offset(), c, (long) k * c, a, c, u, null, new Dots(krT, dots, left));
+    }
+
+    /** The contraction {@link #middleModeDots} applies to each finished block instead of storing it. */
+    private record Dots(float[] krT, SkinnyKernels kern, Tensor left) { }
+
+    /**
      * out (R × n, contiguous) = W·Xᵀ for W (R × k) and X (n × k), both contiguous: out[r, i] is
      * the dot product of row r of W with row i of X ({@link SkinnyKernels#rowDots}, fixed-order
      * sums), parallel over r.
@@ -101,7 +134,7 @@ final class SkinnyProducts {
     private static void run(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out,
                             boolean rowsOfX) {
         if (!rowsOfX) {
-            panels(xs, xOff, xStride, xBatch, batch, n, u, out);
+            panels(xs, xOff, xStride, xBatch, batch, n, u, out, null);
             return;
         }
         int k = u.dim(0), rank = u.dim(1);
@@ -132,7 +165,8 @@ final class SkinnyProducts {
      * copied into a native scratch panel (one memcpy per row piece). Reduction order over the
      * rows is fixed, so results do not depend on the thread count.
      */
-    private static void panels(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out) {
+    private static void panels(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out,
+                               Dots dots) {
         int k = u.dim(0), rank = u.dim(1);
         SkinnyKernels kern = 2L * batch * n * k * rank < SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
         int rows = kern.panelRank(rank);
@@ -144,11 +178,13 @@ final class SkinnyProducts {
         int chunks = (n + width - 1) / width;
         long tasks = (long) chunks * batch;
         int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
-        MemorySegment os = out.segment();
-        long outOff = out.offset(), outBatch = (long) rank * n;
+        if (dots != null && width != n) throw new IllegalStateException("SkinnyProducts: contracted blocks need whole rows, width " + width);
+        MemorySegment os = out == null ? null : out.segment();
+        long outOff = out == null ? 0 : out.offset(), outBatch = (long) rank * n;
         int wpMax = stride(kern.panelWidth(width)), kbMax = Math.min(k, PANEL_ROWS);
         runTasks(tasks, threads, () -> {
             MemorySegment panel = inPlace ? null : scratch((long) kbMax * wpMax);
+            MemorySegment block = dots == null ? null : BLOCK.get().ensure((long) rank * n);
             float[] acc = new float[rows * wpMax];
             return task -> {
                 int b = (int) (task / chunks), chunk = (int) (task % chunks);
@@ -164,6 +200,12 @@ final class SkinnyProducts {
                         MemorySegment.copy(xs, (xb + (i0 + i) * xStride) * Float.BYTES, panel, (long) i * wp * Float.BYTES, (long) cols * Float.BYTES);
                     }
                     kern.panel(panel, 0, wp, kb, up, i0 * rows, rows, rows, acc, wp, cols, i0 == 0);
+                }
+                if (dots != null) { // the (R × n) block of item b, contracted with kr while it is in cache
+                    for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, block, F32, (long) r * n * Float.BYTES, cols);
+                    Tensor left = dots.left();
+                    dots.kern().rowDots(block, 0, n, 0, 0, 1, n, dots.krT(), n, left.segment(), left.offset() + b, batch, 1, 0, rank);
+                    return;
                 }
                 long ob = outOff + b * outBatch + j0;
                 for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, os, F32, (ob + (long) r * n) * Float.BYTES, cols);
@@ -182,6 +224,18 @@ final class SkinnyProducts {
     }
 
     private static final ThreadLocal<MemorySegment> SCRATCH = new ThreadLocal<>();
+
+    /** A per-thread native block that grows on demand (kept for the thread's next call). */
+    private static final class Block {
+        private MemorySegment seg;
+
+        MemorySegment ensure(long floats) {
+            if (seg == null || seg.byteSize() < floats * Float.BYTES) seg = java.lang.foreign.Arena.ofAuto().allocate(floats * Float.BYTES, 64);
+            return seg;
+        }
+    }
+
+    private static final ThreadLocal<Block> BLOCK = ThreadLocal.withInitial(Block::new);
 
 
     /** A row stride ≥ w that is not a multiple of 1 KiB (rows 2 KiB apart alias in the L1 sets). */

@@ -30,9 +30,9 @@ import java.util.List;
  * up to float rounding.
  *
  * <p>Memory (floats, allocated once in the caller's scope), see {@link #floats(int[], int)}:
- * R·A + R·B for TL and TR, the pass results (R·size/I_h and, for 3+ right modes, the
- * Khatri-Rao product R·∏_{k&gt;h} I_k for TL, or R·size/I_{N−1}; R·size/I_0 for TR unless TR is
- * that result itself) and two chain buffers.
+ * R·A + R·B for TL and TR, the pass results (R·size/I_h — none when C is small enough for
+ * the fused kernel below — and, for 3+ right modes, the Khatri-Rao product R·∏_{k&gt;h} I_k for
+ * TL, or R·size/I_{N−1}; R·size/I_0 for TR unless TR is that result itself) and two chain buffers.
  */
 final class SweepMttkrp {
     private final int[] dims;
@@ -43,6 +43,8 @@ final class SweepMttkrp {
     private final Tensor fullLeft, fullRight, left, right, middle, krRest;
     private final Tensor bufA, bufB;
     private boolean leftValid, rightValid;
+    /** TL by {@link SkinnyProducts#middleModeDots}: Z is contracted block by block and never stored. */
+    private final boolean fused;
 
     /** X must be contiguous; buffers are allocated in {@code scope}. */
     SweepMttkrp(Tensor x, int rank, TensorScope scope) {
@@ -60,7 +62,8 @@ final class SweepMttkrp {
         boolean viaMiddle = split <= last - 1;
         long c = FactorMath.product(dims, split + 1, order);
         this.xMiddle = viaMiddle ? x.view((int) FactorMath.product(dims, 0, split), dims[split], (int) c) : null;
-        this.middle = viaMiddle ? scope.zeros((int) FactorMath.product(dims, 0, split), rank, (int) c) : null;
+        this.fused = viaMiddle && SkinnyProducts.middleModeDotsApplies((int) c);
+        this.middle = viaMiddle && !fused ? scope.zeros((int) FactorMath.product(dims, 0, split), rank, (int) c) : null;
         this.krRest = viaMiddle && last - split >= 2 ? scope.zeros((int) c, rank) : null;
         this.fullLeft = split == last ? left : viaMiddle ? null : scope.zeros(rank, (int) (size / dims[last]));
         this.fullRight = split == 1 ? right : scope.zeros(rank, (int) (size / dims[0]));
@@ -89,7 +92,10 @@ final class SweepMttkrp {
         long size = FactorMath.product(dims, 0, dims.length);
         long a = FactorMath.product(dims, 0, h), b = FactorMath.product(dims, h, dims.length);
         long f = rank * (a + b) + 2 * chainFloats(dims, h, rank);
-        if (h <= last - 1) f += rank * (size / dims[h]) + (last - h >= 2 ? rank * (b / dims[h]) : 0);
+        if (h <= last - 1) {
+            boolean fused = SkinnyProducts.middleModeDotsApplies((int) Math.min(Integer.MAX_VALUE, b / dims[h]));
+            f += (fused ? 0 : rank * (size / dims[h])) + (last - h >= 2 ? rank * (b / dims[h]) : 0);
+        }
         if (h != 1) f += rank * (size / dims[0]);
         return f;
     }
@@ -124,7 +130,7 @@ final class SweepMttkrp {
         Tensor t;
         if (mode < split) {
             if (!leftValid) {
-                if (middle != null) {
+                if (xMiddle != null) {
                     leftViaMiddle(factors);
                 } else {
                     SkinnyProducts.rowsTimesFactor(xLast, factors.get(last), fullLeft);
@@ -148,14 +154,20 @@ final class SweepMttkrp {
      * TL when the right group has 2+ modes: Z (A, R, C) = X ×_h U_hᵀ by the middle-mode kernel
      * (one pass over X), then TL[r, a] = Σ_c Z[a, r, c]·KR(U_{h+1} … U_{N−1})[c, r] as one batched
      * matrix-vector product over r (C = ∏_{k&gt;h} I_k; the Khatri-Rao product is a single factor
-     * when C is one mode).
+     * when C is one mode). When a whole row of C fits one task the two steps are fused
+     * ({@link SkinnyProducts#middleModeDots}: each Z[a] is contracted while in cache, never stored;
+     * same values and summation order).
      */
     private void leftViaMiddle(List<Tensor> factors) {
-        int last = order - 1, a = middle.dim(0), c = middle.dim(2);
-        SkinnyProducts.middleMode(xMiddle, factors.get(split), middle);
+        int last = order - 1, a = xMiddle.dim(0), c = xMiddle.dim(2);
         Tensor kr = krRest == null ? factors.get(last) : krRest;
         if (krRest != null) FactorMath.khatriRaoInto(factors.subList(split + 1, order), krRest);
         if (c != kr.dim(0)) throw new IllegalStateException("SweepMttkrp: Khatri-Rao rows " + kr.dim(0) + " != " + c);
+        if (fused) {
+            SkinnyProducts.middleModeDots(xMiddle, factors.get(split), kr, kernels((long) rank * a * c), left);
+            return;
+        }
+        SkinnyProducts.middleMode(xMiddle, factors.get(split), middle);
         rowDots(middle, c, (long) rank * c, a, c, kr, left);
     }
 

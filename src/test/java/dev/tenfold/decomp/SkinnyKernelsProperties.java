@@ -1,5 +1,6 @@
 package dev.tenfold.decomp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -107,5 +108,48 @@ class SkinnyKernelsProperties {
         float[] res = new float[rank * n];
         for (int r = 0; r < rank; r++) System.arraycopy(acc, r * lda, res, r * n, n);
         FactorMath.store(res, out);
+    }
+
+    @Test
+    void fusedMiddleModeDotsEqualsTheProductThenTheDotsBitForBit() {
+        // the fused pass must give the same bits as middleMode + rowDots (SweepMttkrp relies on it),
+        // and be close to the double oracle; sizes cross the vector/scalar thresholds and the tails
+        qt().withExamples(25).forAll(integers().between(1, 24), longs().all()).checkAssert((rank, seed) -> {
+            Random rng = new Random(seed);
+            int a = 1 + rng.nextInt(rng.nextBoolean() ? 5 : 160), k = 1 + rng.nextInt(40);
+            int c = rng.nextInt(4) == 0 ? 640 : 1 + rng.nextInt(rng.nextBoolean() ? 20 : 300);
+            int before = Gemm.threads();
+            Gemm.setThreads(1 + rng.nextInt(2));
+            try (TensorScope scope = TensorScope.open()) {
+                Tensor x = scope.normal(rng.nextLong(), 0f, 1f, a, k, c);
+                Tensor u = scope.normal(rng.nextLong(), 0f, 1f, k, rank), kr = scope.normal(rng.nextLong(), 0f, 1f, c, rank);
+                SkinnyKernels dots = (2L * rank * a * c < SkinnyProducts.SMALL_FLOPS) ? SkinnyKernels.SCALAR : SkinnyKernels.get();
+                Tensor fused = scope.zeros(rank, a), z = scope.zeros(a, rank, c), twoStep = scope.zeros(rank, a);
+                SkinnyProducts.middleModeDots(x, u, kr, dots, fused);
+                SkinnyProducts.middleMode(x, u, z);
+                float[] krv = kr.toArray(), krT = new float[krv.length];
+                for (int i = 0; i < c; i++) for (int r = 0; r < rank; r++) krT[r * c + i] = krv[i * rank + r];
+                dots.rowDots(z.segment(), z.offset(), c, (long) rank * c, 0, a, c, krT, c, twoStep.segment(), twoStep.offset(), a, 1, 0, rank);
+                float[] got = fused.toArray();
+                assertArrayEquals(twoStep.toArray(), got, "fused vs two steps, A=" + a + " k=" + k + " C=" + c + " R=" + rank);
+                float[] xv = x.toArray(), uv = u.toArray();
+                for (int r = 0; r < rank; r++) {
+                    for (int i = 0; i < a; i++) {
+                        double want = 0, scale = 0;
+                        for (int b = 0; b < k; b++) {
+                            for (int j = 0; j < c; j++) {
+                                double t = (double) uv[b * rank + r] * xv[(i * k + b) * c + j] * krv[j * rank + r];
+                                want += t;
+                                scale += Math.abs(t);
+                            }
+                        }
+                        assertTrue(Math.abs(got[r * a + i] - want) <= 1e-5 * scale + 1e-6, "oracle at (" + r + ", " + i + "): "
+                                + got[r * a + i] + " vs " + want);
+                    }
+                }
+            } finally {
+                Gemm.setThreads(before);
+            }
+        });
     }
 }
