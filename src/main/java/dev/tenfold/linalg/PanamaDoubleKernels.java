@@ -50,7 +50,7 @@ final class PanamaDoubleKernels implements DoubleKernels {
             s3 = load(a, ao + i + 3 * L).fma(load(b, bo + i + 3 * L), s3);
         }
         for (int e = n - L; i <= e; i += L) s0 = load(a, ao + i).fma(load(b, bo + i), s0);
-        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        double s = sum(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }
@@ -155,8 +155,14 @@ final class PanamaDoubleKernels implements DoubleKernels {
         }
     }
 
+    /**
+     * Σ lanes in lane order: the same bits interpreted or compiled ({@code reduceLanes} may add in
+     * another order once C2 compiles the caller, so results would depend on JIT state).
+     */
     private static double sum(DoubleVector v) {
-        return v.reduceLanes(VectorOperators.ADD);
+        double s = 0;
+        for (int l = 0; l < L; l++) s += v.lane(l);
+        return s;
     }
 
     @Override

@@ -156,6 +156,16 @@ final class PanamaFloatKernels implements FloatKernels {
         return total;
     }
 
+    /**
+     * Σ lanes in lane order, in double: the same bits interpreted or compiled ({@code reduceLanes}
+     * may add in another order once C2 compiles the caller, so a result would depend on JIT state).
+     */
+    private static double inLaneOrder(FloatVector v) {
+        double s = 0;
+        for (int l = 0; l < L; l++) s += v.lane(l);
+        return s;
+    }
+
     private static double sumBlock(MemorySegment a, long o, int n) {
         FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
         int i = 0;
@@ -166,7 +176,7 @@ final class PanamaFloatKernels implements FloatKernels {
             s3 = s3.add(load(a, o + i + 3 * L));
         }
         for (int b = n - L; i <= b; i += L) s0 = s0.add(load(a, o + i));
-        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        double s = inLaneOrder(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) s += at(a, o + i);
         return s;
     }
@@ -193,7 +203,7 @@ final class PanamaFloatKernels implements FloatKernels {
             s3 = load(a, ao + i + 3 * L).fma(load(b, bo + i + 3 * L), s3);
         }
         for (int e = n - L; i <= e; i += L) s0 = load(a, ao + i).fma(load(b, bo + i), s0);
-        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        double s = inLaneOrder(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) s += (double) at(a, ao + i) * at(b, bo + i);
         return s;
     }

@@ -175,6 +175,28 @@ class FloatKernelsProperties {
     // ------------------------------------------------------------------ properties
 
     @Test
+    void sumAndDotGiveTheSameBitsColdAndCompiled() {
+        // lanes are added in a fixed order: the first (interpreted) call and the ten-thousandth
+        // (compiled by C2) must agree bit for bit — reduceLanes(ADD) did not
+        java.util.Random rng = new java.util.Random(7);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            int n = 203;
+            MemorySegment a = arena.allocate(4L * n, 64), b = arena.allocate(4L * n, 64);
+            for (int i = 0; i < n; i++) {
+                a.setAtIndex(F32, i, (float) rng.nextGaussian() * 1e3f);
+                b.setAtIndex(F32, i, (float) rng.nextGaussian());
+            }
+            double sum0 = K.sum(a, 0, n), dot0 = K.dot(a, 0, b, 0, n);
+            for (int rep = 0; rep < 30_000; rep++) {
+                double s = K.sum(a, 0, n), d = K.dot(a, 0, b, 0, n);
+                if (Double.doubleToLongBits(s) != Double.doubleToLongBits(sum0) || Double.doubleToLongBits(d) != Double.doubleToLongBits(dot0)) {
+                    throw new AssertionError("call " + rep + ": sum " + s + " vs first " + sum0 + ", dot " + d + " vs first " + dot0);
+                }
+            }
+        }
+    }
+
+    @Test
     void exactUnaryOpsMatchTheTwin() {
         UnaryOp[] exact = {UnaryOp.NEG, UnaryOp.ABS, UnaryOp.RELU, UnaryOp.SQRT, UnaryOp.SCALE, UnaryOp.CLAMP};
         qt().withExamples(150).forAll(cases()).checkAssert(c -> {
