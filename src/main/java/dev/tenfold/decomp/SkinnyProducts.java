@@ -181,7 +181,7 @@ final class SkinnyProducts {
         if (dots != null && width != n) throw new IllegalStateException("SkinnyProducts: contracted blocks need whole rows, width " + width);
         MemorySegment os = out == null ? null : out.segment();
         long outOff = out == null ? 0 : out.offset(), outBatch = (long) rank * n;
-        int wpMax = stride(kern.panelWidth(width)), kbMax = Math.min(k, PANEL_ROWS);
+        int wpMax = stride(kern.panelWidth(width)), kbMax = evenBlocks(k, PANEL_ROWS);
         runTasks(tasks, threads, () -> {
             MemorySegment panel = inPlace ? null : scratch((long) kbMax * wpMax);
             MemorySegment block = dots == null ? null : BLOCK.get().ensure((long) rank * n);
@@ -211,6 +211,16 @@ final class SkinnyProducts {
                 for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, os, F32, (ob + (long) r * n) * Float.BYTES, cols);
             };
         });
+    }
+
+    /**
+     * Rows per block when k rows are cut into ⌈k / max⌉ blocks of nearly equal size (200 → 67, 67,
+     * 66 rather than 96, 96, 8: a thin last block pays the accumulator loads and stores of a
+     * full one for a few rows of work). The blocks accumulate in row order either way.
+     */
+    static int evenBlocks(int k, int max) {
+        int blocks = (k + max - 1) / max;
+        return Math.max(1, (k + blocks - 1) / blocks);
     }
 
     /** A native scratch panel of at least {@code floats} floats for the calling thread (kept for its next call). */
