@@ -102,7 +102,7 @@ final class ConvWindows {
             Arrays.fill(padded, (int) (chunk * itemFloats), (int) (chunk * itemFloats + slack), 0f);
             for (int b0 = 0; b0 < g.batch; b0 += chunk) {
                 int items = Math.min(chunk, g.batch - b0);
-                WindowGemm.Prologue pad = pad(x, xOff, b0, items, padded);
+                WindowGemm.Prologue pad = pad(x, xOff, b0, items, padded, b0 == 0);
                 for (int grp = 0; grp < g.groups; grp++) {
                     int[] origins = runOrigins(items, grp);
                     int first = b0, group = grp;
@@ -138,17 +138,25 @@ final class ConvWindows {
         return dst;
     }
 
-    /** The padded copies of items [b0, b0 + items) into {@code padded}: one job per (item, channel). */
-    private WindowGemm.Prologue pad(MemorySegment x, long xOff, int b0, int items, float[] padded) {
+    /**
+     * The padded copies of items [b0, b0 + items) into {@code padded}: one job per (item, channel).
+     * The first chunk ({@code clear}) zeroes each plane first; with stride 1 along the last dim
+     * every later chunk writes the same interior cells, so the padding stays zero and only the
+     * input rows are copied.
+     */
+    private WindowGemm.Prologue pad(MemorySegment x, long xOff, int b0, int items, float[] padded, boolean clear) {
         int channels = g.inChannels;
         return new WindowGemm.Prologue(items * channels, ic -> {
             long src = xOff + ((long) (b0 + ic / channels) * channels + ic % channels) * g.inSpatial;
-            padPlane(x, src, padded, (int) ((long) ic * plane), new int[n]);
+            int dst = (int) ((long) ic * plane);
+            if (clear && step == 1) Arrays.fill(padded, dst, dst + plane, 0f);
+            padPlane(x, src, padded, dst, new int[n]);
         });
     }
 
     /**
-     * One channel: every padded row gets its zeros and (when inside the input) its input row;
+     * One channel: every padded row gets its input row when inside the input (stride 1 along the
+     * last dim: the zeros around it are already there), or its zeros and phases (stride &gt; 1);
      * with a stride s along the last dim the row is stored as s phases (padded column q at
      * {@code (q mod s)·phaseWidth + q div s}).
      */
@@ -169,11 +177,9 @@ final class ConvWindows {
                 input = input * g.in[j] + i;
             }
             if (!inside || copy == 0) {
-                Arrays.fill(padded, row, row + rowWidth, 0f);
-            } else if (step == 1) {
-                Arrays.fill(padded, row, row + padL, 0f);
+                if (step != 1) Arrays.fill(padded, row, row + rowWidth, 0f);
+            } else if (step == 1) { // the zeros around the row are there since the first chunk
                 MemorySegment.copy(x, F32, (src + input * g.in[last]) << 2, padded, row + padL, copy);
-                Arrays.fill(padded, row + padL + copy, row + rowWidth, 0f);
             } else {
                 Arrays.fill(padded, row, row + rowWidth, 0f);
                 MemorySegment.copy(x, F32, (src + input * g.in[last]) << 2, line, 0, copy);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 
 import dev.tenfold.linalg.Gemm;
+import dev.tenfold.linalg.WindowGemm;
 import dev.tenfold.tensor.Shape;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
@@ -111,6 +112,26 @@ class DenseConvProperties {
                 assertClose("naive forward into strided y", DenseConvNaive.forward(c.spec(), x, w, b), yNaive, c);
             }
         });
+    }
+
+    /**
+     * Items larger than half the padded-copy bound run one chunk at a time, each chunk's padding
+     * relying on the zeros the first chunk wrote; the pooled buffer it gets is full of NaN, so a
+     * cell the first chunk did not clear would show.
+     */
+    @Test
+    void severalChunksAfterADifferentConvMatchNaive() {
+        try (TensorScope scope = TensorScope.open()) {
+            // the pool hands out the smallest buffer that fits: this one, of exactly the size the
+            // conv below takes (padded planes 9 x 9002, 4 channels, one item, + slack), full of NaN
+            float[] dirty = new float[4 * 9 * 9002 + WindowGemm.READ_SLACK + 9000];
+            java.util.Arrays.fill(dirty, Float.NaN);
+            DenseConvBuffers.give(dirty);
+            ConvSpec spec = ConvSpec.builder(4, 3, 3, 3).padding(1).bias(true).build();
+            Tensor x = scope.normal(7, 0f, 1f, 3, 4, 7, 9000), w = scope.normal(8, 0f, 1f, 3, 4, 3, 3), b = scope.normal(9, 0f, 1f, 3);
+            assertTrue(4L * 9 * 9002 > ConvWindows.MAX_PADDED_FLOATS / 2, "one item per chunk");
+            assertClose("3 chunks", DenseConvNaive.forward(spec, x, w, b), DenseConv.forward(spec, x, w, b), spec);
+        }
     }
 
     /** Every output is reduced in a fixed order: bitwise the same for 1 and 2 GEMM threads. */
