@@ -3,8 +3,6 @@ package dev.tenfold.decomp;
 import dev.tenfold.linalg.Gemm;
 import dev.tenfold.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The passes over X of CP-ALS and HOOI as products with one skinny factor U (k × R), computed by
@@ -18,9 +16,9 @@ import java.util.concurrent.Executors;
  *       {@link SkinnyKernels#panel} register tiles reuse from L1 for every group of 5 components
  *       (reading X in place re-read it from memory per group, across rows a page or more apart).</li>
  * </ul>
- * The output columns are split into contiguous ranges over {@link Gemm#threads()} threads of a
- * private daemon pool; each element is reduced in the same order whatever the split, so results
- * are bitwise independent of the thread count.
+ * The output columns are split into contiguous ranges over {@link Gemm#threads()} threads of the
+ * library's compute pool ({@link Gemm#parallel}); each element is reduced in the same order
+ * whatever the split, so results are bitwise independent of the thread count.
  */
 final class SkinnyProducts {
     /** Output columns per task (multiple of the tiles). */
@@ -32,11 +30,6 @@ final class SkinnyProducts {
     private static final java.lang.foreign.ValueLayout.OfFloat F32 = java.lang.foreign.ValueLayout.JAVA_FLOAT;
     /** Products below this many flops run the scalar loops on the calling thread. */
     static final long SMALL_FLOPS = 1L << 20;
-    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "tenfold-decomp");
-        t.setDaemon(true);
-        return t;
-    });
 
     private SkinnyProducts() { }
 
@@ -259,39 +252,24 @@ final class SkinnyProducts {
     }
 
     /**
-     * Runs tasks 0 … tasks−1 on the caller and up to threads − 1 pool threads, each claiming the
-     * next task from a shared counter, and returns when every task is done — without waiting for
-     * a helper that has not started yet (on a loaded machine it may be scheduled late; it then
-     * finds no task left). Rethrows the first failure.
+     * Runs tasks 0 … tasks−1 on the caller and up to threads − 1 threads of the library's compute
+     * pool ({@link Gemm#parallel}), each claiming the next task from a shared counter, and returns
+     * when every task is done. Rethrows the first failure (the other tasks still run).
      */
     static void runTasks(long tasks, int threads, java.util.function.Supplier<Worker> workers) {
         java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-        Runnable loop = () -> {
+        Gemm.parallel((int) Math.max(1, Math.min(threads, tasks)), id -> {
             Worker w = null;
+            RuntimeException first = null;
             for (long t; (t = next.getAndIncrement()) < tasks; ) {
                 try {
-                    if (failure.get() == null) {
-                        if (w == null) w = workers.get();
-                        w.task(t);
-                    }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    done.incrementAndGet();
+                    if (w == null) w = workers.get();
+                    w.task(t);
+                } catch (RuntimeException e) {
+                    if (first == null) first = e;
                 }
             }
-        };
-        for (int t = 1; t < threads; t++) POOL.execute(loop);
-        loop.run();
-        for (int spins = 0; done.get() < tasks; spins++) {
-            if (spins < 1000) Thread.onSpinWait();
-            else Thread.yield();
-        }
-        Throwable f = failure.get();
-        if (f instanceof RuntimeException re) throw re;
-        if (f instanceof Error e) throw e;
-        if (f != null) throw new IllegalStateException(f);
+            if (first != null) throw first;
+        });
     }
 }

@@ -51,6 +51,19 @@ public final class Gemm {
     }
 
     /**
+     * Runs {@code body.accept(id)} on the calling thread (id 0) and up to {@code participants − 1}
+     * threads of the library's compute pool (the GEMM threads, which spin briefly between regions
+     * instead of parking, so back-to-back regions pay no wake-up), and returns when every started
+     * participant has finished. A pool thread that starts after the caller finished its share runs
+     * nothing, so bodies must claim their work from shared counters; called from a pool thread,
+     * the body runs on that thread alone. The first exception of any participant is rethrown.
+     */
+    public static void parallel(int participants, java.util.function.IntConsumer body) {
+        if (body == null) throw new IllegalArgumentException("Gemm.parallel: body must not be null");
+        GemmThreads.parallel(participants, body);
+    }
+
+    /**
      * C = alpha·A·B + beta·C for 2-D tensors: A (m×k), B (k×n), C (m×n), any strides.
      *
      * @throws IllegalArgumentException when a or b is not 2-D, the inner dimensions differ or c is
