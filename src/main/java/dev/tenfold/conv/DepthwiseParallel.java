@@ -1,23 +1,19 @@
 package dev.tenfold.conv;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import dev.tenfold.linalg.Gemm;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * Runs independent slab jobs (one per (batch, rank) slab of a factorized conv) on one shared
- * pool. Each worker gets its own state from a supplier (its scratch buffers) and claims slab
+ * Runs independent slab jobs (one per (batch, rank) slab of a factorized conv) on the library's
+ * compute pool ({@link Gemm#parallel}, shared with GEMM and the decompositions). Each worker gets its own state from a supplier (its scratch buffers) and claims slab
  * indices dynamically; since every slab's result is computed by one worker in a fixed order,
  * results do not depend on the thread count or on scheduling.
  */
 public final class DepthwiseParallel {
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
-    private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
 
     private DepthwiseParallel() { }
 
@@ -38,8 +34,9 @@ public final class DepthwiseParallel {
     }
 
     /**
-     * Calls {@code worker.apply(id)} once per worker (ids 0 .. {@link #threads()}−1, so callers can
-     * keep per-worker scratch between calls), then the returned consumer on each index in [0, n).
+     * Calls {@code worker.apply(id)} once per participating worker (ids below {@link #threads()},
+     * so callers can keep per-worker scratch between calls), then the returned consumer on each
+     * index in [0, n); a worker that starts after every index was claimed gets no call.
      */
     static void forEach(int n, IntFunction<IntConsumer> worker) {
         int workers = Math.min(threads, n);
@@ -49,13 +46,7 @@ public final class DepthwiseParallel {
             return;
         }
         AtomicInteger next = new AtomicInteger();
-        List<ForkJoinTask<?>> tasks = new ArrayList<>(workers - 1);
-        for (int w = 1; w < workers; w++) {
-            int id = w;
-            tasks.add(POOL.submit(() -> drain(next, n, worker.apply(id))));
-        }
-        drain(next, n, worker.apply(0));
-        for (ForkJoinTask<?> t : tasks) t.join();
+        Gemm.parallel(workers, id -> drain(next, n, worker.apply(id)));
     }
 
     private static void drain(AtomicInteger next, int n, IntConsumer body) {
