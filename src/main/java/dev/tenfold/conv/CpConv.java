@@ -64,15 +64,31 @@ public final class CpConv {
 
     /** The factorized or MobileNet forward with 1×1 column blocks of at most {@code maxBlock} columns. */
     static void factorized(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y, int maxBlock) {
-        Geometry g = new Geometry(spec, x.shape(), w.rank(), maxBlock);
+        factorized(spec, w, x, form, y, maxBlock, form == ConvForm.FACTORIZED);
+    }
+
+    /**
+     * The same; the factorized form through {@link CpConvFused} when {@code fused}, else (and
+     * for the MobileNet form) stage by stage: per batch chunk the 1×1 C→R over column blocks,
+     * the depthwise chain per (b, r) slab, the 1×1 R→T over column blocks.
+     */
+    static void factorized(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y, int maxBlock,
+                           boolean fused) {
         Tensor xc = x.contiguous();
-        int r = g.rank;
-        int c = g.channels;
-        int t = spec.outChannels();
         float[] taps = w.spatialColumns();
         float[] ucT = transposed(w.uC());
         float[] m = scaledUt(w);
         float[] bias = w.bias() == null ? null : w.bias().toArray();
+        if (fused && form == ConvForm.FACTORIZED) {
+            int[] inDims = new int[spec.spatialDims()];
+            for (int i = 0; i < inDims.length; i++) inDims[i] = x.dim(2 + i);
+            new CpConvFused(spec, inDims, x.dim(0), w.rank(), maxBlock).forward(xc, ucT, m, taps, bias, y);
+            return;
+        }
+        Geometry g = new Geometry(spec, x.shape(), w.rank(), maxBlock);
+        int r = g.rank;
+        int c = g.channels;
+        int t = spec.outChannels();
         int chunk = g.chunk;
         float[] za = buffer(0, (long) chunk * r * g.inSize);
         float[] ha = buffer(1, (long) chunk * r * g.outSize);
