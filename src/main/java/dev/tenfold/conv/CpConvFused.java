@@ -83,8 +83,8 @@ final class CpConvFused {
         }
         this.wc = w;
         this.block = maxBlock;
-        this.step = (int) Math.max(1, Math.min(o0, maxBlock / q));
-        this.subRows = (int) Math.max(1, Math.min(d0, maxBlock / p));
+        this.step = rowsPerBlock(o0, q, maxBlock);
+        this.subRows = rowsPerBlock(d0, p, maxBlock);
         this.cap = Math.min(d0, (step - 1) * s0 + (k0 - 1) * dil0 + 1);
         long win = (long) rank * cap * q;
         long zb = (long) rank * subRows * p;
@@ -141,6 +141,19 @@ final class CpConvFused {
             }
         }
         return pat;
+    }
+
+    /**
+     * Rows of {@code cols} columns per block of at most {@code maxBlock} columns (at least 1, at
+     * most {@code rows}); a count giving a multiple of 64 columns (whole vector tiles in the 1×1
+     * kernels) is preferred when one at least half as large exists.
+     */
+    static int rowsPerBlock(int rows, long cols, int maxBlock) {
+        int most = (int) Math.max(1, Math.min(rows, maxBlock / cols));
+        for (int g = most; 2 * g >= most; g--) {
+            if (g * cols % 64 == 0) return g;
+        }
+        return most;
     }
 
     /** The depthwise passes of modes 1..N−1 on g consecutive mode-0 rows of one rank. */
