@@ -66,6 +66,21 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
     /** out[x] = Σ over terms valid on all of [s0, s1) of w·src[off + x]; four accumulators, masked tail. */
     private static void segment(float[] out, int outOff, int s0, int s1, float[] src, int[] off, int[] lo, int[] hi,
                                 float[] w, int terms) {
+        int valid = 0;
+        int t0 = -1;
+        int t1 = -1;
+        int t2 = -1;
+        for (int t = 0; t < terms; t++) {
+            if (lo[t] > s0 || hi[t] < s1) continue;
+            if (valid == 0) t0 = t;
+            else if (valid == 1) t1 = t;
+            else if (valid == 2) t2 = t;
+            valid++;
+        }
+        if (valid == 3) {
+            segment3(out, outOff, s0, s1, src, off[t0], off[t1], off[t2], w[t0], w[t1], w[t2]);
+            return;
+        }
         int x = s0;
         for (int bound = s1 - 4 * L; x <= bound; x += 4 * L) {
             FloatVector c0 = FloatVector.zero(F);
@@ -95,6 +110,36 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
                 c = FloatVector.fromArray(F, src, off[t] + x, m).fma(FloatVector.broadcast(F, w[t]), c);
             }
             c.intoArray(out, outOff + x, m);
+        }
+    }
+
+    /**
+     * {@link #segment} with exactly three valid terms, their offsets and weights in registers; the
+     * same arithmetic per element (from zero, one FMA per term in term order).
+     */
+    private static void segment3(float[] out, int outOff, int s0, int s1, float[] src, int o0, int o1, int o2,
+                                 float w0, float w1, float w2) {
+        FloatVector v0 = FloatVector.broadcast(F, w0);
+        FloatVector v1 = FloatVector.broadcast(F, w1);
+        FloatVector v2 = FloatVector.broadcast(F, w2);
+        FloatVector zero = FloatVector.zero(F);
+        int x = s0;
+        for (int bound = s1 - 2 * L; x <= bound; x += 2 * L) {
+            FloatVector a = FloatVector.fromArray(F, src, o0 + x).fma(v0, zero);
+            FloatVector b = FloatVector.fromArray(F, src, o0 + x + L).fma(v0, zero);
+            a = FloatVector.fromArray(F, src, o1 + x).fma(v1, a);
+            b = FloatVector.fromArray(F, src, o1 + x + L).fma(v1, b);
+            a = FloatVector.fromArray(F, src, o2 + x).fma(v2, a);
+            b = FloatVector.fromArray(F, src, o2 + x + L).fma(v2, b);
+            a.intoArray(out, outOff + x);
+            b.intoArray(out, outOff + x + L);
+        }
+        for (; x < s1; x += L) {
+            VectorMask<Float> m = F.indexInRange(0, s1 - x);
+            FloatVector a = FloatVector.fromArray(F, src, o0 + x, m).fma(v0, zero);
+            a = FloatVector.fromArray(F, src, o1 + x, m).fma(v1, a);
+            a = FloatVector.fromArray(F, src, o2 + x, m).fma(v2, a);
+            a.intoArray(out, outOff + x, m);
         }
     }
 
