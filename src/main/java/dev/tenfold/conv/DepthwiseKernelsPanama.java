@@ -172,6 +172,22 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
     /** {@link #segment} with the weight of lane x read from the pattern at column x mod period. */
     private static void segmentPeriodic(float[] out, int outOff, int s0, int s1, float[] src, int[] off, int[] lo,
                                         int[] hi, float[] pattern, int patternStride, int period, int terms) {
+        int valid = 0;
+        int t0 = -1;
+        int t1 = -1;
+        int t2 = -1;
+        for (int t = 0; t < terms; t++) {
+            if (lo[t] > s0 || hi[t] < s1) continue;
+            if (valid == 0) t0 = t;
+            else if (valid == 1) t1 = t;
+            else if (valid == 2) t2 = t;
+            valid++;
+        }
+        if (valid == 3) {
+            segmentPeriodic3(out, outOff, s0, s1, src, off[t0], off[t1], off[t2], pattern, t0 * patternStride,
+                    t1 * patternStride, t2 * patternStride, period);
+            return;
+        }
         int x = s0;
         int j = s0 % period;
         int step = (4 * L) % period;
@@ -205,6 +221,38 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
                 c = FloatVector.fromArray(F, src, off[t] + x, m).fma(FloatVector.fromArray(F, pattern, t * patternStride + j), c);
             }
             c.intoArray(out, outOff + x, m);
+            j = (j + L) % period;
+        }
+    }
+
+    /**
+     * {@link #segmentPeriodic} with exactly three valid terms (offsets and pattern bases in
+     * registers); the same arithmetic per element.
+     */
+    private static void segmentPeriodic3(float[] out, int outOff, int s0, int s1, float[] src, int o0, int o1, int o2,
+                                         float[] pattern, int p0, int p1, int p2, int period) {
+        FloatVector zero = FloatVector.zero(F);
+        int x = s0;
+        int j = s0 % period;
+        int step = (2 * L) % period;
+        for (int bound = s1 - 2 * L; x <= bound; x += 2 * L) {
+            FloatVector a = FloatVector.fromArray(F, src, o0 + x).fma(FloatVector.fromArray(F, pattern, p0 + j), zero);
+            FloatVector b = FloatVector.fromArray(F, src, o0 + x + L).fma(FloatVector.fromArray(F, pattern, p0 + j + L), zero);
+            a = FloatVector.fromArray(F, src, o1 + x).fma(FloatVector.fromArray(F, pattern, p1 + j), a);
+            b = FloatVector.fromArray(F, src, o1 + x + L).fma(FloatVector.fromArray(F, pattern, p1 + j + L), b);
+            a = FloatVector.fromArray(F, src, o2 + x).fma(FloatVector.fromArray(F, pattern, p2 + j), a);
+            b = FloatVector.fromArray(F, src, o2 + x + L).fma(FloatVector.fromArray(F, pattern, p2 + j + L), b);
+            a.intoArray(out, outOff + x);
+            b.intoArray(out, outOff + x + L);
+            j += step;
+            if (j >= period) j -= period;
+        }
+        for (; x < s1; x += L) {
+            VectorMask<Float> m = F.indexInRange(0, s1 - x);
+            FloatVector a = FloatVector.fromArray(F, src, o0 + x, m).fma(FloatVector.fromArray(F, pattern, p0 + j), zero);
+            a = FloatVector.fromArray(F, src, o1 + x, m).fma(FloatVector.fromArray(F, pattern, p1 + j), a);
+            a = FloatVector.fromArray(F, src, o2 + x, m).fma(FloatVector.fromArray(F, pattern, p2 + j), a);
+            a.intoArray(out, outOff + x, m);
             j = (j + L) % period;
         }
     }
