@@ -15,11 +15,13 @@ import java.util.function.IntFunction;
  * function. Layouts as {@link ConvSpec}: x (B, C, D_0..D_{N-1}), y (B, T, O_0..O_{N-1}).
  *
  * <p>Factorized forward: Z_b = U_Cᵀ·X_b (1×1 C→R); per (b, r) slab the N 1-D depthwise passes
- * with U_K[n][:, r] (fused, vectorised, parallel over slabs); Y_b = (U_T·diag λ)·H_b + bias
- * (1×1 R→T). The 1×1 stages run as column-block jobs ({@link PointwiseConv.Blocks}: each block of
- * the off-heap activation is staged into a cache-resident heap buffer, then small register-tiled
- * kernels run), parallel over (item, block). The stages run per chunk of batch items so the
- * (chunk, R, …) intermediates stay cache-sized (reusable per-thread heap buffers). Costs
+ * with U_K[n][:, r]; Y_b = (U_T·diag λ)·H_b + bias (1×1 R→T). It runs fused ({@link CpConvFused}):
+ * one job per (item, band of output rows along mode 0) does all stages over a sliding window of
+ * mode-0 rows that stays in the worker's cache, with no barrier between stages. The MobileNet
+ * form (and the stage-by-stage twin of the factorized one, kept for tests) runs per batch chunk:
+ * the 1×1 stages as column-block jobs ({@link PointwiseConv.Blocks}: each block of the off-heap
+ * activation staged into a cache-resident heap buffer, then small register-tiled kernels), the
+ * depthwise stage per (b, r) slab, each stage parallel and followed by a barrier. Costs
  * 2·B·(R·C·∏D + R·Σ_n K_n·(partial sizes) + T·R·∏O) flops instead of 2·B·T·C·∏K·∏O. Results do not
  * depend on the thread count ({@link DepthwiseParallel#setThreads}). A non-contiguous x (or
  * gradY) is first copied into its own scope.

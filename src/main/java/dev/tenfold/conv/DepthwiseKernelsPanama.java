@@ -10,7 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link DepthwiseKernels#get()}. {@code combine} vectorises along x: the range is cut into
  * segments at every term boundary (lo / hi), so inside a segment each term is valid everywhere
  * or nowhere; four independent accumulators of L lanes take one broadcast-weight FMA per valid
- * term, and only one masked tail vector per segment remains. Lane sums use the fixed tree of
+ * term, and only one masked tail vector per segment remains; a segment with exactly three valid
+ * terms (a 3-tap kernel away from the borders, the common case) runs a loop with the offsets and
+ * weights (or pattern bases) in registers and the same per-element arithmetic. Lane sums use the fixed tree of
  * {@link #sumLanes}. The 1×1 kernels live in
  * {@link PointwiseKernelsPanama}.
  */
