@@ -237,6 +237,25 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
         int x = s0;
         int j = s0 % period;
         int step = (2 * L) % period;
+        if (step == 0) {
+            // The period divides 2·L: the pattern vectors are the same on every iteration.
+            FloatVector q0 = FloatVector.fromArray(F, pattern, p0 + j);
+            FloatVector r0 = FloatVector.fromArray(F, pattern, p0 + j + L);
+            FloatVector q1 = FloatVector.fromArray(F, pattern, p1 + j);
+            FloatVector r1 = FloatVector.fromArray(F, pattern, p1 + j + L);
+            FloatVector q2 = FloatVector.fromArray(F, pattern, p2 + j);
+            FloatVector r2 = FloatVector.fromArray(F, pattern, p2 + j + L);
+            for (int bound = s1 - 2 * L; x <= bound; x += 2 * L) {
+                FloatVector a = FloatVector.fromArray(F, src, o0 + x).fma(q0, zero);
+                FloatVector b = FloatVector.fromArray(F, src, o0 + x + L).fma(r0, zero);
+                a = FloatVector.fromArray(F, src, o1 + x).fma(q1, a);
+                b = FloatVector.fromArray(F, src, o1 + x + L).fma(r1, b);
+                a = FloatVector.fromArray(F, src, o2 + x).fma(q2, a);
+                b = FloatVector.fromArray(F, src, o2 + x + L).fma(r2, b);
+                a.intoArray(out, outOff + x);
+                b.intoArray(out, outOff + x + L);
+            }
+        }
         for (int bound = s1 - 2 * L; x <= bound; x += 2 * L) {
             FloatVector a = FloatVector.fromArray(F, src, o0 + x).fma(FloatVector.fromArray(F, pattern, p0 + j), zero);
             FloatVector b = FloatVector.fromArray(F, src, o0 + x + L).fma(FloatVector.fromArray(F, pattern, p0 + j + L), zero);
