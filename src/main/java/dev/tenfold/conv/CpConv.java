@@ -15,11 +15,13 @@ import java.util.function.IntFunction;
  * function. Layouts as {@link ConvSpec}: x (B, C, D_0..D_{N-1}), y (B, T, O_0..O_{N-1}).
  *
  * <p>Factorized forward: Z_b = U_Cᵀ·X_b (1×1 C→R); per (b, r) slab the N 1-D depthwise passes
- * with U_K[n][:, r] (fused, vectorised, parallel over slabs); Y_b = (U_T·diag λ)·H_b + bias
- * (1×1 R→T). The 1×1 stages run as column-block jobs ({@link PointwiseConv.Blocks}: each block of
- * the off-heap activation is staged into a cache-resident heap buffer, then small register-tiled
- * kernels run), parallel over (item, block). The stages run per chunk of batch items so the
- * (chunk, R, …) intermediates stay cache-sized (reusable per-thread heap buffers). Costs
+ * with U_K[n][:, r]; Y_b = (U_T·diag λ)·H_b + bias (1×1 R→T). It runs fused ({@link CpConvFused}):
+ * one job per (item, band of output rows along mode 0) does all stages over a sliding window of
+ * mode-0 rows that stays in the worker's cache, with no barrier between stages. The MobileNet
+ * form (and the stage-by-stage twin of the factorized one, kept for tests) runs per batch chunk:
+ * the 1×1 stages as column-block jobs ({@link PointwiseConv.Blocks}: each block of the off-heap
+ * activation staged into a cache-resident heap buffer, then small register-tiled kernels), the
+ * depthwise stage per (b, r) slab, each stage parallel and followed by a barrier. Costs
  * 2·B·(R·C·∏D + R·Σ_n K_n·(partial sizes) + T·R·∏O) flops instead of 2·B·T·C·∏K·∏O. Results do not
  * depend on the thread count ({@link DepthwiseParallel#setThreads}). A non-contiguous x (or
  * gradY) is first copied into its own scope.
@@ -64,15 +66,31 @@ public final class CpConv {
 
     /** The factorized or MobileNet forward with 1×1 column blocks of at most {@code maxBlock} columns. */
     static void factorized(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y, int maxBlock) {
-        Geometry g = new Geometry(spec, x.shape(), w.rank(), maxBlock);
+        factorized(spec, w, x, form, y, maxBlock, form == ConvForm.FACTORIZED);
+    }
+
+    /**
+     * The same; the factorized form through {@link CpConvFused} when {@code fused}, else (and
+     * for the MobileNet form) stage by stage: per batch chunk the 1×1 C→R over column blocks,
+     * the depthwise chain per (b, r) slab, the 1×1 R→T over column blocks.
+     */
+    static void factorized(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y, int maxBlock,
+                           boolean fused) {
         Tensor xc = x.contiguous();
-        int r = g.rank;
-        int c = g.channels;
-        int t = spec.outChannels();
         float[] taps = w.spatialColumns();
         float[] ucT = transposed(w.uC());
         float[] m = scaledUt(w);
         float[] bias = w.bias() == null ? null : w.bias().toArray();
+        if (fused && form == ConvForm.FACTORIZED) {
+            int[] inDims = new int[spec.spatialDims()];
+            for (int i = 0; i < inDims.length; i++) inDims[i] = x.dim(2 + i);
+            new CpConvFused(spec, inDims, x.dim(0), w.rank(), maxBlock).forward(xc, ucT, m, taps, bias, y);
+            return;
+        }
+        Geometry g = new Geometry(spec, x.shape(), w.rank(), maxBlock);
+        int r = g.rank;
+        int c = g.channels;
+        int t = spec.outChannels();
         int chunk = g.chunk;
         float[] za = buffer(0, (long) chunk * r * g.inSize);
         float[] ha = buffer(1, (long) chunk * r * g.outSize);

@@ -10,7 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link DepthwiseKernels#get()}. {@code combine} vectorises along x: the range is cut into
  * segments at every term boundary (lo / hi), so inside a segment each term is valid everywhere
  * or nowhere; four independent accumulators of L lanes take one broadcast-weight FMA per valid
- * term, and only one masked tail vector per segment remains. Lane sums use the fixed tree of
+ * term, and only one masked tail vector per segment remains; a segment with exactly three valid
+ * terms (a 3-tap kernel away from the borders, the common case) runs a loop with the offsets and
+ * weights (or pattern bases) in registers and the same per-element arithmetic. Lane sums use the fixed tree of
  * {@link #sumLanes}. The 1×1 kernels live in
  * {@link PointwiseKernelsPanama}.
  */
@@ -66,6 +68,21 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
     /** out[x] = Σ over terms valid on all of [s0, s1) of w·src[off + x]; four accumulators, masked tail. */
     private static void segment(float[] out, int outOff, int s0, int s1, float[] src, int[] off, int[] lo, int[] hi,
                                 float[] w, int terms) {
+        int valid = 0;
+        int t0 = -1;
+        int t1 = -1;
+        int t2 = -1;
+        for (int t = 0; t < terms; t++) {
+            if (lo[t] > s0 || hi[t] < s1) continue;
+            if (valid == 0) t0 = t;
+            else if (valid == 1) t1 = t;
+            else if (valid == 2) t2 = t;
+            valid++;
+        }
+        if (valid == 3) {
+            segment3(out, outOff, s0, s1, src, off[t0], off[t1], off[t2], w[t0], w[t1], w[t2]);
+            return;
+        }
         int x = s0;
         for (int bound = s1 - 4 * L; x <= bound; x += 4 * L) {
             FloatVector c0 = FloatVector.zero(F);
@@ -98,6 +115,36 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
         }
     }
 
+    /**
+     * {@link #segment} with exactly three valid terms, their offsets and weights in registers; the
+     * same arithmetic per element (from zero, one FMA per term in term order).
+     */
+    private static void segment3(float[] out, int outOff, int s0, int s1, float[] src, int o0, int o1, int o2,
+                                 float w0, float w1, float w2) {
+        FloatVector v0 = FloatVector.broadcast(F, w0);
+        FloatVector v1 = FloatVector.broadcast(F, w1);
+        FloatVector v2 = FloatVector.broadcast(F, w2);
+        FloatVector zero = FloatVector.zero(F);
+        int x = s0;
+        for (int bound = s1 - 2 * L; x <= bound; x += 2 * L) {
+            FloatVector a = FloatVector.fromArray(F, src, o0 + x).fma(v0, zero);
+            FloatVector b = FloatVector.fromArray(F, src, o0 + x + L).fma(v0, zero);
+            a = FloatVector.fromArray(F, src, o1 + x).fma(v1, a);
+            b = FloatVector.fromArray(F, src, o1 + x + L).fma(v1, b);
+            a = FloatVector.fromArray(F, src, o2 + x).fma(v2, a);
+            b = FloatVector.fromArray(F, src, o2 + x + L).fma(v2, b);
+            a.intoArray(out, outOff + x);
+            b.intoArray(out, outOff + x + L);
+        }
+        for (; x < s1; x += L) {
+            VectorMask<Float> m = F.indexInRange(0, s1 - x);
+            FloatVector a = FloatVector.fromArray(F, src, o0 + x, m).fma(v0, zero);
+            a = FloatVector.fromArray(F, src, o1 + x, m).fma(v1, a);
+            a = FloatVector.fromArray(F, src, o2 + x, m).fma(v2, a);
+            a.intoArray(out, outOff + x, m);
+        }
+    }
+
     @Override
     public void mix(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride, float[] bias,
                     float[] out, int outOff, int outStride, int n) {
@@ -127,6 +174,22 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
     /** {@link #segment} with the weight of lane x read from the pattern at column x mod period. */
     private static void segmentPeriodic(float[] out, int outOff, int s0, int s1, float[] src, int[] off, int[] lo,
                                         int[] hi, float[] pattern, int patternStride, int period, int terms) {
+        int valid = 0;
+        int t0 = -1;
+        int t1 = -1;
+        int t2 = -1;
+        for (int t = 0; t < terms; t++) {
+            if (lo[t] > s0 || hi[t] < s1) continue;
+            if (valid == 0) t0 = t;
+            else if (valid == 1) t1 = t;
+            else if (valid == 2) t2 = t;
+            valid++;
+        }
+        if (valid == 3) {
+            segmentPeriodic3(out, outOff, s0, s1, src, off[t0], off[t1], off[t2], pattern, t0 * patternStride,
+                    t1 * patternStride, t2 * patternStride, period);
+            return;
+        }
         int x = s0;
         int j = s0 % period;
         int step = (4 * L) % period;
@@ -160,6 +223,57 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
                 c = FloatVector.fromArray(F, src, off[t] + x, m).fma(FloatVector.fromArray(F, pattern, t * patternStride + j), c);
             }
             c.intoArray(out, outOff + x, m);
+            j = (j + L) % period;
+        }
+    }
+
+    /**
+     * {@link #segmentPeriodic} with exactly three valid terms (offsets and pattern bases in
+     * registers); the same arithmetic per element.
+     */
+    private static void segmentPeriodic3(float[] out, int outOff, int s0, int s1, float[] src, int o0, int o1, int o2,
+                                         float[] pattern, int p0, int p1, int p2, int period) {
+        FloatVector zero = FloatVector.zero(F);
+        int x = s0;
+        int j = s0 % period;
+        int step = (2 * L) % period;
+        if (step == 0) {
+            // The period divides 2·L: the pattern vectors are the same on every iteration.
+            FloatVector q0 = FloatVector.fromArray(F, pattern, p0 + j);
+            FloatVector r0 = FloatVector.fromArray(F, pattern, p0 + j + L);
+            FloatVector q1 = FloatVector.fromArray(F, pattern, p1 + j);
+            FloatVector r1 = FloatVector.fromArray(F, pattern, p1 + j + L);
+            FloatVector q2 = FloatVector.fromArray(F, pattern, p2 + j);
+            FloatVector r2 = FloatVector.fromArray(F, pattern, p2 + j + L);
+            for (int bound = s1 - 2 * L; x <= bound; x += 2 * L) {
+                FloatVector a = FloatVector.fromArray(F, src, o0 + x).fma(q0, zero);
+                FloatVector b = FloatVector.fromArray(F, src, o0 + x + L).fma(r0, zero);
+                a = FloatVector.fromArray(F, src, o1 + x).fma(q1, a);
+                b = FloatVector.fromArray(F, src, o1 + x + L).fma(r1, b);
+                a = FloatVector.fromArray(F, src, o2 + x).fma(q2, a);
+                b = FloatVector.fromArray(F, src, o2 + x + L).fma(r2, b);
+                a.intoArray(out, outOff + x);
+                b.intoArray(out, outOff + x + L);
+            }
+        }
+        for (int bound = s1 - 2 * L; x <= bound; x += 2 * L) {
+            FloatVector a = FloatVector.fromArray(F, src, o0 + x).fma(FloatVector.fromArray(F, pattern, p0 + j), zero);
+            FloatVector b = FloatVector.fromArray(F, src, o0 + x + L).fma(FloatVector.fromArray(F, pattern, p0 + j + L), zero);
+            a = FloatVector.fromArray(F, src, o1 + x).fma(FloatVector.fromArray(F, pattern, p1 + j), a);
+            b = FloatVector.fromArray(F, src, o1 + x + L).fma(FloatVector.fromArray(F, pattern, p1 + j + L), b);
+            a = FloatVector.fromArray(F, src, o2 + x).fma(FloatVector.fromArray(F, pattern, p2 + j), a);
+            b = FloatVector.fromArray(F, src, o2 + x + L).fma(FloatVector.fromArray(F, pattern, p2 + j + L), b);
+            a.intoArray(out, outOff + x);
+            b.intoArray(out, outOff + x + L);
+            j += step;
+            if (j >= period) j -= period;
+        }
+        for (; x < s1; x += L) {
+            VectorMask<Float> m = F.indexInRange(0, s1 - x);
+            FloatVector a = FloatVector.fromArray(F, src, o0 + x, m).fma(FloatVector.fromArray(F, pattern, p0 + j), zero);
+            a = FloatVector.fromArray(F, src, o1 + x, m).fma(FloatVector.fromArray(F, pattern, p1 + j), a);
+            a = FloatVector.fromArray(F, src, o2 + x, m).fma(FloatVector.fromArray(F, pattern, p2 + j), a);
+            a.intoArray(out, outOff + x, m);
             j = (j + L) % period;
         }
     }

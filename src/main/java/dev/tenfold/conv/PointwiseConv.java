@@ -84,11 +84,19 @@ final class PointwiseConv {
      * (k × size) matrix at xOff.
      */
     static void mixIn(float[] a, int m, int k, MemorySegment x, long xOff, Blocks bl, int j, float[] out, int outOff) {
-        int s0 = bl.start(j);
-        int n = bl.length(j);
+        mixInColumns(a, m, k, x, xOff, bl.size(), bl.start(j), bl.length(j), out, outOff + bl.start(j), bl.size());
+    }
+
+    /**
+     * out (heap, m × n at outOff, row stride outStride) = A·X[:, s0 .. s0 + n) with A row-major
+     * (m × k) and X the off-heap (k × size) matrix at xOff (n ≤ {@link #MAX_BLOCK} keeps the
+     * staged columns cache-resident).
+     */
+    static void mixInColumns(float[] a, int m, int k, MemorySegment x, long xOff, int size, int s0, int n,
+                             float[] out, int outOff, int outStride) {
         float[] st = stage(k * n);
-        load(x, xOff, bl.size(), k, s0, n, st);
-        KERN.mix(a, 0, m, k, st, 0, n, null, out, outOff + s0, bl.size(), n);
+        load(x, xOff, size, k, s0, n, st);
+        KERN.mix(a, 0, m, k, st, 0, n, null, out, outOff, outStride, n);
     }
 
     /**
@@ -97,11 +105,19 @@ final class PointwiseConv {
      */
     static void mixOut(float[] a, int m, int k, float[] h, int hOff, float[] bias, MemorySegment y, long yOff,
                        Blocks bl, int j) {
-        int s0 = bl.start(j);
-        int n = bl.length(j);
+        mixOutColumns(a, m, k, h, hOff + bl.start(j), bl.size(), bias, y, yOff, bl.size(), bl.start(j), bl.length(j));
+    }
+
+    /**
+     * Columns [s0, s0 + n) of the off-heap (m × size) matrix at yOff = A·H + bias (bias[i] on
+     * row i, none when null), A row-major (m × k), H the heap (k × n) matrix at hOff with row
+     * stride hStride.
+     */
+    static void mixOutColumns(float[] a, int m, int k, float[] h, int hOff, int hStride, float[] bias,
+                              MemorySegment y, long yOff, int size, int s0, int n) {
         float[] st = stage(m * n);
-        KERN.mix(a, 0, m, k, h, hOff + s0, bl.size(), bias, st, 0, n, n);
-        store(st, m, n, y, yOff, bl.size(), s0);
+        KERN.mix(a, 0, m, k, h, hOff, hStride, bias, st, 0, n, n);
+        store(st, m, n, y, yOff, size, s0);
     }
 
     /**

@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorMask;
  *
  * <ul>
  *   <li>mix: register tiles of 4 output rows × 4 vectors (16 accumulators): per k step four
- *       vector loads of the input row, four broadcasts of a, sixteen FMAs. Rows beyond a multiple
- *       of 4 and the column tail run one row × one (masked) vector at a time.</li>
+ *       vector loads of the input row, four broadcasts of a, sixteen FMAs. The column tail runs
+ *       as 4 rows × one (masked) vector, rows beyond a multiple of 4 one row × one vector at a time.</li>
  *   <li>sumOuter: tiles of 4 p rows × 4 q rows (16 accumulators, eight loads per sixteen FMAs)
  *       along x, the accumulators stored and their lanes summed in order ({@link DepthwiseKernelsPanama#sumLanes}) after the loop, the column tail in scalar; leftover
  *       rows fall back to dot products.</li>
@@ -39,11 +39,37 @@ final class PointwiseKernelsPanama {
             }
         }
         for (; x < n; x += L) {
-            for (int i = 0; i < m; i++) {
-                mixRow(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outOff + i * outStride + x,
-                        Math.min(L, n - x));
+            int count = Math.min(L, n - x);
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                mixRows4(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outOff + i * outStride + x,
+                        outStride, count);
+            }
+            for (; i < m; i++) {
+                mixRow(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outOff + i * outStride + x, count);
             }
         }
+    }
+
+    /** Rows i..i+3 × one vector of {@code count ≤ L} columns (masked when shorter): four independent chains. */
+    private static void mixRows4(float[] a, int a0, int k, float[] in, int s0, int is, float[] bias, int i,
+                                 float[] out, int o0, int os, int count) {
+        VectorMask<Float> mask = F.indexInRange(0, count);
+        FloatVector c0 = init(bias, i);
+        FloatVector c1 = init(bias, i + 1);
+        FloatVector c2 = init(bias, i + 2);
+        FloatVector c3 = init(bias, i + 3);
+        for (int p = 0; p < k; p++) {
+            FloatVector xv = FloatVector.fromArray(F, in, s0 + p * is, mask);
+            c0 = xv.fma(FloatVector.broadcast(F, a[a0 + p]), c0);
+            c1 = xv.fma(FloatVector.broadcast(F, a[a0 + k + p]), c1);
+            c2 = xv.fma(FloatVector.broadcast(F, a[a0 + 2 * k + p]), c2);
+            c3 = xv.fma(FloatVector.broadcast(F, a[a0 + 3 * k + p]), c3);
+        }
+        c0.intoArray(out, o0, mask);
+        c1.intoArray(out, o0 + os, mask);
+        c2.intoArray(out, o0 + 2 * os, mask);
+        c3.intoArray(out, o0 + 3 * os, mask);
     }
 
     private static FloatVector init(float[] bias, int i) {
