@@ -1,0 +1,131 @@
+package dev.tenfold.decomp;
+
+import dev.tenfold.simd.Kernels;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API {@link LastModeKernels}; loaded only reflectively. The output columns go in blocks
+ * of two vectors (the last block one vector when that covers it); per block, register tiles of
+ * 6 rows × 2 vectors (12 accumulators; per i: 2 loads of a U row from L1, 6 broadcasts of X
+ * read in place, 12 FMAs), then one row at a time. Stores past the rank are masked.
+ */
+final class PanamaLastModeKernels implements LastModeKernels {
+    /** The vector width of the float kernels in use (so {@code -Dtenfold.simd=128|256|512} applies here too). */
+    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(Kernels.get().vectorBitSize()));
+    private static final int L = F.length();
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    /** Rows per register tile. */
+    private static final int MR = 6;
+
+    PanamaLastModeKernels() { }
+
+    @Override
+    public int paddedRank(int rank) {
+        return (rank + L - 1) / L * L;
+    }
+
+    @Override
+    public void product(MemorySegment x, long xOff, long xStride, int rows, int k, float[] u, int ldu, int rank,
+                        MemorySegment out, long outOff, long outStride) {
+        for (int c = 0; c < rank; c += 2 * L) {
+            boolean two = c + L < rank;
+            VectorMask<Float> m0 = F.indexInRange(c, rank), m1 = F.indexInRange(c + L, rank);
+            int j = 0;
+            for (; j + MR <= rows; j += MR) {
+                long xo = xOff + j * xStride, oo = outOff + j * outStride + c;
+                if (two) sixByTwo(x, xo, xStride, k, u, c, ldu, out, oo, outStride, m0, m1);
+                else sixByOne(x, xo, xStride, k, u, c, ldu, out, oo, outStride, m0);
+            }
+            for (; j < rows; j++) oneRow(x, xOff + j * xStride, k, u, c, ldu, out, outOff + j * outStride + c, two, m0, m1);
+        }
+    }
+
+    private static void sixByTwo(MemorySegment x, long xo, long xs, int k, float[] u, int c, int ldu,
+                                 MemorySegment out, long oo, long os, VectorMask<Float> m0, VectorMask<Float> m1) {
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        FloatVector a40 = FloatVector.zero(F), a41 = FloatVector.zero(F), a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
+        for (int i = 0, ui = c; i < k; i++, ui += ldu) {
+            FloatVector u0 = FloatVector.fromArray(F, u, ui), u1 = FloatVector.fromArray(F, u, ui + L);
+            long p = xo + i;
+            FloatVector b = FloatVector.broadcast(F, x.getAtIndex(F32, p));
+            a00 = b.fma(u0, a00);
+            a01 = b.fma(u1, a01);
+            b = FloatVector.broadcast(F, x.getAtIndex(F32, p + xs));
+            a10 = b.fma(u0, a10);
+            a11 = b.fma(u1, a11);
+            b = FloatVector.broadcast(F, x.getAtIndex(F32, p + 2 * xs));
+            a20 = b.fma(u0, a20);
+            a21 = b.fma(u1, a21);
+            b = FloatVector.broadcast(F, x.getAtIndex(F32, p + 3 * xs));
+            a30 = b.fma(u0, a30);
+            a31 = b.fma(u1, a31);
+            b = FloatVector.broadcast(F, x.getAtIndex(F32, p + 4 * xs));
+            a40 = b.fma(u0, a40);
+            a41 = b.fma(u1, a41);
+            b = FloatVector.broadcast(F, x.getAtIndex(F32, p + 5 * xs));
+            a50 = b.fma(u0, a50);
+            a51 = b.fma(u1, a51);
+        }
+        long b0 = oo * Float.BYTES, b1 = (oo + L) * Float.BYTES, step = os * Float.BYTES;
+        a00.intoMemorySegment(out, b0, LE, m0);
+        a01.intoMemorySegment(out, b1, LE, m1);
+        a10.intoMemorySegment(out, b0 + step, LE, m0);
+        a11.intoMemorySegment(out, b1 + step, LE, m1);
+        a20.intoMemorySegment(out, b0 + 2 * step, LE, m0);
+        a21.intoMemorySegment(out, b1 + 2 * step, LE, m1);
+        a30.intoMemorySegment(out, b0 + 3 * step, LE, m0);
+        a31.intoMemorySegment(out, b1 + 3 * step, LE, m1);
+        a40.intoMemorySegment(out, b0 + 4 * step, LE, m0);
+        a41.intoMemorySegment(out, b1 + 4 * step, LE, m1);
+        a50.intoMemorySegment(out, b0 + 5 * step, LE, m0);
+        a51.intoMemorySegment(out, b1 + 5 * step, LE, m1);
+    }
+
+    private static void sixByOne(MemorySegment x, long xo, long xs, int k, float[] u, int c, int ldu,
+                                 MemorySegment out, long oo, long os, VectorMask<Float> m0) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F), a4 = FloatVector.zero(F), a5 = FloatVector.zero(F);
+        for (int i = 0, ui = c; i < k; i++, ui += ldu) {
+            FloatVector u0 = FloatVector.fromArray(F, u, ui);
+            long p = xo + i;
+            a0 = FloatVector.broadcast(F, x.getAtIndex(F32, p)).fma(u0, a0);
+            a1 = FloatVector.broadcast(F, x.getAtIndex(F32, p + xs)).fma(u0, a1);
+            a2 = FloatVector.broadcast(F, x.getAtIndex(F32, p + 2 * xs)).fma(u0, a2);
+            a3 = FloatVector.broadcast(F, x.getAtIndex(F32, p + 3 * xs)).fma(u0, a3);
+            a4 = FloatVector.broadcast(F, x.getAtIndex(F32, p + 4 * xs)).fma(u0, a4);
+            a5 = FloatVector.broadcast(F, x.getAtIndex(F32, p + 5 * xs)).fma(u0, a5);
+        }
+        a0.intoMemorySegment(out, oo * Float.BYTES, LE, m0);
+        a1.intoMemorySegment(out, (oo + os) * Float.BYTES, LE, m0);
+        a2.intoMemorySegment(out, (oo + 2 * os) * Float.BYTES, LE, m0);
+        a3.intoMemorySegment(out, (oo + 3 * os) * Float.BYTES, LE, m0);
+        a4.intoMemorySegment(out, (oo + 4 * os) * Float.BYTES, LE, m0);
+        a5.intoMemorySegment(out, (oo + 5 * os) * Float.BYTES, LE, m0);
+    }
+
+    /** One row, one or two vectors of columns (separate loops: a vector assigned under a condition may be boxed). */
+    private static void oneRow(MemorySegment x, long xo, int k, float[] u, int c, int ldu, MemorySegment out, long oo,
+                               boolean two, VectorMask<Float> m0, VectorMask<Float> m1) {
+        FloatVector a0 = FloatVector.zero(F);
+        if (two) {
+            FloatVector a1 = FloatVector.zero(F);
+            for (int i = 0, ui = c; i < k; i++, ui += ldu) {
+                FloatVector b = FloatVector.broadcast(F, x.getAtIndex(F32, xo + i));
+                a0 = b.fma(FloatVector.fromArray(F, u, ui), a0);
+                a1 = b.fma(FloatVector.fromArray(F, u, ui + L), a1);
+            }
+            a1.intoMemorySegment(out, (oo + L) * Float.BYTES, LE, m1);
+        } else {
+            for (int i = 0, ui = c; i < k; i++, ui += ldu) a0 = FloatVector.broadcast(F, x.getAtIndex(F32, xo + i)).fma(FloatVector.fromArray(F, u, ui), a0);
+        }
+        a0.intoMemorySegment(out, oo * Float.BYTES, LE, m0);
+    }
+}
