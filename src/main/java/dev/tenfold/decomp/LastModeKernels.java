@@ -11,7 +11,8 @@ import java.lang.invoke.MethodType;
  * (rows × k) read in place, rows contiguous along the reduction index, and a small factor U
  * (k × R) — a mode product on the last mode of a HOOI partial (Y viewed as (∏ others × I)
  * times U_n) and the A·W step of {@link WarmSubspace}. The output keeps the row order of X
- * (no transpose), each row R contiguous floats.
+ * (no transpose), each row R contiguous floats. Double twins on heap arrays serve the small
+ * (I × r)·(r × r) products and r × r cross products of the bases in {@link WarmSubspace}.
  *
  * <p>Every output element is accumulated by fused multiply-adds over i in increasing order,
  * starting from 0, so the Vector API implementation gives the same bits as {@link #SCALAR} and
@@ -30,6 +31,19 @@ interface LastModeKernels {
 
     /** Row length of the packed U this implementation reads for rank R (R rounded up to whole vectors). */
     int paddedRank(int rank);
+
+    /**
+     * The double twin of {@link #product} on heap arrays, for the small bases of
+     * {@link WarmSubspace}: out[j·r + c] = Σ_{i&lt;k} x[j·k + i]·m[i·r + c] for j &lt; rows, c &lt; r
+     * (all row-major and dense), fused multiply-adds over i in increasing order.
+     */
+    void product(double[] x, int rows, int k, double[] m, int r, double[] out);
+
+    /**
+     * c[i·r + j] = Σ_{p&lt;rows} a[p·r + i]·b[p·r + j] (AᵀB, r × r) for row-major (rows × r) A and
+     * B, fused multiply-adds over p in increasing order.
+     */
+    void transposedProduct(double[] a, double[] b, int rows, int r, double[] c);
 
     /** Plain loops: the naive twin (the same fma order as the vector kernel). */
     LastModeKernels SCALAR = new LastModeKernels() {
@@ -53,6 +67,28 @@ interface LastModeKernels {
         @Override
         public int paddedRank(int rank) {
             return rank;
+        }
+
+        @Override
+        public void product(double[] x, int rows, int k, double[] m, int r, double[] out) {
+            for (int j = 0; j < rows; j++) {
+                for (int c = 0; c < r; c++) {
+                    double s = 0;
+                    for (int i = 0; i < k; i++) s = Math.fma(x[j * k + i], m[i * r + c], s);
+                    out[j * r + c] = s;
+                }
+            }
+        }
+
+        @Override
+        public void transposedProduct(double[] a, double[] b, int rows, int r, double[] c) {
+            for (int i = 0; i < r; i++) {
+                for (int j = 0; j < r; j++) {
+                    double s = 0;
+                    for (int p = 0; p < rows; p++) s = Math.fma(a[p * r + i], b[p * r + j], s);
+                    c[i * r + j] = s;
+                }
+            }
         }
     };
 

@@ -4,6 +4,7 @@ import dev.tenfold.simd.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
@@ -12,8 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API {@link LastModeKernels}; loaded only reflectively. The output columns go in blocks
  * of two vectors (the last block one vector when that covers it); per block, register tiles of
- * 6 rows × 2 vectors (12 accumulators; per i: 2 loads of a U row from L1, 6 broadcasts of X
- * read in place, 12 FMAs), then one row at a time. Stores past the rank are masked.
+ * 4 rows × 2 vectors (8 accumulators; per i: 2 loads of a U row from L1, 4 broadcasts of X
+ * read in place, 8 FMAs), then one row at a time. Stores past the rank are masked. (Six-row
+ * tiles were no faster once compiled, and C1 ran out of registers on them, which left the
+ * method in boxed tier-2 code for good in some runs.)
  */
 final class PanamaLastModeKernels implements LastModeKernels {
     /** The vector width of the float kernels in use (so {@code -Dtenfold.simd=128|256|512} applies here too). */
@@ -22,7 +25,9 @@ final class PanamaLastModeKernels implements LastModeKernels {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
     /** Rows per register tile. */
-    private static final int MR = 6;
+    private static final int MR = 4;
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
+    private static final int DL = D.length();
 
     PanamaLastModeKernels() { }
 
@@ -40,18 +45,17 @@ final class PanamaLastModeKernels implements LastModeKernels {
             int j = 0;
             for (; j + MR <= rows; j += MR) {
                 long xo = xOff + j * xStride, oo = outOff + j * outStride + c;
-                if (two) sixByTwo(x, xo, xStride, k, u, c, ldu, out, oo, outStride, m0, m1);
-                else sixByOne(x, xo, xStride, k, u, c, ldu, out, oo, outStride, m0);
+                if (two) fourByTwo(x, xo, xStride, k, u, c, ldu, out, oo, outStride, m0, m1);
+                else fourByOne(x, xo, xStride, k, u, c, ldu, out, oo, outStride, m0);
             }
             for (; j < rows; j++) oneRow(x, xOff + j * xStride, k, u, c, ldu, out, outOff + j * outStride + c, two, m0, m1);
         }
     }
 
-    private static void sixByTwo(MemorySegment x, long xo, long xs, int k, float[] u, int c, int ldu,
-                                 MemorySegment out, long oo, long os, VectorMask<Float> m0, VectorMask<Float> m1) {
+    private static void fourByTwo(MemorySegment x, long xo, long xs, int k, float[] u, int c, int ldu,
+                                  MemorySegment out, long oo, long os, VectorMask<Float> m0, VectorMask<Float> m1) {
         FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
         FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
-        FloatVector a40 = FloatVector.zero(F), a41 = FloatVector.zero(F), a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
         for (int i = 0, ui = c; i < k; i++, ui += ldu) {
             FloatVector u0 = FloatVector.fromArray(F, u, ui), u1 = FloatVector.fromArray(F, u, ui + L);
             long p = xo + i;
@@ -67,12 +71,6 @@ final class PanamaLastModeKernels implements LastModeKernels {
             b = FloatVector.broadcast(F, x.getAtIndex(F32, p + 3 * xs));
             a30 = b.fma(u0, a30);
             a31 = b.fma(u1, a31);
-            b = FloatVector.broadcast(F, x.getAtIndex(F32, p + 4 * xs));
-            a40 = b.fma(u0, a40);
-            a41 = b.fma(u1, a41);
-            b = FloatVector.broadcast(F, x.getAtIndex(F32, p + 5 * xs));
-            a50 = b.fma(u0, a50);
-            a51 = b.fma(u1, a51);
         }
         long b0 = oo * Float.BYTES, b1 = (oo + L) * Float.BYTES, step = os * Float.BYTES;
         a00.intoMemorySegment(out, b0, LE, m0);
@@ -83,16 +81,11 @@ final class PanamaLastModeKernels implements LastModeKernels {
         a21.intoMemorySegment(out, b1 + 2 * step, LE, m1);
         a30.intoMemorySegment(out, b0 + 3 * step, LE, m0);
         a31.intoMemorySegment(out, b1 + 3 * step, LE, m1);
-        a40.intoMemorySegment(out, b0 + 4 * step, LE, m0);
-        a41.intoMemorySegment(out, b1 + 4 * step, LE, m1);
-        a50.intoMemorySegment(out, b0 + 5 * step, LE, m0);
-        a51.intoMemorySegment(out, b1 + 5 * step, LE, m1);
     }
 
-    private static void sixByOne(MemorySegment x, long xo, long xs, int k, float[] u, int c, int ldu,
-                                 MemorySegment out, long oo, long os, VectorMask<Float> m0) {
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F), a4 = FloatVector.zero(F), a5 = FloatVector.zero(F);
+    private static void fourByOne(MemorySegment x, long xo, long xs, int k, float[] u, int c, int ldu,
+                                  MemorySegment out, long oo, long os, VectorMask<Float> m0) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
         for (int i = 0, ui = c; i < k; i++, ui += ldu) {
             FloatVector u0 = FloatVector.fromArray(F, u, ui);
             long p = xo + i;
@@ -100,15 +93,11 @@ final class PanamaLastModeKernels implements LastModeKernels {
             a1 = FloatVector.broadcast(F, x.getAtIndex(F32, p + xs)).fma(u0, a1);
             a2 = FloatVector.broadcast(F, x.getAtIndex(F32, p + 2 * xs)).fma(u0, a2);
             a3 = FloatVector.broadcast(F, x.getAtIndex(F32, p + 3 * xs)).fma(u0, a3);
-            a4 = FloatVector.broadcast(F, x.getAtIndex(F32, p + 4 * xs)).fma(u0, a4);
-            a5 = FloatVector.broadcast(F, x.getAtIndex(F32, p + 5 * xs)).fma(u0, a5);
         }
         a0.intoMemorySegment(out, oo * Float.BYTES, LE, m0);
         a1.intoMemorySegment(out, (oo + os) * Float.BYTES, LE, m0);
         a2.intoMemorySegment(out, (oo + 2 * os) * Float.BYTES, LE, m0);
         a3.intoMemorySegment(out, (oo + 3 * os) * Float.BYTES, LE, m0);
-        a4.intoMemorySegment(out, (oo + 4 * os) * Float.BYTES, LE, m0);
-        a5.intoMemorySegment(out, (oo + 5 * os) * Float.BYTES, LE, m0);
     }
 
     /** One row, one or two vectors of columns (separate loops: a vector assigned under a condition may be boxed). */
@@ -127,5 +116,62 @@ final class PanamaLastModeKernels implements LastModeKernels {
             for (int i = 0, ui = c; i < k; i++, ui += ldu) a0 = FloatVector.broadcast(F, x.getAtIndex(F32, xo + i)).fma(FloatVector.fromArray(F, u, ui), a0);
         }
         a0.intoMemorySegment(out, oo * Float.BYTES, LE, m0);
+    }
+
+    /** Per vector of output columns: tiles of 4 output rows (4 accumulators), then single rows; masked column tail. */
+    @Override
+    public void product(double[] x, int rows, int k, double[] m, int r, double[] out) {
+        for (int c = 0; c < r; c += DL) {
+            VectorMask<Double> mask = D.indexInRange(c, r);
+            int j = 0;
+            for (; j + 4 <= rows; j += 4) {
+                DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D), a2 = DoubleVector.zero(D), a3 = DoubleVector.zero(D);
+                int x0 = j * k;
+                for (int i = 0; i < k; i++) {
+                    DoubleVector mv = DoubleVector.fromArray(D, m, i * r + c, mask);
+                    a0 = DoubleVector.broadcast(D, x[x0 + i]).fma(mv, a0);
+                    a1 = DoubleVector.broadcast(D, x[x0 + k + i]).fma(mv, a1);
+                    a2 = DoubleVector.broadcast(D, x[x0 + 2 * k + i]).fma(mv, a2);
+                    a3 = DoubleVector.broadcast(D, x[x0 + 3 * k + i]).fma(mv, a3);
+                }
+                a0.intoArray(out, j * r + c, mask);
+                a1.intoArray(out, (j + 1) * r + c, mask);
+                a2.intoArray(out, (j + 2) * r + c, mask);
+                a3.intoArray(out, (j + 3) * r + c, mask);
+            }
+            for (; j < rows; j++) {
+                DoubleVector a0 = DoubleVector.zero(D);
+                for (int i = 0; i < k; i++) a0 = DoubleVector.broadcast(D, x[j * k + i]).fma(DoubleVector.fromArray(D, m, i * r + c, mask), a0);
+                a0.intoArray(out, j * r + c, mask);
+            }
+        }
+    }
+
+    /** AᵀB as the product of Aᵀ (read down A's columns) with B: the same tiles over output rows i. */
+    @Override
+    public void transposedProduct(double[] a, double[] b, int rows, int r, double[] c) {
+        for (int col = 0; col < r; col += DL) {
+            VectorMask<Double> mask = D.indexInRange(col, r);
+            int i = 0;
+            for (; i + 4 <= r; i += 4) {
+                DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D), a2 = DoubleVector.zero(D), a3 = DoubleVector.zero(D);
+                for (int p = 0, o = 0; p < rows; p++, o += r) {
+                    DoubleVector bv = DoubleVector.fromArray(D, b, o + col, mask);
+                    a0 = DoubleVector.broadcast(D, a[o + i]).fma(bv, a0);
+                    a1 = DoubleVector.broadcast(D, a[o + i + 1]).fma(bv, a1);
+                    a2 = DoubleVector.broadcast(D, a[o + i + 2]).fma(bv, a2);
+                    a3 = DoubleVector.broadcast(D, a[o + i + 3]).fma(bv, a3);
+                }
+                a0.intoArray(c, i * r + col, mask);
+                a1.intoArray(c, (i + 1) * r + col, mask);
+                a2.intoArray(c, (i + 2) * r + col, mask);
+                a3.intoArray(c, (i + 3) * r + col, mask);
+            }
+            for (; i < r; i++) {
+                DoubleVector a0 = DoubleVector.zero(D);
+                for (int p = 0, o = 0; p < rows; p++, o += r) a0 = DoubleVector.broadcast(D, a[o + i]).fma(DoubleVector.fromArray(D, b, o + col, mask), a0);
+                a0.intoArray(c, i * r + col, mask);
+            }
+        }
     }
 }

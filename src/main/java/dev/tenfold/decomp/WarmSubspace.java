@@ -74,8 +74,10 @@ final class WarmSubspace {
         if (!converged) return null;
         double[] out = q;
         if (!rotated) { // Rayleigh–Ritz: U ← U·S, S the eigenvectors of WᵀW = UᵀAAᵀU (decreasing)
-            double[] h = SmallSpd.gram(a.adjointTimes(q), a.m, r);
-            out = multiply(q, rows, r, SymmetricEigen.decompose(DenseMatrix.wrap(r, r, h)).vectors().data(), r);
+            double[] h = new double[r * r];
+            double[] w = a.adjointTimes(q);
+            doubles(a.m, r).transposedProduct(w, w, a.m, r, h);
+            out = multiply(q, rows, r, SymmetricEigen.decompose(DenseMatrix.wrap(r, r, h)).vectors().data());
         }
         positiveLargest(out, rows, r);
         return out;
@@ -86,7 +88,10 @@ final class WarmSubspace {
      * row-major (rows × r) V; null when λ_min &lt; {@link #EIGEN_RCOND}·λ_max (or not finite).
      */
     static double[] eigenBasis(double[] v, int rows, int r) {
-        SymmetricEigen e = SymmetricEigen.decompose(DenseMatrix.wrap(r, r, SmallSpd.gram(v, rows, r)));
+        LastModeKernels kern = doubles(rows, r);
+        double[] g = new double[r * r];
+        kern.transposedProduct(v, v, rows, r, g);
+        SymmetricEigen e = SymmetricEigen.decompose(DenseMatrix.wrap(r, r, g));
         double[] lambda = e.values(), z = e.vectors().data();
         double top = lambda[0], low = lambda[r - 1];
         if (!(top > 0) || !Double.isFinite(top) || !(low >= EIGEN_RCOND * top)) return null;
@@ -94,7 +99,12 @@ final class WarmSubspace {
             double s = 1 / Math.sqrt(lambda[j]);
             for (int i = 0; i < r; i++) z[i * r + j] *= s;
         }
-        return multiply(v, rows, r, z, r);
+        return multiply(v, rows, r, z);
+    }
+
+    /** The kernels for the (rows × r) double products: plain loops when tiny (no vector warm-up), the same bits either way. */
+    private static LastModeKernels doubles(int rows, int r) {
+        return (long) rows * r * r < 4096 ? LastModeKernels.SCALAR : LastModeKernels.get();
     }
 
     /**
@@ -191,27 +201,17 @@ final class WarmSubspace {
         return d;
     }
 
-    /** (rows × k)·(k × cols), row-major doubles, plain loops in a fixed order. */
-    static double[] multiply(double[] x, int rows, int k, double[] y, int cols) {
-        double[] out = new double[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int l = 0; l < k; l++) {
-                double v = x[i * k + l];
-                for (int j = 0; j < cols; j++) out[i * cols + j] += v * y[l * cols + j];
-            }
-        }
+    /** (rows × r)·(r × r), row-major doubles ({@link LastModeKernels#product(double[], int, int, double[], int, double[])}). */
+    static double[] multiply(double[] x, int rows, int r, double[] y) {
+        double[] out = new double[rows * r];
+        doubles(rows, r).product(x, rows, r, y, r, out);
         return out;
     }
 
     /** ‖QᵀP‖_F² for row-major (rows × r) Q and P: r minus Σ sin² of the principal angles. */
     static double overlap(double[] q, double[] p, int rows, int r) {
         double[] c = new double[r * r];
-        for (int i = 0; i < rows; i++) {
-            for (int a = 0; a < r; a++) {
-                double qa = q[i * r + a];
-                for (int b = 0; b < r; b++) c[a * r + b] += qa * p[i * r + b];
-            }
-        }
+        doubles(rows, r).transposedProduct(q, p, rows, r, c);
         double s = 0;
         for (double x : c) s += x * x;
         return s;

@@ -77,6 +77,44 @@ class LastModeKernelsProperties {
         });
     }
 
+    /**
+     * The double twins (X·M and AᵀB on heap arrays) of the vector kernels and of the scalar loops
+     * give the same bits, within rounding of a compensated oracle, on odd sizes (r across the
+     * vector width, rows off the 4-row tile, size 1).
+     */
+    @Test
+    void doubleProductsMatchTheScalarTwinBitwiseAndTheOracle() {
+        qt().withExamples(60).forAll(integers().between(1, 27), longs().all()).checkAssert((r, seed) -> {
+            Random rng = new Random(seed);
+            int rows = 1 + rng.nextInt(rng.nextBoolean() ? 6 : 230), k = r;
+            double[] x = new double[rows * k], m = new double[k * r], b = new double[rows * r];
+            for (int i = 0; i < x.length; i++) x[i] = rng.nextGaussian();
+            for (int i = 0; i < m.length; i++) m[i] = rng.nextGaussian();
+            for (int i = 0; i < b.length; i++) b[i] = rng.nextGaussian();
+            double[] pv = new double[rows * r], ps = new double[rows * r], tv = new double[r * r], ts = new double[r * r];
+            LastModeKernels.get().product(x, rows, k, m, r, pv);
+            LastModeKernels.SCALAR.product(x, rows, k, m, r, ps);
+            LastModeKernels.get().transposedProduct(x, b, rows, r, tv);
+            LastModeKernels.SCALAR.transposedProduct(x, b, rows, r, ts);
+            assertTrue(java.util.Arrays.equals(pv, ps), "product: vector and scalar bits differ, " + rows + " × " + r);
+            assertTrue(java.util.Arrays.equals(tv, ts), "transposedProduct: vector and scalar bits differ, " + rows + " × " + r);
+            for (int j = 0; j < rows; j++) {
+                for (int c = 0; c < r; c++) {
+                    java.math.BigDecimal s = java.math.BigDecimal.ZERO;
+                    for (int i = 0; i < k; i++) s = s.add(new java.math.BigDecimal(x[j * k + i]).multiply(new java.math.BigDecimal(m[i * r + c])));
+                    assertEquals(s.doubleValue(), pv[j * r + c], 1e-13 * (1 + k), "product at (" + j + ", " + c + ")");
+                }
+            }
+            for (int i = 0; i < r; i++) {
+                for (int j = 0; j < r; j++) {
+                    java.math.BigDecimal s = java.math.BigDecimal.ZERO;
+                    for (int p = 0; p < rows; p++) s = s.add(new java.math.BigDecimal(x[p * r + i]).multiply(new java.math.BigDecimal(b[p * r + j])));
+                    assertEquals(s.doubleValue(), tv[i * r + j], 1e-13 * (1 + rows), "transposedProduct at (" + i + ", " + j + ")");
+                }
+            }
+        });
+    }
+
     /** The packing reads U or a transposed Uᵀ and zeroes the padding columns of a reused buffer. */
     @Test
     void packReadsEitherOrientationAndZeroesThePadding() {
