@@ -34,16 +34,22 @@ interface LastModeKernels {
 
     /**
      * The double twin of {@link #product} on heap arrays, for the small bases of
-     * {@link WarmSubspace}: out[j·r + c] = Σ_{i&lt;k} x[j·k + i]·m[i·r + c] for j &lt; rows, c &lt; r
-     * (all row-major and dense), fused multiply-adds over i in increasing order.
+     * {@link WarmSubspace}: out[j·r + c] = Σ_{i&lt;inner} a[j·aRow + i·aCol]·b[i·r + c] for
+     * j &lt; rows, c &lt; r (out and b row-major and dense; A = X row-major with aRow = inner,
+     * aCol = 1, or A = Xᵀ for X (inner × rows) with aRow = 1, aCol = rows), fused multiply-adds
+     * over i in increasing order.
      */
-    void product(double[] x, int rows, int k, double[] m, int r, double[] out);
+    void product(double[] a, int aRow, int aCol, int rows, int inner, double[] b, int r, double[] out);
 
-    /**
-     * c[i·r + j] = Σ_{p&lt;rows} a[p·r + i]·b[p·r + j] (AᵀB, r × r) for row-major (rows × r) A and
-     * B, fused multiply-adds over p in increasing order.
-     */
-    void transposedProduct(double[] a, double[] b, int rows, int r, double[] c);
+    /** X·M for row-major X (rows × k) and M (k × r) into out (rows × r). */
+    default void product(double[] x, int rows, int k, double[] m, int r, double[] out) {
+        product(x, k, 1, rows, k, m, r, out);
+    }
+
+    /** AᵀB (r × r) for row-major (rows × r) A and B into c. */
+    default void transposedProduct(double[] a, double[] b, int rows, int r, double[] c) {
+        product(a, 1, r, r, rows, b, r, c);
+    }
 
     /** Plain loops: the naive twin (the same fma order as the vector kernel). */
     LastModeKernels SCALAR = new LastModeKernels() {
@@ -70,23 +76,12 @@ interface LastModeKernels {
         }
 
         @Override
-        public void product(double[] x, int rows, int k, double[] m, int r, double[] out) {
+        public void product(double[] a, int aRow, int aCol, int rows, int inner, double[] b, int r, double[] out) {
             for (int j = 0; j < rows; j++) {
                 for (int c = 0; c < r; c++) {
                     double s = 0;
-                    for (int i = 0; i < k; i++) s = Math.fma(x[j * k + i], m[i * r + c], s);
+                    for (int i = 0; i < inner; i++) s = Math.fma(a[j * aRow + i * aCol], b[i * r + c], s);
                     out[j * r + c] = s;
-                }
-            }
-        }
-
-        @Override
-        public void transposedProduct(double[] a, double[] b, int rows, int r, double[] c) {
-            for (int i = 0; i < r; i++) {
-                for (int j = 0; j < r; j++) {
-                    double s = 0;
-                    for (int p = 0; p < rows; p++) s = Math.fma(a[p * r + i], b[p * r + j], s);
-                    c[i * r + j] = s;
                 }
             }
         }

@@ -120,19 +120,18 @@ final class PanamaLastModeKernels implements LastModeKernels {
 
     /** Per vector of output columns: tiles of 4 output rows (4 accumulators), then single rows; masked column tail. */
     @Override
-    public void product(double[] x, int rows, int k, double[] m, int r, double[] out) {
+    public void product(double[] a, int aRow, int aCol, int rows, int inner, double[] b, int r, double[] out) {
         for (int c = 0; c < r; c += DL) {
             VectorMask<Double> mask = D.indexInRange(c, r);
             int j = 0;
             for (; j + 4 <= rows; j += 4) {
                 DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D), a2 = DoubleVector.zero(D), a3 = DoubleVector.zero(D);
-                int x0 = j * k;
-                for (int i = 0; i < k; i++) {
-                    DoubleVector mv = DoubleVector.fromArray(D, m, i * r + c, mask);
-                    a0 = DoubleVector.broadcast(D, x[x0 + i]).fma(mv, a0);
-                    a1 = DoubleVector.broadcast(D, x[x0 + k + i]).fma(mv, a1);
-                    a2 = DoubleVector.broadcast(D, x[x0 + 2 * k + i]).fma(mv, a2);
-                    a3 = DoubleVector.broadcast(D, x[x0 + 3 * k + i]).fma(mv, a3);
+                for (int i = 0, ai = j * aRow; i < inner; i++, ai += aCol) {
+                    DoubleVector bv = DoubleVector.fromArray(D, b, i * r + c, mask);
+                    a0 = DoubleVector.broadcast(D, a[ai]).fma(bv, a0);
+                    a1 = DoubleVector.broadcast(D, a[ai + aRow]).fma(bv, a1);
+                    a2 = DoubleVector.broadcast(D, a[ai + 2 * aRow]).fma(bv, a2);
+                    a3 = DoubleVector.broadcast(D, a[ai + 3 * aRow]).fma(bv, a3);
                 }
                 a0.intoArray(out, j * r + c, mask);
                 a1.intoArray(out, (j + 1) * r + c, mask);
@@ -141,36 +140,10 @@ final class PanamaLastModeKernels implements LastModeKernels {
             }
             for (; j < rows; j++) {
                 DoubleVector a0 = DoubleVector.zero(D);
-                for (int i = 0; i < k; i++) a0 = DoubleVector.broadcast(D, x[j * k + i]).fma(DoubleVector.fromArray(D, m, i * r + c, mask), a0);
-                a0.intoArray(out, j * r + c, mask);
-            }
-        }
-    }
-
-    /** AᵀB as the product of Aᵀ (read down A's columns) with B: the same tiles over output rows i. */
-    @Override
-    public void transposedProduct(double[] a, double[] b, int rows, int r, double[] c) {
-        for (int col = 0; col < r; col += DL) {
-            VectorMask<Double> mask = D.indexInRange(col, r);
-            int i = 0;
-            for (; i + 4 <= r; i += 4) {
-                DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D), a2 = DoubleVector.zero(D), a3 = DoubleVector.zero(D);
-                for (int p = 0, o = 0; p < rows; p++, o += r) {
-                    DoubleVector bv = DoubleVector.fromArray(D, b, o + col, mask);
-                    a0 = DoubleVector.broadcast(D, a[o + i]).fma(bv, a0);
-                    a1 = DoubleVector.broadcast(D, a[o + i + 1]).fma(bv, a1);
-                    a2 = DoubleVector.broadcast(D, a[o + i + 2]).fma(bv, a2);
-                    a3 = DoubleVector.broadcast(D, a[o + i + 3]).fma(bv, a3);
+                for (int i = 0, ai = j * aRow; i < inner; i++, ai += aCol) {
+                    a0 = DoubleVector.broadcast(D, a[ai]).fma(DoubleVector.fromArray(D, b, i * r + c, mask), a0);
                 }
-                a0.intoArray(c, i * r + col, mask);
-                a1.intoArray(c, (i + 1) * r + col, mask);
-                a2.intoArray(c, (i + 2) * r + col, mask);
-                a3.intoArray(c, (i + 3) * r + col, mask);
-            }
-            for (; i < r; i++) {
-                DoubleVector a0 = DoubleVector.zero(D);
-                for (int p = 0, o = 0; p < rows; p++, o += r) a0 = DoubleVector.broadcast(D, a[o + i]).fma(DoubleVector.fromArray(D, b, o + col, mask), a0);
-                a0.intoArray(c, i * r + col, mask);
+                a0.intoArray(out, j * r + c, mask);
             }
         }
     }
