@@ -14,7 +14,8 @@ import java.util.List;
  *
  * <p>Each iteration updates U_0 … U_{N−1} in turn: U_n ← leading R_n left singular vectors
  * of the unfolding of Y_n = X ×_{k≠n} U_kᵀ — by subspace iteration warm-started from the current
- * U_n ({@link WarmSubspace}: usually one step, then a Rayleigh–Ritz rotation), falling back to
+ * U_n ({@link WarmSubspace}: usually one step, whose orthonormalization is also the
+ * Rayleigh–Ritz rotation), falling back to
  * {@link LeadingSingularVectors} with {@link TuckerOptions#svdOptions()} when that does not
  * converge, and always using it when those options ask for the exact GRAM method; then
  * G = Y_{N−1} ×_{N−1} U_{N−1}ᵀ and the relative error √(‖X‖² − ‖G‖²)/‖X‖ (exact for orthonormal
@@ -22,8 +23,9 @@ import java.util.List;
  * reads X twice: for N ≥ 3, W = X ×_1 U_1ᵀ serves mode 0 and Q = X ×_0 U_0ᵀ (with the new U_0)
  * serves modes 1 … N−1 and the core; for N = 2, P = X ×_1 U_1ᵀ and Q. The passes read X in place
  * through SIMD kernels (a tensordot when X is not contiguous); the smaller products of the
- * partials are the same panel kernel reading the partial in place (or one GEMM for a last
- * mode). The partials live in a {@link Workspace} of the fit, reused by every iteration.
+ * partials read the partial in place too — the panel kernel, or {@link LastModeProducts} for a
+ * last mode, written where possible in the layout whose unfolding the subspace step reads in
+ * place. The partials live in a {@link Workspace} of the fit, reused by every iteration.
  *
  * <p><b>Memory estimate</b> (checked before anything is allocated): the init's estimate (see
  * {@link Hosvd}) plus, per iteration, float32 partials of at most (N + 2)·max_{n ∈ {0, 1, N−1}}
