@@ -14,7 +14,8 @@ import java.util.List;
  *
  * <p>Each iteration updates U_0 … U_{N−1} in turn: U_n ← leading R_n left singular vectors
  * of the unfolding of Y_n = X ×_{k≠n} U_kᵀ — by subspace iteration warm-started from the current
- * U_n ({@link WarmSubspace}: usually one step, then a Rayleigh–Ritz rotation), falling back to
+ * U_n ({@link WarmSubspace}: usually one step, whose orthonormalization is also the
+ * Rayleigh–Ritz rotation), falling back to
  * {@link LeadingSingularVectors} with {@link TuckerOptions#svdOptions()} when that does not
  * converge, and always using it when those options ask for the exact GRAM method; then
  * G = Y_{N−1} ×_{N−1} U_{N−1}ᵀ and the relative error √(‖X‖² − ‖G‖²)/‖X‖ (exact for orthonormal
@@ -22,8 +23,9 @@ import java.util.List;
  * reads X twice: for N ≥ 3, W = X ×_1 U_1ᵀ serves mode 0 and Q = X ×_0 U_0ᵀ (with the new U_0)
  * serves modes 1 … N−1 and the core; for N = 2, P = X ×_1 U_1ᵀ and Q. The passes read X in place
  * through SIMD kernels (a tensordot when X is not contiguous); the smaller products of the
- * partials are the same panel kernel reading the partial in place (or one GEMM for a last
- * mode). The partials live in a {@link Workspace} of the fit, reused by every iteration.
+ * partials read the partial in place too — the panel kernel, or {@link LastModeProducts} for a
+ * last mode, written where possible in the layout whose unfolding the subspace step reads in
+ * place. The partials live in a {@link Workspace} of the fit, reused by every iteration.
  *
  * <p><b>Memory estimate</b> (checked before anything is allocated): the init's estimate (see
  * {@link Hosvd}) plus, per iteration, float32 partials of at most (N + 2)·max_{n ∈ {0, 1, N−1}}
@@ -41,25 +43,21 @@ public final class Hooi {
         estimate(op, x, o).check(o.budget(), "use smaller ranks or init RANDOM");
         double normX2 = Checks.finiteSquaredNorm(op, "x", x);
         int[] dims = x.dims(), ranks = o.ranks();
-        int order = dims.length;
-        LeadingSingularVectors.Options svd = o.svdOptions();
-        double[][] us = initialFactors(x, o);
         FitLog<TuckerTensor> log = new FitLog<>(o.listener(), o.tol());
         TuckerTensor result = null;
         int it = 0;
         try (TensorScope work = TensorScope.open()) { // the partials' buffers, reused by every iteration
-            Workspace ws = new Workspace(work);
+            Sweep s = new Sweep(x, initialFactors(x, o), o.initial() == null, ranks, o.svdOptions(), new Workspace(work));
             while (it < o.maxIter()) {
                 it++;
                 long t0 = System.nanoTime();
                 try (TensorScope iter = TensorScope.open()) {
-                    List<Tensor> ts = tensors(iter, us, dims, ranks);
-                    Tensor core = order >= 3 ? sweepFromMiddle(x, us, ts, dims, ranks, svd, iter, ws)
-                            : sweepFromLast(x, us, ts, dims, ranks, svd, iter, ws);
+                    s.factorTensors(iter);
+                    Tensor core = dims.length >= 3 ? s.fromMiddle() : s.fromLast();
                     double newErr = Math.sqrt(Math.max(0, normX2 - Checks.squaredNorm(core)) / Math.max(normX2, Double.MIN_NORMAL));
-                    boolean small = log.record(it, newErr, t0, false, () -> new TuckerTensor(core, ts));
+                    boolean small = log.record(it, newErr, t0, false, () -> new TuckerTensor(core, s.ts));
                     if (small || it == o.maxIter()) {
-                        result = Hosvd.toTucker(x.scope(), core, us, dims, ranks);
+                        result = Hosvd.toTucker(x.scope(), core, s.us, dims, ranks);
                         break;
                     }
                 }
@@ -68,68 +66,94 @@ public final class Hooi {
         return new TuckerResult(result, log.trace(), it, log.converged(), log.relError());
     }
 
-    /**
-     * One sweep for N ≥ 3: W = X ×_1 U_1ᵀ (pass 1) serves mode 0; Q = X ×_0 U_0ᵀ (pass 2, new U_0)
-     * serves modes 1 … N−1 in turn and the core. Updates {@code us}/{@code ts}; returns the core.
-     */
-    private static Tensor sweepFromMiddle(Tensor x, double[][] us, List<Tensor> ts, int[] dims, int[] ranks,
-                                          LeadingSingularVectors.Options svd, TensorScope iter, Workspace ws) {
-        int order = dims.length, last = order - 1;
-        Tensor w = Projections.passMiddle(x, ts.get(1), ws, "w");
-        List<Integer> rest = new ArrayList<>();
-        for (int k = 2; k < order; k++) rest.add(k);
-        update(us, ts, 0, Projections.projectAll(w, ts, rest, 0, ws, "w"), dims, ranks, svd, iter, ws);
-        Tensor q = Projections.project(x, ts.get(0), 0, ws, "q");
-        Tensor y = null;
-        for (int n = 1; n < order; n++) {
-            List<Integer> modes = Projections.allBut(order, n);
-            modes.remove(Integer.valueOf(0));
-            y = Projections.projectAll(q, ts, modes, 0, ws, "y");
-            update(us, ts, n, y, dims, ranks, svd, iter, ws);
-        }
-        return Projections.project(y, ts.get(last), last, ws, "core");
-    }
+    /** The state of a fit: X, the factors (heap doubles and float tensors of the iteration) and the workspace. */
+    private static final class Sweep {
+        final Tensor x;
+        final double[][] us;
+        /** Whether us[n] is known to have orthonormal columns (every factor but a user's initial one). */
+        final boolean[] orthonormal;
+        final int[] dims, ranks;
+        final LeadingSingularVectors.Options svd;
+        final Workspace ws;
+        final List<Tensor> ts = new ArrayList<>();
+        TensorScope iter;
 
-    /**
-     * One sweep, any N ≥ 2: P = X ×_{N−1} U_{N−1}ᵀ (pass 1, kept rotated) serves modes 0 … N−2;
-     * Q = X ×_0 U_0ᵀ (pass 2) serves mode N−1 and the core.
-     */
-    private static Tensor sweepFromLast(Tensor x, double[][] us, List<Tensor> ts, int[] dims, int[] ranks,
-                                        LeadingSingularVectors.Options svd, TensorScope iter, Workspace ws) {
-        int last = dims.length - 1;
-        Tensor p = Projections.passLast(x, ts.get(last)); // mode k at axis k + 1
-        for (int n = 0; n < last; n++) {
-            Tensor y = Projections.projectAll(p, ts, Projections.allBut(last, n), 1, ws, "p");
-            us[n] = leading(y, n + 1, ranks[n], us[n], svd, ws);
+        Sweep(Tensor x, double[][] us, boolean orthonormal, int[] ranks, LeadingSingularVectors.Options svd, Workspace ws) {
+            this.x = x;
+            this.us = us;
+            this.dims = x.dims();
+            this.ranks = ranks;
+            this.svd = svd;
+            this.ws = ws;
+            this.orthonormal = new boolean[dims.length];
+            java.util.Arrays.fill(this.orthonormal, orthonormal);
+        }
+
+        /** The factors as float tensors in this iteration's scope. */
+        void factorTensors(TensorScope scope) {
+            iter = scope;
+            ts.clear();
+            for (int n = 0; n < dims.length; n++) ts.add(Hosvd.tensor(scope, us[n], dims[n], ranks[n]));
+        }
+
+        /**
+         * One sweep for N ≥ 3: W = X ×_1 U_1ᵀ (pass 1) serves mode 0; Q = X ×_0 U_0ᵀ (pass 2, new
+         * U_0) serves modes 1 … N−1 in turn and the core. For N = 3, Q ×_2 U_2ᵀ is written straight
+         * in the layout (I_1, R_0, R_2), whose mode-1 unfolding the subspace step reads in place,
+         * and Y_2 = Q ×_1 U_1ᵀ (R_0, R_1, I_2) is read transposed in place. Returns the core.
+         */
+        Tensor fromMiddle() {
+            int order = dims.length, last = order - 1;
+            Tensor w = Projections.passMiddle(x, ts.get(1), ws, "w");
+            List<Integer> rest = new ArrayList<>();
+            for (int k = 2; k < order; k++) rest.add(k);
+            update(0, Projections.projectAll(w, ts, rest, 0, ws, "w"));
+            Tensor q = Projections.project(x, ts.get(0), 0, ws, "q");
+            Tensor y = null;
+            for (int n = 1; n < order; n++) {
+                if (order == 3 && n == 1 && q.isContiguous()) {
+                    y = ws.take("y1", dims[1], ranks[0], ranks[2]).permute(1, 0, 2); // (R_0, I_1, R_2) in mode order
+                    LastModeProducts.product(q, ts.get(2), y);
+                } else {
+                    List<Integer> modes = Projections.allBut(order, n);
+                    modes.remove(Integer.valueOf(0));
+                    y = Projections.projectAll(q, ts, modes, 0, ws, "y");
+                }
+                update(n, y);
+            }
+            return Projections.project(y, ts.get(last), last, ws, "core");
+        }
+
+        /**
+         * One sweep, any N ≥ 2: P = X ×_{N−1} U_{N−1}ᵀ (pass 1, kept rotated) serves modes 0 … N−2;
+         * Q = X ×_0 U_0ᵀ (pass 2) serves mode N−1 and the core.
+         */
+        Tensor fromLast() {
+            int last = dims.length - 1;
+            Tensor p = Projections.passLast(x, ts.get(last)); // mode k at axis k + 1
+            for (int n = 0; n < last; n++) update(n, Projections.projectAll(p, ts, Projections.allBut(last, n), 1, ws, "p"), n + 1);
+            Tensor q = Projections.project(x, ts.get(0), 0, ws, "q");
+            Tensor y = Projections.projectAll(q, ts, Projections.allBut(last, 0), 0, ws, "y");
+            update(last, y);
+            return Projections.project(y, ts.get(last), last, ws, "core");
+        }
+
+        private void update(int n, Tensor y) {
+            update(n, y, n);
+        }
+
+        /**
+         * U_n ← leading R_n left singular vectors of the unfolding of y on {@code axis}: by
+         * {@link WarmSubspace} from the current U_n unless the options ask for the exact GRAM
+         * method (or it does not converge, or does not apply), else {@link LeadingSingularVectors}.
+         */
+        private void update(int n, Tensor y, int axis) {
+            double[] u = svd.method() == LeadingSingularVectors.Method.GRAM ? null
+                    : WarmSubspace.leading(y, axis, ranks[n], us[n], orthonormal[n], ws);
+            us[n] = u != null ? u : Hosvd.leading(y, axis, ranks[n], svd);
+            orthonormal[n] = true;
             ts.set(n, Hosvd.tensor(iter, us[n], dims[n], ranks[n]));
         }
-        Tensor q = Projections.project(x, ts.get(0), 0, ws, "q");
-        Tensor y = Projections.projectAll(q, ts, Projections.allBut(last, 0), 0, ws, "y");
-        update(us, ts, last, y, dims, ranks, svd, iter, ws);
-        return Projections.project(y, ts.get(last), last, ws, "core");
-    }
-
-    /** U_n ← leading R_n left singular vectors of unfold(y, n). */
-    private static void update(double[][] us, List<Tensor> ts, int n, Tensor y, int[] dims, int[] ranks,
-                               LeadingSingularVectors.Options svd, TensorScope iter, Workspace ws) {
-        us[n] = leading(y, n, ranks[n], us[n], svd, ws);
-        ts.set(n, Hosvd.tensor(iter, us[n], dims[n], ranks[n]));
-    }
-
-    /**
-     * Leading r left singular vectors of unfold(y, axis): by {@link WarmSubspace} from the current
-     * factor unless the options ask for the exact GRAM method (or it does not converge, or does
-     * not apply), else {@link LeadingSingularVectors} with the options.
-     */
-    private static double[] leading(Tensor y, int axis, int r, double[] current, LeadingSingularVectors.Options svd, Workspace ws) {
-        double[] u = svd.method() == LeadingSingularVectors.Method.GRAM ? null : WarmSubspace.leading(y, axis, r, current, ws);
-        return u != null ? u : Hosvd.leading(y, axis, r, svd);
-    }
-
-    private static List<Tensor> tensors(TensorScope scope, double[][] us, int[] dims, int[] ranks) {
-        List<Tensor> ts = new ArrayList<>();
-        for (int n = 0; n < dims.length; n++) ts.add(Hosvd.tensor(scope, us[n], dims[n], ranks[n]));
-        return ts;
     }
 
     private static double[][] initialFactors(Tensor x, TuckerOptions o) {

@@ -2,7 +2,6 @@ package dev.tenfold.decomp;
 
 import dev.tenfold.contract.Contraction;
 import dev.tenfold.contract.ModeProduct;
-import dev.tenfold.linalg.Gemm;
 import dev.tenfold.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,15 +69,16 @@ final class Projections {
      * out = Y ×_mode Uᵀ for a contiguous Y (… I_mode …) and U (I_mode × r), out contiguous with
      * dimension {@code mode} replaced by r: Y viewed as (A, I_mode, B) and out as (A, r, B) —
      * out[a] = Uᵀ·Y[a] by the panel kernel of {@link SkinnyProducts#middleMode} (Y read in place),
-     * or, when B = 1, one GEMM (A × I_mode)·U. Nothing is allocated.
+     * or, when B = 1, (A × I_mode)·U by {@link LastModeProducts} (also in place). Nothing but the
+     * packed U is allocated.
      */
     static void modeProductInto(Tensor y, Tensor u, int mode, Tensor out) {
         int[] dims = y.dims();
         int in = dims[mode], r = u.dim(1);
         int a = (int) FactorMath.product(dims, 0, mode), b = (int) FactorMath.product(dims, mode + 1, dims.length);
         Tensor y3 = y.view(a, in, b), o3 = out.view(a, r, b);
-        if (b == 1) { // (A × I_mode)·U: one GEMM
-            Gemm.sgemm(1f, y.view(a, in), u, 0f, out.view(a, r));
+        if (b == 1) { // (A × I_mode)·U, the reduction along Y's rows
+            LastModeProducts.product(y.view(1, a, in), u, out.view(1, a, r));
         } else { // Uᵀ·Y[a] for every a: the panel kernel, reading Y in place
             SkinnyProducts.middleMode(y3, u, o3);
         }

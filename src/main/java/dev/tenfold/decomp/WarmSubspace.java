@@ -12,19 +12,32 @@ import dev.tenfold.tensor.TensorScope;
  * where the factor moves little between iterations, so a few products with A replace a full
  * SVD (numpy/TensorLy) or a randomized range finder started from scratch.
  *
- * <p>Each step: W = Aᵀ·U (m × r), V = A·W (float32, by the pass kernels of
- * {@link SkinnyProducts}, A read in place), U ← Q of the Householder QR of V (double). It stops when Σ sin²θ of the principal angles between two successive bases is below
- * {@link #TOL}; then a Rayleigh–Ritz step (eigen decomposition of the r × r matrix WᵀW = UᵀAAᵀU)
- * rotates U onto the singular vectors, sorted by decreasing singular value, each column's entry
- * of largest magnitude positive (the {@code LeadingSingularVectors} convention). Returns
- * {@code null} when {@link #MAX_STEPS} steps did not converge (the caller then runs an exact
- * method), or when the shapes leave no room for it (r ≥ I or r &gt; m).
+ * <p>A is read in place when Y holds it row-major (n the slowest axis of Y's layout) or
+ * transposed (n the fastest); otherwise it is copied once. Each step: W = Aᵀ·U (m × r) and
+ * V = A·W (I × r) in float32 — one product by the panel kernel of {@link SkinnyProducts}, the
+ * other by {@link LastModeProducts}, whichever reads A's layout in place — then, in double, the
+ * eigen decomposition VᵀV = Z·Λ·Zᵀ (r × r) gives U ← V·Z·Λ^(−1/2): an orthonormal basis of
+ * span(V) that is already V's left singular vectors, sorted by decreasing singular value (the
+ * Rayleigh–Ritz rotation without another product with A). When VᵀV is too ill-conditioned for
+ * that (λ_min &lt; {@link #EIGEN_RCOND}·λ_max, e.g. r above the numerical rank of A) the step
+ * uses the Householder QR of V instead, and a final Rayleigh–Ritz step (eigen decomposition of
+ * WᵀW = UᵀAAᵀU) rotates U. The iteration stops when Σ sin²θ of the principal angles between two
+ * successive bases is below {@link #TOL}. Each column's entry of largest magnitude is made
+ * positive (the {@code LeadingSingularVectors} convention). Returns {@code null} when
+ * {@link #MAX_STEPS} steps did not converge (the caller then runs an exact method), or when the
+ * shapes leave no room for it (r ≥ I or r &gt; m).
  */
 final class WarmSubspace {
     /** Convergence threshold on Σ sin²θ between successive bases. */
     static final double TOL = 1e-9;
     /** Steps before giving up. */
     static final int MAX_STEPS = 12;
+    /**
+     * Smallest λ_min/λ_max of VᵀV for which V is orthonormalized through that eigen
+     * decomposition: in double its columns are then orthonormal to about 1e-16/ratio ≤ 1e-10,
+     * well inside {@link #TOL}.
+     */
+    static final double EIGEN_RCOND = 1e-6;
 
     private WarmSubspace() { }
 
@@ -34,37 +47,147 @@ final class WarmSubspace {
      */
     static double[] leading(Tensor y, int n, int r, double[] warm) {
         try (TensorScope tmp = TensorScope.open()) {
-            return leading(y, n, r, warm, new Workspace(tmp));
+            return leading(y, n, r, warm, false, new Workspace(tmp));
         }
     }
 
-    /** {@link #leading(Tensor, int, int, double[])} with its buffers (slots "svd.*") in {@code ws}. */
-    static double[] leading(Tensor y, int n, int r, double[] warm, Workspace ws) {
+    /**
+     * {@link #leading(Tensor, int, int, double[])} with its buffers (slots "svd.*") in {@code ws};
+     * when {@code orthonormal} the caller vouches that {@code warm} has orthonormal columns (the
+     * previous result), and it is used as it is.
+     */
+    static double[] leading(Tensor y, int n, int r, double[] warm, boolean orthonormal, Workspace ws) {
         int rows = y.dim(n);
         long mm = y.size() / rows;
         if (warm == null || r >= rows || r > mm || mm > Integer.MAX_VALUE / Math.max(r, 1)) return null;
-        int m = (int) mm;
-        Tensor a = unfolding(y, n, ws);
-        Tensor u = ws.take("svd.u", rows, r), wt = ws.take("svd.wt", r, m), vt = ws.take("svd.vt", r, rows);
-        double[] q = QR.factor(DenseMatrix.wrap(rows, r, warm)).q().data(); // any start: orthonormalize
-        boolean converged = false;
+        Unfolding a = new Unfolding(y, n, r, ws);
+        double[] q = orthonormal ? warm : QR.factor(DenseMatrix.wrap(rows, r, warm)).q().data();
+        boolean converged = false, rotated = false;
         for (int step = 0; step < MAX_STEPS && !converged; step++) {
-            FactorMath.store(q, u);
-            SkinnyProducts.factorTimesRows(a, u, wt); // Wᵀ = Uᵀ·A
-            SkinnyProducts.timesTransposed(a, wt, vt); // Vᵀ = Wᵀ·Aᵀ
-            double[] next = QR.factor(DenseMatrix.wrap(rows, r, transposedToDoubles(vt))).q().data();
+            double[] v = a.gramTimes(q);
+            double[] next = eigenBasis(v, rows, r);
+            rotated = next != null;
+            if (!rotated) next = QR.factor(DenseMatrix.wrap(rows, r, v)).q().data();
             converged = r - overlap(q, next, rows, r) < TOL;
             q = next;
         }
         if (!converged) return null;
-        FactorMath.store(q, u);
-        SkinnyProducts.factorTimesRows(a, u, wt);
-        double[] wd = transposedToDoubles(wt); // W (m × r)
-        double[] h = SmallSpd.gram(wd, m, r);
-        double[] s = SymmetricEigen.decompose(DenseMatrix.wrap(r, r, h)).vectors().data(); // columns by decreasing value
-        double[] out = multiply(q, rows, r, s, r);
+        double[] out = q;
+        if (!rotated) { // Rayleigh–Ritz: U ← U·S, S the eigenvectors of WᵀW = UᵀAAᵀU (decreasing)
+            double[] h = new double[r * r];
+            double[] w = a.adjointTimes(q);
+            doubles(a.m, r).transposedProduct(w, w, a.m, r, h);
+            out = multiply(q, rows, r, SymmetricEigen.decompose(DenseMatrix.wrap(r, r, h)).vectors().data());
+        }
         positiveLargest(out, rows, r);
         return out;
+    }
+
+    /**
+     * V·Z·Λ^(−1/2) for VᵀV = Z·Λ·Zᵀ (eigenvalues decreasing): the left singular vectors of the
+     * row-major (rows × r) V; null when λ_min &lt; {@link #EIGEN_RCOND}·λ_max (or not finite).
+     */
+    static double[] eigenBasis(double[] v, int rows, int r) {
+        LastModeKernels kern = doubles(rows, r);
+        double[] g = new double[r * r];
+        kern.transposedProduct(v, v, rows, r, g);
+        SymmetricEigen e = SymmetricEigen.decompose(DenseMatrix.wrap(r, r, g));
+        double[] lambda = e.values(), z = e.vectors().data();
+        double top = lambda[0], low = lambda[r - 1];
+        if (!(top > 0) || !Double.isFinite(top) || !(low >= EIGEN_RCOND * top)) return null;
+        for (int j = 0; j < r; j++) {
+            double s = 1 / Math.sqrt(lambda[j]);
+            for (int i = 0; i < r; i++) z[i * r + j] *= s;
+        }
+        return multiply(v, rows, r, z);
+    }
+
+    /** The kernels for the (rows × r) double products: plain loops when tiny (no vector warm-up), the same bits either way. */
+    private static LastModeKernels doubles(int rows, int r) {
+        return (long) rows * r * r < 4096 ? LastModeKernels.SCALAR : LastModeKernels.get();
+    }
+
+    /**
+     * unfold(y, n) = A (I × m) as one float32 matrix read in place — row-major (a view of y when
+     * mode n is the slowest axis of y's layout) or transposed (m × I, when it is the fastest) —
+     * or else a copy (row-major) in the workspace; with the products U ↦ AAᵀU and U ↦ AᵀU.
+     */
+    private static final class Unfolding {
+        final int rows, m, r;
+        /** A (rows × m) when {@code !transposed}, else Aᵀ (m × rows); contiguous either way. */
+        final Tensor mat;
+        final boolean transposed;
+        final Workspace ws;
+        final LastModeKernels kern;
+        final int ldu;
+        float[] packed;
+
+        Unfolding(Tensor y, int n, int r, Workspace ws) {
+            this.rows = y.dim(n);
+            this.m = (int) (y.size() / rows);
+            this.r = r;
+            this.ws = ws;
+            int order = y.rank();
+            int[] first = new int[order], last = new int[order];
+            first[0] = n;
+            last[order - 1] = n;
+            for (int j = 0, a = 1, b = 0; j < order; j++) {
+                if (j == n) continue;
+                first[a++] = j;
+                last[b++] = j;
+            }
+            Tensor moved = y.permute(first), back = y.permute(last);
+            if (moved.isContiguous()) {
+                mat = moved.view(rows, m);
+                transposed = false;
+            } else if (back.isContiguous()) {
+                mat = back.view(m, rows);
+                transposed = true;
+            } else {
+                mat = ws.take("svd.a", moved.dims()).copyFrom(moved).view(rows, m);
+                transposed = false;
+            }
+            kern = LastModeProducts.kernel(2L * rows * m * r);
+            ldu = kern.paddedRank(r);
+        }
+
+        /** V = A·Aᵀ·q (rows × r, double) for a row-major (rows × r) q. */
+        double[] gramTimes(double[] q) {
+            if (!transposed) {
+                Tensor wt = adjointTransposed(q); // (r × m)
+                packed = LastModeProducts.pack(wt.toArray(), 1, m, m, r, ldu, packed); // W = (Wᵀ)ᵀ
+                Tensor v = ws.take("svd.v", rows, r);
+                LastModeProducts.product(mat.view(1, rows, m), packed, ldu, r, v.view(1, rows, r), kern);
+                return FactorMath.toDoubles(v);
+            }
+            Tensor w = adjointRows(q); // (m × r)
+            Tensor vt = ws.take("svd.vt", r, rows);
+            SkinnyProducts.factorTimesRows(mat, w, vt); // Vᵀ = Wᵀ·B = (A·W)ᵀ
+            return transposedToDoubles(vt);
+        }
+
+        /** W = Aᵀ·q (m × r, double). */
+        double[] adjointTimes(double[] q) {
+            return transposed ? FactorMath.toDoubles(adjointRows(q)) : transposedToDoubles(adjointTransposed(q));
+        }
+
+        /** Wᵀ = qᵀ·A (r × m) for the row-major A. */
+        private Tensor adjointTransposed(double[] q) {
+            Tensor u = ws.take("svd.u", rows, r), wt = ws.take("svd.wt", r, m);
+            FactorMath.store(q, u);
+            SkinnyProducts.factorTimesRows(mat, u, wt);
+            return wt;
+        }
+
+        /** W = B·q (m × r) for the transposed B = Aᵀ. */
+        private Tensor adjointRows(double[] q) {
+            float[] qf = new float[q.length];
+            for (int i = 0; i < qf.length; i++) qf[i] = (float) q[i];
+            packed = LastModeProducts.pack(qf, r, 1, rows, r, ldu, packed);
+            Tensor w = ws.take("svd.w", m, r);
+            LastModeProducts.product(mat.view(1, m, rows), packed, ldu, r, w.view(1, m, r), kern);
+            return w;
+        }
     }
 
     /** The (cols × rows) row-major doubles of the transpose of a contiguous (rows × cols) float tensor. */
@@ -78,39 +201,17 @@ final class WarmSubspace {
         return d;
     }
 
-    /** (rows × k)·(k × cols), row-major doubles, plain loops in a fixed order. */
-    static double[] multiply(double[] x, int rows, int k, double[] y, int cols) {
-        double[] out = new double[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int l = 0; l < k; l++) {
-                double v = x[i * k + l];
-                for (int j = 0; j < cols; j++) out[i * cols + j] += v * y[l * cols + j];
-            }
-        }
+    /** (rows × r)·(r × r), row-major doubles ({@link LastModeKernels#product(double[], int, int, double[], int, double[])}). */
+    static double[] multiply(double[] x, int rows, int r, double[] y) {
+        double[] out = new double[rows * r];
+        doubles(rows, r).product(x, rows, r, y, r, out);
         return out;
-    }
-
-    /** unfold(y, n) as a contiguous (I_n × m) matrix: a view when y is contiguous and n = 0, else a copy in the workspace. */
-    private static Tensor unfolding(Tensor y, int n, Workspace ws) {
-        int rows = y.dim(n);
-        int m = (int) (y.size() / rows);
-        if (n == 0 && y.isContiguous()) return y.view(rows, m);
-        int[] perm = new int[y.rank()];
-        perm[0] = n;
-        for (int j = 0, k = 1; j < perm.length; j++) if (j != n) perm[k++] = j;
-        Tensor moved = y.permute(perm);
-        return ws.take("svd.a", moved.dims()).copyFrom(moved).view(rows, m);
     }
 
     /** ‖QᵀP‖_F² for row-major (rows × r) Q and P: r minus Σ sin² of the principal angles. */
     static double overlap(double[] q, double[] p, int rows, int r) {
         double[] c = new double[r * r];
-        for (int i = 0; i < rows; i++) {
-            for (int a = 0; a < r; a++) {
-                double qa = q[i * r + a];
-                for (int b = 0; b < r; b++) c[a * r + b] += qa * p[i * r + b];
-            }
-        }
+        doubles(rows, r).transposedProduct(q, p, rows, r, c);
         double s = 0;
         for (double x : c) s += x * x;
         return s;

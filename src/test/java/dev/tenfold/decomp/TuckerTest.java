@@ -105,6 +105,31 @@ class TuckerTest {
         assertEquals(before, TensorScope.liveBytes());
     }
 
+    /**
+     * A fit large enough for every parallel product of an iteration (the passes, the last-mode
+     * products of the partials) gives the same bits with 1 and 2 threads.
+     */
+    @Test
+    void hooiIsBitwiseIndependentOfTheThreadCount() {
+        int before = dev.tenfold.linalg.Gemm.threads();
+        try (TensorScope scope = TensorScope.open()) {
+            int[] dims = {170, 150, 161}, ranks = {16, 13, 17};
+            Tensor x = DecompTestSupport.withNoise(DecompTestSupport.randomTucker(scope, 4, dims, ranks).toTensor(), 0.05, 5);
+            TuckerResult[] fits = new TuckerResult[2];
+            for (int t = 1; t <= 2; t++) {
+                dev.tenfold.linalg.Gemm.setThreads(t);
+                fits[t - 1] = Hooi.fit(x, TuckerOptions.builder(ranks).init(TuckerOptions.Init.RANDOM).tol(0).maxIter(3).build());
+            }
+            assertEquals(fits[0].relError(), fits[1].relError(), 0.0);
+            assertTrue(Arrays.equals(fits[0].tensor().core().toArray(), fits[1].tensor().core().toArray()), "core");
+            for (int n = 0; n < 3; n++) {
+                assertTrue(Arrays.equals(fits[0].tensor().factor(n).toArray(), fits[1].tensor().factor(n).toArray()), "factor " + n);
+            }
+        } finally {
+            dev.tenfold.linalg.Gemm.setThreads(before);
+        }
+    }
+
     private static long sizeAfter(Runnable r) {
         r.run();
         return TensorScope.liveBytes();

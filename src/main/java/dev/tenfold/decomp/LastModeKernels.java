@@ -1,0 +1,114 @@
+package dev.tenfold.decomp;
+
+import dev.tenfold.simd.Kernels;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * The kernel of the products whose reduction runs along contiguous rows: out = X·U for X
+ * (rows × k) read in place, rows contiguous along the reduction index, and a small factor U
+ * (k × R) — a mode product on the last mode of a HOOI partial (Y viewed as (∏ others × I)
+ * times U_n) and the A·W step of {@link WarmSubspace}. The output keeps the row order of X
+ * (no transpose), each row R contiguous floats. Double twins on heap arrays serve the small
+ * (I × r)·(r × r) products and r × r cross products of the bases in {@link WarmSubspace}.
+ *
+ * <p>Every output element is accumulated by fused multiply-adds over i in increasing order,
+ * starting from 0, so the Vector API implementation gives the same bits as {@link #SCALAR} and
+ * results do not depend on how rows are split over threads. Offsets count floats. The Vector
+ * API implementation is loaded reflectively (as {@link Kernels}) so a JVM without
+ * {@code jdk.incubator.vector} runs {@link #SCALAR}.
+ */
+interface LastModeKernels {
+    /**
+     * out[outOff + j·outStride + c] = Σ_{i&lt;k} X[xOff + j·xStride + i]·u[i·ldu + c] for j &lt; rows,
+     * c &lt; rank; u holds zeros in columns rank … ldu − 1, ldu ≥ {@link #paddedRank}(rank); out is
+     * written only at those elements.
+     */
+    void product(MemorySegment x, long xOff, long xStride, int rows, int k, float[] u, int ldu, int rank,
+                 MemorySegment out, long outOff, long outStride);
+
+    /** Row length of the packed U this implementation reads for rank R (R rounded up to whole vectors). */
+    int paddedRank(int rank);
+
+    /**
+     * The double twin of {@link #product} on heap arrays, for the small bases of
+     * {@link WarmSubspace}: out[j·r + c] = Σ_{i&lt;inner} a[j·aRow + i·aCol]·b[i·r + c] for
+     * j &lt; rows, c &lt; r (out and b row-major and dense; A = X row-major with aRow = inner,
+     * aCol = 1, or A = Xᵀ for X (inner × rows) with aRow = 1, aCol = rows), fused multiply-adds
+     * over i in increasing order.
+     */
+    void product(double[] a, int aRow, int aCol, int rows, int inner, double[] b, int r, double[] out);
+
+    /** X·M for row-major X (rows × k) and M (k × r) into out (rows × r). */
+    default void product(double[] x, int rows, int k, double[] m, int r, double[] out) {
+        product(x, k, 1, rows, k, m, r, out);
+    }
+
+    /** AᵀB (r × r) for row-major (rows × r) A and B into c. */
+    default void transposedProduct(double[] a, double[] b, int rows, int r, double[] c) {
+        product(a, 1, r, r, rows, b, r, c);
+    }
+
+    /** Plain loops: the naive twin (the same fma order as the vector kernel). */
+    LastModeKernels SCALAR = new LastModeKernels() {
+        private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+
+        @Override
+        public void product(MemorySegment x, long xOff, long xStride, int rows, int k, float[] u, int ldu, int rank,
+                            MemorySegment out, long outOff, long outStride) {
+            float[] acc = new float[rank];
+            for (int j = 0; j < rows; j++) {
+                java.util.Arrays.fill(acc, 0f);
+                long xo = xOff + j * xStride;
+                for (int i = 0; i < k; i++) {
+                    float xv = x.getAtIndex(F32, xo + i);
+                    for (int c = 0; c < rank; c++) acc[c] = Math.fma(xv, u[i * ldu + c], acc[c]);
+                }
+                for (int c = 0; c < rank; c++) out.setAtIndex(F32, outOff + j * outStride + c, acc[c]);
+            }
+        }
+
+        @Override
+        public int paddedRank(int rank) {
+            return rank;
+        }
+
+        @Override
+        public void product(double[] a, int aRow, int aCol, int rows, int inner, double[] b, int r, double[] out) {
+            for (int j = 0; j < rows; j++) {
+                for (int c = 0; c < r; c++) {
+                    double s = 0;
+                    for (int i = 0; i < inner; i++) s = Math.fma(a[j * aRow + i * aCol], b[i * r + c], s);
+                    out[j * r + c] = s;
+                }
+            }
+        }
+    };
+
+    /** The implementation for this JVM (Vector API when available, else {@link #SCALAR}). */
+    static LastModeKernels get() {
+        return Holder.INSTANCE;
+    }
+
+    /** Lazy holder: the Panama class is touched only when the module is present. */
+    final class Holder {
+        static final LastModeKernels INSTANCE = lookup();
+
+        private Holder() { }
+
+        private static LastModeKernels lookup() {
+            if (Kernels.get().vectorBitSize() == 32 || !Kernels.vectorModulePresent()) return SCALAR;
+            try {
+                var lookup = MethodHandles.lookup();
+                Class<?> cls = lookup.findClass("dev.tenfold.decomp.PanamaLastModeKernels");
+                return (LastModeKernels) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
+            } catch (Throwable t) {
+                System.getLogger("dev.tenfold.decomp").log(System.Logger.Level.WARNING,
+                        "Vector API last-mode kernels could not be loaded (" + t + "); using scalar loops.");
+                return SCALAR;
+            }
+        }
+    }
+}

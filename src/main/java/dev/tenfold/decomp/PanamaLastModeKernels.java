@@ -1,0 +1,150 @@
+package dev.tenfold.decomp;
+
+import dev.tenfold.simd.Kernels;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API {@link LastModeKernels}; loaded only reflectively. The output columns go in blocks
+ * of two vectors (the last block one vector when that covers it); per block, register tiles of
+ * 4 rows × 2 vectors (8 accumulators; per i: 2 loads of a U row from L1, 4 broadcasts of X
+ * read in place, 8 FMAs), then one row at a time. Stores past the rank are masked. (Six-row
+ * tiles were no faster once compiled, and C1 ran out of registers on them, which left the
+ * method in boxed tier-2 code for good in some runs.)
+ */
+final class PanamaLastModeKernels implements LastModeKernels {
+    /** The vector width of the float kernels in use (so {@code -Dtenfold.simd=128|256|512} applies here too). */
+    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(Kernels.get().vectorBitSize()));
+    private static final int L = F.length();
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    /** Rows per register tile. */
+    private static final int MR = 4;
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
+    private static final int DL = D.length();
+
+    PanamaLastModeKernels() { }
+
+    @Override
+    public int paddedRank(int rank) {
+        return (rank + L - 1) / L * L;
+    }
+
+    @Override
+    public void product(MemorySegment x, long xOff, long xStride, int rows, int k, float[] u, int ldu, int rank,
+                        MemorySegment out, long outOff, long outStride) {
+        for (int c = 0; c < rank; c += 2 * L) {
+            boolean two = c + L < rank;
+            VectorMask<Float> m0 = F.indexInRange(c, rank), m1 = F.indexInRange(c + L, rank);
+            int j = 0;
+            for (; j + MR <= rows; j += MR) {
+                long xo = xOff + j * xStride, oo = outOff + j * outStride + c;
+                if (two) fourByTwo(x, xo, xStride, k, u, c, ldu, out, oo, outStride, m0, m1);
+                else fourByOne(x, xo, xStride, k, u, c, ldu, out, oo, outStride, m0);
+            }
+            for (; j < rows; j++) oneRow(x, xOff + j * xStride, k, u, c, ldu, out, outOff + j * outStride + c, two, m0, m1);
+        }
+    }
+
+    private static void fourByTwo(MemorySegment x, long xo, long xs, int k, float[] u, int c, int ldu,
+                                  MemorySegment out, long oo, long os, VectorMask<Float> m0, VectorMask<Float> m1) {
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        for (int i = 0, ui = c; i < k; i++, ui += ldu) {
+            FloatVector u0 = FloatVector.fromArray(F, u, ui), u1 = FloatVector.fromArray(F, u, ui + L);
+            long p = xo + i;
+            FloatVector b = FloatVector.broadcast(F, x.getAtIndex(F32, p));
+            a00 = b.fma(u0, a00);
+            a01 = b.fma(u1, a01);
+            b = FloatVector.broadcast(F, x.getAtIndex(F32, p + xs));
+            a10 = b.fma(u0, a10);
+            a11 = b.fma(u1, a11);
+            b = FloatVector.broadcast(F, x.getAtIndex(F32, p + 2 * xs));
+            a20 = b.fma(u0, a20);
+            a21 = b.fma(u1, a21);
+            b = FloatVector.broadcast(F, x.getAtIndex(F32, p + 3 * xs));
+            a30 = b.fma(u0, a30);
+            a31 = b.fma(u1, a31);
+        }
+        long b0 = oo * Float.BYTES, b1 = (oo + L) * Float.BYTES, step = os * Float.BYTES;
+        a00.intoMemorySegment(out, b0, LE, m0);
+        a01.intoMemorySegment(out, b1, LE, m1);
+        a10.intoMemorySegment(out, b0 + step, LE, m0);
+        a11.intoMemorySegment(out, b1 + step, LE, m1);
+        a20.intoMemorySegment(out, b0 + 2 * step, LE, m0);
+        a21.intoMemorySegment(out, b1 + 2 * step, LE, m1);
+        a30.intoMemorySegment(out, b0 + 3 * step, LE, m0);
+        a31.intoMemorySegment(out, b1 + 3 * step, LE, m1);
+    }
+
+    private static void fourByOne(MemorySegment x, long xo, long xs, int k, float[] u, int c, int ldu,
+                                  MemorySegment out, long oo, long os, VectorMask<Float> m0) {
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        for (int i = 0, ui = c; i < k; i++, ui += ldu) {
+            FloatVector u0 = FloatVector.fromArray(F, u, ui);
+            long p = xo + i;
+            a0 = FloatVector.broadcast(F, x.getAtIndex(F32, p)).fma(u0, a0);
+            a1 = FloatVector.broadcast(F, x.getAtIndex(F32, p + xs)).fma(u0, a1);
+            a2 = FloatVector.broadcast(F, x.getAtIndex(F32, p + 2 * xs)).fma(u0, a2);
+            a3 = FloatVector.broadcast(F, x.getAtIndex(F32, p + 3 * xs)).fma(u0, a3);
+        }
+        a0.intoMemorySegment(out, oo * Float.BYTES, LE, m0);
+        a1.intoMemorySegment(out, (oo + os) * Float.BYTES, LE, m0);
+        a2.intoMemorySegment(out, (oo + 2 * os) * Float.BYTES, LE, m0);
+        a3.intoMemorySegment(out, (oo + 3 * os) * Float.BYTES, LE, m0);
+    }
+
+    /** One row, one or two vectors of columns (separate loops: a vector assigned under a condition may be boxed). */
+    private static void oneRow(MemorySegment x, long xo, int k, float[] u, int c, int ldu, MemorySegment out, long oo,
+                               boolean two, VectorMask<Float> m0, VectorMask<Float> m1) {
+        FloatVector a0 = FloatVector.zero(F);
+        if (two) {
+            FloatVector a1 = FloatVector.zero(F);
+            for (int i = 0, ui = c; i < k; i++, ui += ldu) {
+                FloatVector b = FloatVector.broadcast(F, x.getAtIndex(F32, xo + i));
+                a0 = b.fma(FloatVector.fromArray(F, u, ui), a0);
+                a1 = b.fma(FloatVector.fromArray(F, u, ui + L), a1);
+            }
+            a1.intoMemorySegment(out, (oo + L) * Float.BYTES, LE, m1);
+        } else {
+            for (int i = 0, ui = c; i < k; i++, ui += ldu) a0 = FloatVector.broadcast(F, x.getAtIndex(F32, xo + i)).fma(FloatVector.fromArray(F, u, ui), a0);
+        }
+        a0.intoMemorySegment(out, oo * Float.BYTES, LE, m0);
+    }
+
+    /** Per vector of output columns: tiles of 4 output rows (4 accumulators), then single rows; masked column tail. */
+    @Override
+    public void product(double[] a, int aRow, int aCol, int rows, int inner, double[] b, int r, double[] out) {
+        for (int c = 0; c < r; c += DL) {
+            VectorMask<Double> mask = D.indexInRange(c, r);
+            int j = 0;
+            for (; j + 4 <= rows; j += 4) {
+                DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D), a2 = DoubleVector.zero(D), a3 = DoubleVector.zero(D);
+                for (int i = 0, ai = j * aRow; i < inner; i++, ai += aCol) {
+                    DoubleVector bv = DoubleVector.fromArray(D, b, i * r + c, mask);
+                    a0 = DoubleVector.broadcast(D, a[ai]).fma(bv, a0);
+                    a1 = DoubleVector.broadcast(D, a[ai + aRow]).fma(bv, a1);
+                    a2 = DoubleVector.broadcast(D, a[ai + 2 * aRow]).fma(bv, a2);
+                    a3 = DoubleVector.broadcast(D, a[ai + 3 * aRow]).fma(bv, a3);
+                }
+                a0.intoArray(out, j * r + c, mask);
+                a1.intoArray(out, (j + 1) * r + c, mask);
+                a2.intoArray(out, (j + 2) * r + c, mask);
+                a3.intoArray(out, (j + 3) * r + c, mask);
+            }
+            for (; j < rows; j++) {
+                DoubleVector a0 = DoubleVector.zero(D);
+                for (int i = 0, ai = j * aRow; i < inner; i++, ai += aCol) {
+                    a0 = DoubleVector.broadcast(D, a[ai]).fma(DoubleVector.fromArray(D, b, i * r + c, mask), a0);
+                }
+                a0.intoArray(out, j * r + c, mask);
+            }
+        }
+    }
+}
