@@ -28,6 +28,7 @@ final class ConvWindows {
     /** Upper bound on the padded copy (floats, 2 MB: the chunk stays in cache while it is packed) unless a single item is larger. */
     static final long MAX_PADDED_FLOATS = 1L << 19;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    private static final Im2colOps OPS = Im2colOps.get();
 
     private final ConvGeometry g;
     private final int n;
@@ -179,7 +180,7 @@ final class ConvWindows {
             if (!inside || copy == 0) {
                 if (step != 1) Arrays.fill(padded, row, row + rowWidth, 0f);
             } else if (step == 1) { // the zeros around the row are there since the first chunk
-                MemorySegment.copy(x, F32, (src + input * g.in[last]) << 2, padded, row + padL, copy);
+                OPS.copyRows(x, src + input * g.in[last], 0, 1, copy, padded, row + padL, 0);
             } else {
                 Arrays.fill(padded, row, row + rowWidth, 0f);
                 MemorySegment.copy(x, F32, (src + input * g.in[last]) << 2, line, 0, copy);

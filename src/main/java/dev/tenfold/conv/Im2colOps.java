@@ -31,6 +31,13 @@ interface Im2colOps {
                    MemorySegment dst, long to, long dstStride);
 
     /**
+     * {@code dst[to + r·dstPitch + j] = src[from + r·srcPitch + j]} for r &lt; rows, j &lt; len (native
+     * src, heap dst, float indices): input rows into a padded copy. Only those elements are
+     * written (the padding around them is left as it is).
+     */
+    void copyRows(MemorySegment src, long from, long srcPitch, int rows, int len, float[] dst, int to, int dstPitch);
+
+    /**
      * Packs {@code kc} rows of a column strip of the streamed im2col matrix (see
      * {@link ConvColumns}): for p &lt; kc, row k = k0 + p is input channel {@code k / taps} through
      * tap {@code k % taps}; for every segment s of the table, {@code dst[off + p·pitch +

@@ -44,23 +44,49 @@ final class Im2colPanamaOps implements Im2colOps {
         for (; i < len; i++) dst.setAtIndex(F32, to + i, dst.getAtIndex(F32, to + i) + src[from + i]);
     }
 
+    /**
+     * Whole vectors, then (len ≥ one vector) the last vector of the row again, ending at len: it
+     * rewrites a few elements with the same values instead of a scalar tail.
+     */
     @Override
     public void storeRows(float[] src, int from, int srcPitch, int rows, int len, float[] bias, int biasFrom,
                           MemorySegment dst, long to, long dstStride) {
         int whole = F.loopBound(len);
+        boolean overlap = whole < len && len >= L;
         for (int r = 0; r < rows; r++) {
             int f = from + r * srcPitch;
             long t = to + r * dstStride;
+            FloatVector sv = FloatVector.broadcast(F, bias == null ? 0f : bias[biasFrom + r]);
+            int j = 0;
             if (bias == null) {
-                int j = 0;
                 for (; j < whole; j += L) FloatVector.fromArray(F, src, f + j).intoMemorySegment(dst, (t + j) << 2, LE);
-                for (; j < len; j++) dst.setAtIndex(F32, t + j, src[f + j]);
             } else {
-                float s = bias[biasFrom + r];
-                FloatVector sv = FloatVector.broadcast(F, s);
-                int j = 0;
                 for (; j < whole; j += L) FloatVector.fromArray(F, src, f + j).add(sv).intoMemorySegment(dst, (t + j) << 2, LE);
-                for (; j < len; j++) dst.setAtIndex(F32, t + j, src[f + j] + s);
+            }
+            if (overlap) {
+                FloatVector v = FloatVector.fromArray(F, src, f + len - L);
+                (bias == null ? v : v.add(sv)).intoMemorySegment(dst, (t + len - L) << 2, LE);
+            } else {
+                float s = bias == null ? 0f : bias[biasFrom + r];
+                for (; j < len; j++) dst.setAtIndex(F32, t + j, bias == null ? src[f + j] : src[f + j] + s);
+            }
+        }
+    }
+
+    /** Whole vectors, then the row's last vector again ending at len (rows shorter than a vector: element by element). */
+    @Override
+    public void copyRows(MemorySegment src, long from, long srcPitch, int rows, int len, float[] dst, int to, int dstPitch) {
+        int whole = F.loopBound(len);
+        boolean overlap = whole < len && len >= L;
+        for (int r = 0; r < rows; r++) {
+            long f = from + r * srcPitch;
+            int t = to + r * dstPitch;
+            int j = 0;
+            for (; j < whole; j += L) FloatVector.fromMemorySegment(F, src, (f + j) << 2, LE).intoArray(dst, t + j);
+            if (overlap) {
+                FloatVector.fromMemorySegment(F, src, (f + len - L) << 2, LE).intoArray(dst, t + len - L);
+            } else {
+                for (; j < len; j++) dst[t + j] = src.getAtIndex(F32, f + j);
             }
         }
     }

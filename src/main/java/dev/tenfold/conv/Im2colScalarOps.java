@@ -33,6 +33,13 @@ final class Im2colScalarOps implements Im2colOps {
     }
 
     @Override
+    public void copyRows(MemorySegment src, long from, long srcPitch, int rows, int len, float[] dst, int to, int dstPitch) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < len; j++) dst[to + r * dstPitch + j] = src.getAtIndex(F32, from + r * srcPitch + j);
+        }
+    }
+
+    @Override
     public void packStrip(MemorySegment x, StripTable t, long xGroup, long inSpatial, int k0, int kc, float[] dst,
                           int off, int pitch) {
         int c = k0 / t.taps;

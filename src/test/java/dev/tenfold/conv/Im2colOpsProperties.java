@@ -70,6 +70,16 @@ class Im2colOpsProperties {
                         if (want != got) throw new AssertionError("storeRows (" + q + ", " + i + "): " + got + " != " + want);
                     }
                 }
+                // copyRows: native rows into a heap copy; everything between the rows stays as it was
+                int srcPitch = len + r.nextInt(5), dstPitch = len + r.nextInt(5);
+                Tensor xs = scope.fromArray(random(r, from + rows * srcPitch + 3), from + rows * srcPitch + 3);
+                float[] guard = random(r, to + rows * dstPitch + 3), ca = guard.clone(), cb = guard.clone();
+                vec.copyRows(xs.segment(), xs.offset() + from, srcPitch, rows, len, ca, to, dstPitch);
+                sca.copyRows(xs.segment(), xs.offset() + from, srcPitch, rows, len, cb, to, dstPitch);
+                assertArrayEquals(cb, ca, "copyRows len " + len);
+                float[] xv = xs.toArray(), want = guard.clone();
+                for (int q = 0; q < rows; q++) System.arraycopy(xv, from + q * srcPitch, want, to + q * dstPitch, len);
+                assertArrayEquals(want, cb, "copyRows (scalar) len " + len);
             }
         });
     }
