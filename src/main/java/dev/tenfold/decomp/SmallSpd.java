@@ -23,17 +23,19 @@ final class SmallSpd {
         double[] l = factor(g, r);
         if (l == null) return Cholesky.solveRight(DenseMatrix.wrap(r, r, g.clone()), DenseMatrix.wrap(rows, r, m)).solution().data();
         double[] v = m.clone();
+        double[] inv = new double[r]; // one division per diagonal entry, not two per row and column
+        for (int j = 0; j < r; j++) inv[j] = 1 / l[j * r + j];
         for (int i = 0; i < rows; i++) {
             int o = i * r;
             for (int j = 0; j < r; j++) { // L·y = m
                 double s = v[o + j];
                 for (int k = 0; k < j; k++) s -= l[j * r + k] * v[o + k];
-                v[o + j] = s / l[j * r + j];
+                v[o + j] = s * inv[j];
             }
             for (int j = r - 1; j >= 0; j--) { // Lᵀ·x = y
                 double s = v[o + j];
                 for (int k = j + 1; k < r; k++) s -= l[k * r + j] * v[o + k];
-                v[o + j] = s / l[j * r + j];
+                v[o + j] = s * inv[j];
             }
         }
         return v;
