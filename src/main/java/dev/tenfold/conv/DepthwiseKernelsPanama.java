@@ -65,20 +65,34 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
         return s1;
     }
 
+    /**
+     * The terms valid on all of [s0, s1) (lo ≤ s0 and hi ≥ s1): their count (at most 0xFFFF) in
+     * bits 0–15 and the indices of the first three in bits 16–31, 32–47 and 48–63 (0xFFFF when
+     * absent).
+     */
+    private static long validTerms(int s0, int s1, int[] lo, int[] hi, int terms) {
+        long found = 0xFFFF_FFFF_FFFF_0000L;
+        int valid = 0;
+        for (int t = 0; t < terms; t++) {
+            if (lo[t] > s0 || hi[t] < s1) continue;
+            if (valid < 3) found = (found & ~(0xFFFFL << (16 * (valid + 1)))) | ((long) t << (16 * (valid + 1)));
+            valid++;
+        }
+        return found & ~0xFFFFL | Math.min(valid, 0xFFFF);
+    }
+
+    /** Index i (0–2) of {@link #validTerms}' result, or -1. */
+    private static int term(long found, int i) {
+        int t = (int) ((found >>> (16 * (i + 1))) & 0xFFFF);
+        return t == 0xFFFF ? -1 : t;
+    }
+
     /** out[x] = Σ over terms valid on all of [s0, s1) of w·src[off + x]; four accumulators, masked tail. */
     private static void segment(float[] out, int outOff, int s0, int s1, float[] src, int[] off, int[] lo, int[] hi,
                                 float[] w, int terms) {
-        int valid = 0;
-        int t0 = -1;
-        int t1 = -1;
-        int t2 = -1;
-        for (int t = 0; t < terms; t++) {
-            if (lo[t] > s0 || hi[t] < s1) continue;
-            if (valid == 0) t0 = t;
-            else if (valid == 1) t1 = t;
-            else if (valid == 2) t2 = t;
-            valid++;
-        }
+        long found = validTerms(s0, s1, lo, hi, terms);
+        int valid = (int) (found & 0xFFFF);
+        int t0 = term(found, 0), t1 = term(found, 1), t2 = term(found, 2);
         if (valid == 3) {
             segment3(out, outOff, s0, s1, src, off[t0], off[t1], off[t2], w[t0], w[t1], w[t2]);
             return;
@@ -174,17 +188,9 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
     /** {@link #segment} with the weight of lane x read from the pattern at column x mod period. */
     private static void segmentPeriodic(float[] out, int outOff, int s0, int s1, float[] src, int[] off, int[] lo,
                                         int[] hi, float[] pattern, int patternStride, int period, int terms) {
-        int valid = 0;
-        int t0 = -1;
-        int t1 = -1;
-        int t2 = -1;
-        for (int t = 0; t < terms; t++) {
-            if (lo[t] > s0 || hi[t] < s1) continue;
-            if (valid == 0) t0 = t;
-            else if (valid == 1) t1 = t;
-            else if (valid == 2) t2 = t;
-            valid++;
-        }
+        long found = validTerms(s0, s1, lo, hi, terms);
+        int valid = (int) (found & 0xFFFF);
+        int t0 = term(found, 0), t1 = term(found, 1), t2 = term(found, 2);
         if (valid == 3) {
             segmentPeriodic3(out, outOff, s0, s1, src, off[t0], off[t1], off[t2], pattern, t0 * patternStride,
                     t1 * patternStride, t2 * patternStride, period);

@@ -197,8 +197,8 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
     private static void tail(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, int rows, float[] acc, int c,
                              int lda, VectorMask<Float> m) {
         int rb = 0;
-        for (; rb + 2 * PC <= rows; rb += 2 * PC) oneByTen(p, po, ldp, kb, u, uo + rb, ldu, acc, rb * lda + c, lda, m);
-        for (; rb < rows; rb += PC) oneByFive(p, po, ldp, kb, u, uo + rb, ldu, acc, rb * lda + c, lda, m);
+        for (; rb + 2 * PC <= rows; rb += 2 * PC) oneByTen(p, po, ldp, kb, u, uo + rb, ldu, acc, rb * lda + c, lda, m, false);
+        if (rb < rows) oneByTen(p, po, ldp, kb, u, uo + rb, ldu, acc, rb * lda + c, lda, m, true);
     }
 
     private static void fourByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
@@ -267,14 +267,20 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         a43.intoArray(acc, ao + 4 * lda + 3 * L);
     }
 
-    /** One vector of columns × 10 components: 10 independent accumulators hide the FMA latency that 5 do not. */
+    /**
+     * One vector of columns × 10 components (or × 5 when {@code five}: the odd group of a rank
+     * that is an odd multiple of 5). 10 independent accumulators hide the FMA latency that 5 do
+     * not; the flag is loop-invariant, so the JIT unswitches the loop into the two forms.
+     */
     private static void oneByTen(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda,
-                                 VectorMask<Float> m) {
+                                 VectorMask<Float> m, boolean five) {
+        FloatVector z = FloatVector.zero(F);
         FloatVector a0 = FloatVector.fromArray(F, acc, ao), a1 = FloatVector.fromArray(F, acc, ao + lda);
         FloatVector a2 = FloatVector.fromArray(F, acc, ao + 2 * lda), a3 = FloatVector.fromArray(F, acc, ao + 3 * lda);
-        FloatVector a4 = FloatVector.fromArray(F, acc, ao + 4 * lda), a5 = FloatVector.fromArray(F, acc, ao + 5 * lda);
-        FloatVector a6 = FloatVector.fromArray(F, acc, ao + 6 * lda), a7 = FloatVector.fromArray(F, acc, ao + 7 * lda);
-        FloatVector a8 = FloatVector.fromArray(F, acc, ao + 8 * lda), a9 = FloatVector.fromArray(F, acc, ao + 9 * lda);
+        FloatVector a4 = FloatVector.fromArray(F, acc, ao + 4 * lda);
+        FloatVector a5 = five ? z : FloatVector.fromArray(F, acc, ao + 5 * lda), a6 = five ? z : FloatVector.fromArray(F, acc, ao + 6 * lda);
+        FloatVector a7 = five ? z : FloatVector.fromArray(F, acc, ao + 7 * lda), a8 = five ? z : FloatVector.fromArray(F, acc, ao + 8 * lda);
+        FloatVector a9 = five ? z : FloatVector.fromArray(F, acc, ao + 9 * lda);
         long pb = po * Float.BYTES, step = ldp * Float.BYTES;
         for (int i = 0; i < kb; i++, pb += step) {
             int ui = uo + i * ldu;
@@ -284,6 +290,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
             a2 = x.fma(FloatVector.broadcast(F, u[ui + 2]), a2);
             a3 = x.fma(FloatVector.broadcast(F, u[ui + 3]), a3);
             a4 = x.fma(FloatVector.broadcast(F, u[ui + 4]), a4);
+            if (five) continue;
             a5 = x.fma(FloatVector.broadcast(F, u[ui + 5]), a5);
             a6 = x.fma(FloatVector.broadcast(F, u[ui + 6]), a6);
             a7 = x.fma(FloatVector.broadcast(F, u[ui + 7]), a7);
@@ -295,32 +302,12 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         a2.intoArray(acc, ao + 2 * lda);
         a3.intoArray(acc, ao + 3 * lda);
         a4.intoArray(acc, ao + 4 * lda);
+        if (five) return;
         a5.intoArray(acc, ao + 5 * lda);
         a6.intoArray(acc, ao + 6 * lda);
         a7.intoArray(acc, ao + 7 * lda);
         a8.intoArray(acc, ao + 8 * lda);
         a9.intoArray(acc, ao + 9 * lda);
-    }
-
-    private static void oneByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda,
-                                  VectorMask<Float> m) {
-        FloatVector a0 = FloatVector.fromArray(F, acc, ao), a1 = FloatVector.fromArray(F, acc, ao + lda), a2 = FloatVector.fromArray(F, acc, ao + 2 * lda);
-        FloatVector a3 = FloatVector.fromArray(F, acc, ao + 3 * lda), a4 = FloatVector.fromArray(F, acc, ao + 4 * lda);
-        long pb = po * Float.BYTES, step = ldp * Float.BYTES;
-        for (int i = 0; i < kb; i++, pb += step) {
-            int ui = uo + i * ldu;
-            FloatVector x = m == null ? FloatVector.fromMemorySegment(F, p, pb, LE) : FloatVector.fromMemorySegment(F, p, pb, LE, m);
-            a0 = x.fma(FloatVector.broadcast(F, u[ui]), a0);
-            a1 = x.fma(FloatVector.broadcast(F, u[ui + 1]), a1);
-            a2 = x.fma(FloatVector.broadcast(F, u[ui + 2]), a2);
-            a3 = x.fma(FloatVector.broadcast(F, u[ui + 3]), a3);
-            a4 = x.fma(FloatVector.broadcast(F, u[ui + 4]), a4);
-        }
-        a0.intoArray(acc, ao);
-        a1.intoArray(acc, ao + lda);
-        a2.intoArray(acc, ao + 2 * lda);
-        a3.intoArray(acc, ao + 3 * lda);
-        a4.intoArray(acc, ao + 4 * lda);
     }
 
     /**
