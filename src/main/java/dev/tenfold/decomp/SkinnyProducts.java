@@ -104,7 +104,7 @@ final class SkinnyProducts {
         }
         float[] wv = w.contiguous().toArray();
         long fmas = (long) n * k * rank;
-        SkinnyKernels kern = 2 * fmas < SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
+        SkinnyKernels kern = kernelsFor(fmas);
         int threads = kern == SkinnyKernels.SCALAR ? 1 : Math.min(Gemm.threads(), rank);
         runTasks(rank, threads, () -> r -> kern.rowDots(x.segment(), x.offset(), 0, k, 0, n, k, wv, k, out.segment(), out.offset(),
                 n, 1, (int) r, (int) r + 1));
@@ -131,12 +131,9 @@ final class SkinnyProducts {
             return;
         }
         int k = u.dim(0), rank = u.dim(1);
-        // small products: plain loops (no vector-kernel warm-up; the work is microseconds anyway)
-        SkinnyKernels kern = 2L * batch * n * k * rank < SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
+        SkinnyKernels kern = kernelsFor((long) batch * n * k * rank);
         int rp = kern.paddedRank(rank);
-        float[] packed = new float[k * rp];
-        float[] uv = u.toArray();
-        for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, packed, i * rp, rank);
+        float[] packed = packRows(u, rp);
         int chunks = (n + COLUMNS_PER_TASK - 1) / COLUMNS_PER_TASK;
         long tasks = (long) chunks * batch;
         int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
@@ -161,11 +158,9 @@ final class SkinnyProducts {
     private static void panels(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out,
                                Dots dots) {
         int k = u.dim(0), rank = u.dim(1);
-        SkinnyKernels kern = 2L * batch * n * k * rank < SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
+        SkinnyKernels kern = kernelsFor((long) batch * n * k * rank);
         int rows = kern.panelRank(rank);
-        float[] up = new float[k * rows];
-        float[] uv = u.toArray();
-        for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, up, i * rows, rank);
+        float[] up = packRows(u, rows);
         int width = n <= PANEL_COLS + PANEL_COLS / 4 ? n : PANEL_COLS;
         boolean inPlace = width == n && xStride == n;
         int chunks = (n + width - 1) / width;
@@ -204,6 +199,22 @@ final class SkinnyProducts {
                 for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, os, F32, (ob + (long) r * n) * Float.BYTES, cols);
             };
         });
+    }
+
+    /**
+     * The kernels for a product of {@code fmas} multiply-adds: the plain loops below
+     * {@link #SMALL_FLOPS} (no vector-kernel warm-up for microseconds of work).
+     */
+    static SkinnyKernels kernelsFor(long fmas) {
+        return 2 * fmas < SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
+    }
+
+    /** The rows of U (k × R) on the heap, {@code rowLength} ≥ R floats apart, zeros past R. */
+    private static float[] packRows(Tensor u, int rowLength) {
+        int k = u.dim(0), rank = u.dim(1);
+        float[] uv = u.toArray(), packed = new float[k * rowLength];
+        for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, packed, i * rowLength, rank);
+        return packed;
     }
 
     /**

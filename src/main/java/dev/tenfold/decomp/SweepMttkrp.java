@@ -164,7 +164,7 @@ final class SweepMttkrp {
         if (krRest != null) FactorMath.khatriRaoInto(factors.subList(split + 1, order), krRest);
         if (c != kr.dim(0)) throw new IllegalStateException("SweepMttkrp: Khatri-Rao rows " + kr.dim(0) + " != " + c);
         if (fused) {
-            SkinnyProducts.middleModeDots(xMiddle, factors.get(split), kr, kernels((long) rank * a * c), left);
+            SkinnyProducts.middleModeDots(xMiddle, factors.get(split), kr, SkinnyProducts.kernelsFor((long) rank * a * c), left);
             return;
         }
         SkinnyProducts.middleMode(xMiddle, factors.get(split), middle);
@@ -174,7 +174,7 @@ final class SweepMttkrp {
     /** out (R × p) [r, q] = Σ_{c&lt;d} src[r·strideR + q·strideP + c]·U[c, r] (U is d × R), parallel over r. */
     private void rowDots(Tensor src, long strideR, long strideP, int p, int d, Tensor u, Tensor out) {
         float[] ut = transposed(u);
-        SkinnyKernels kern = kernels((long) rank * p * d);
+        SkinnyKernels kern = SkinnyProducts.kernelsFor((long) rank * p * d);
         SkinnyProducts.runTasks(rank, threads(kern, (long) rank * p * d), () -> r -> kern.rowDots(src.segment(), src.offset(),
                 strideR, strideP, 0, p, d, ut, d, out.segment(), out.offset(), p, 1, (int) r, (int) r + 1));
     }
@@ -182,13 +182,9 @@ final class SweepMttkrp {
     /** out (R × q) [r, j] = Σ_{i&lt;d} U[i, r]·src[r·d·q + i·q + j] (U is d × R), parallel over r. */
     private void combineRows(Tensor src, int d, int q, Tensor u, Tensor out) {
         float[] ut = transposed(u);
-        SkinnyKernels kern = kernels((long) rank * q * d);
+        SkinnyKernels kern = SkinnyProducts.kernelsFor((long) rank * q * d);
         SkinnyProducts.runTasks(rank, threads(kern, (long) rank * q * d), () -> r -> kern.combineRows(src.segment(), src.offset(),
                 (long) d * q, d, q, ut, d, out.segment(), out.offset(), (int) r, (int) r + 1));
-    }
-
-    private static SkinnyKernels kernels(long fmas) {
-        return 2 * fmas < SkinnyProducts.SMALL_FLOPS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
     }
 
     private int threads(SkinnyKernels kern, long fmas) {

@@ -123,7 +123,7 @@ class SkinnyKernelsProperties {
             try (TensorScope scope = TensorScope.open()) {
                 Tensor x = scope.normal(rng.nextLong(), 0f, 1f, a, k, c);
                 Tensor u = scope.normal(rng.nextLong(), 0f, 1f, k, rank), kr = scope.normal(rng.nextLong(), 0f, 1f, c, rank);
-                SkinnyKernels dots = (2L * rank * a * c < SkinnyProducts.SMALL_FLOPS) ? SkinnyKernels.SCALAR : SkinnyKernels.get();
+                SkinnyKernels dots = SkinnyProducts.kernelsFor((long) rank * a * c);
                 Tensor fused = scope.zeros(rank, a), z = scope.zeros(a, rank, c), twoStep = scope.zeros(rank, a);
                 SkinnyProducts.middleModeDots(x, u, kr, dots, fused);
                 SkinnyProducts.middleMode(x, u, z);
