@@ -16,6 +16,14 @@ final class KernelChoice implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) {
         boolean vector = VectorKernelRerunProperties.Forced.class.isAssignableFrom(context.getRequiredTestClass());
         context.getStore(NS).put("previous", LinalgTestSupport.forceKernels(vector));
+        // the pin must hold for the smallest and the largest problems alike
+        DoubleKernels want = vector ? DoubleKernels.get() : DoubleKernels.scalar();
+        for (double flops : new double[] {1, 1e18}) {
+            if (DoubleKernels.forWork(flops) != want) {
+                throw new IllegalStateException(context.getRequiredTestClass().getSimpleName() + ": " + flops + " flops run "
+                        + DoubleKernels.forWork(flops).name() + ", not the pinned " + want.name());
+            }
+        }
     }
 
     @Override
