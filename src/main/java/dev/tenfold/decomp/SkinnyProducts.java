@@ -171,8 +171,8 @@ final class SkinnyProducts {
         long outOff = out == null ? 0 : out.offset(), outBatch = (long) rank * n;
         int wpMax = stride(kern.panelWidth(width)), kbMax = evenBlocks(k, PANEL_ROWS);
         runTasks(tasks, threads, () -> {
-            MemorySegment panel = inPlace ? null : scratch((long) kbMax * wpMax);
-            MemorySegment block = dots == null ? null : BLOCK.get().ensure((long) rank * n);
+            MemorySegment panel = inPlace ? null : scratch(PANEL, (long) kbMax * wpMax);
+            MemorySegment block = dots == null ? null : scratch(BLOCK, (long) rank * n);
             float[] acc = new float[rows * wpMax];
             return task -> {
                 int b = (int) (task / chunks), chunk = (int) (task % chunks);
@@ -227,29 +227,22 @@ final class SkinnyProducts {
         return Math.max(1, (k + blocks - 1) / blocks);
     }
 
-    /** A native scratch panel of at least {@code floats} floats for the calling thread (kept for its next call). */
-    private static MemorySegment scratch(long floats) {
-        MemorySegment s = SCRATCH.get();
-        if (s == null || s.byteSize() < floats * Float.BYTES) {
-            s = java.lang.foreign.Arena.ofAuto().allocate(floats * Float.BYTES, 64);
-            SCRATCH.set(s);
+    /** Scratch slots of {@link #scratch}: the copied panel of X, the finished block of {@link #middleModeDots}. */
+    private static final int PANEL = 0, BLOCK = 1;
+
+    /**
+     * Native scratch of at least {@code floats} floats in slot {@code slot} of the calling thread,
+     * kept for its next call (grown when too small).
+     */
+    private static MemorySegment scratch(int slot, long floats) {
+        MemorySegment[] slots = SCRATCH.get();
+        if (slots[slot] == null || slots[slot].byteSize() < floats * Float.BYTES) {
+            slots[slot] = java.lang.foreign.Arena.ofAuto().allocate(floats * Float.BYTES, 64);
         }
-        return s;
+        return slots[slot];
     }
 
-    private static final ThreadLocal<MemorySegment> SCRATCH = new ThreadLocal<>();
-
-    /** A per-thread native block that grows on demand (kept for the thread's next call). */
-    private static final class Block {
-        private MemorySegment seg;
-
-        MemorySegment ensure(long floats) {
-            if (seg == null || seg.byteSize() < floats * Float.BYTES) seg = java.lang.foreign.Arena.ofAuto().allocate(floats * Float.BYTES, 64);
-            return seg;
-        }
-    }
-
-    private static final ThreadLocal<Block> BLOCK = ThreadLocal.withInitial(Block::new);
+    private static final ThreadLocal<MemorySegment[]> SCRATCH = ThreadLocal.withInitial(() -> new MemorySegment[2]);
 
 
     /** A row stride ≥ w that is not a multiple of 1 KiB (rows 2 KiB apart alias in the L1 sets). */
