@@ -2,7 +2,6 @@ package dev.tenfold.conv;
 
 import dev.tenfold.simd.Kernels;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
 /**
  * The primitives every depthwise (single-channel) and 1×1 pass of the factorized convs in this
@@ -89,17 +88,8 @@ interface DepthwiseKernels {
         private Holder() { }
 
         private static DepthwiseKernels lookup() {
-            String prop = System.getProperty(Kernels.PROPERTY, "auto").trim();
-            if (prop.equals("scalar") || !Kernels.vectorModulePresent()) return DepthwiseKernelsScalar.INSTANCE;
-            try {
-                var lookup = MethodHandles.lookup();
-                Class<?> cls = lookup.findClass("dev.tenfold.conv.DepthwiseKernelsPanama");
-                return (DepthwiseKernels) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
-            } catch (Throwable t) {
-                System.getLogger("dev.tenfold.conv").log(System.Logger.Level.WARNING,
-                        "Vector API depthwise kernels could not be loaded (" + t + "); using scalar kernels.");
-                return DepthwiseKernelsScalar.INSTANCE;
-            }
+            return Kernels.provider(MethodHandles.lookup(), "dev.tenfold.conv.DepthwiseKernelsPanama", DepthwiseKernels.class,
+                    DepthwiseKernelsScalar.INSTANCE, "depthwise kernels");
         }
     }
 }

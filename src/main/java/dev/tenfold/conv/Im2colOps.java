@@ -3,7 +3,6 @@ package dev.tenfold.conv;
 import dev.tenfold.simd.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
 /**
  * The element-wise loops of col2im, of the conv output tiles and of the streamed im2col packing, on a heap {@code float[]}
@@ -62,16 +61,8 @@ interface Im2colOps {
         private Loader() { }
 
         private static Im2colOps load() {
-            if (Kernels.get().vectorBitSize() <= 32) return Im2colScalarOps.INSTANCE;
-            try {
-                var lookup = MethodHandles.lookup();
-                Class<?> cls = lookup.findClass("dev.tenfold.conv.Im2colPanamaOps");
-                return (Im2colOps) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
-            } catch (Throwable t) {
-                System.getLogger("dev.tenfold.conv").log(System.Logger.Level.WARNING,
-                        "Vector API im2col loops could not be loaded (" + t + "); tenfold runs the scalar loops.");
-                return Im2colScalarOps.INSTANCE;
-            }
+            return Kernels.provider(MethodHandles.lookup(), "dev.tenfold.conv.Im2colPanamaOps", Im2colOps.class,
+                    Im2colScalarOps.INSTANCE, "im2col loops");
         }
     }
 }

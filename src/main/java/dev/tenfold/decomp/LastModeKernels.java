@@ -4,7 +4,6 @@ import dev.tenfold.simd.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
 /**
  * The kernel of the products whose reduction runs along contiguous rows: out = X·U for X
@@ -99,16 +98,8 @@ interface LastModeKernels {
         private Holder() { }
 
         private static LastModeKernels lookup() {
-            if (Kernels.get().vectorBitSize() == 32 || !Kernels.vectorModulePresent()) return SCALAR;
-            try {
-                var lookup = MethodHandles.lookup();
-                Class<?> cls = lookup.findClass("dev.tenfold.decomp.PanamaLastModeKernels");
-                return (LastModeKernels) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
-            } catch (Throwable t) {
-                System.getLogger("dev.tenfold.decomp").log(System.Logger.Level.WARNING,
-                        "Vector API last-mode kernels could not be loaded (" + t + "); using scalar loops.");
-                return SCALAR;
-            }
+            return Kernels.provider(MethodHandles.lookup(), "dev.tenfold.decomp.PanamaLastModeKernels", LastModeKernels.class, SCALAR,
+                    "last-mode kernels");
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.tenfold.simd.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
 /**
  * Kernels for the two products with a skinny factor that dominate CP-ALS and HOOI — a pass over
@@ -179,16 +178,8 @@ interface SkinnyKernels {
         private Holder() { }
 
         private static SkinnyKernels lookup() {
-            if (Kernels.get().vectorBitSize() == 32 || !Kernels.vectorModulePresent()) return SCALAR;
-            try {
-                var lookup = MethodHandles.lookup();
-                Class<?> cls = lookup.findClass("dev.tenfold.decomp.PanamaSkinnyKernels");
-                return (SkinnyKernels) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
-            } catch (Throwable t) {
-                System.getLogger("dev.tenfold.decomp").log(System.Logger.Level.WARNING,
-                        "Vector API decomposition kernels could not be loaded (" + t + "); using scalar loops.");
-                return SCALAR;
-            }
+            return Kernels.provider(MethodHandles.lookup(), "dev.tenfold.decomp.PanamaSkinnyKernels", SkinnyKernels.class, SCALAR,
+                    "decomposition kernels");
         }
     }
 }

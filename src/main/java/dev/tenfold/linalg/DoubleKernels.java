@@ -2,7 +2,6 @@ package dev.tenfold.linalg;
 
 import dev.tenfold.simd.Kernels;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
 /**
  * Double-precision kernels on heap {@code double[]} for the dense solvers: dot, axpy, plane
@@ -80,20 +79,8 @@ interface DoubleKernels {
         private Holder() { }
 
         private static DoubleKernels lookup() {
-            String prop = System.getProperty(Kernels.PROPERTY, "auto").trim();
-            if (prop.equals("scalar") || !Kernels.vectorModulePresent()) {
-                Kernels.get(); // the float provider logs the single "enable the module" warning
-                return ScalarDoubleKernels.INSTANCE;
-            }
-            try {
-                var lookup = MethodHandles.lookup();
-                Class<?> cls = lookup.findClass("dev.tenfold.linalg.PanamaDoubleKernels");
-                return (DoubleKernels) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
-            } catch (Throwable t) {
-                System.getLogger("dev.tenfold.linalg").log(System.Logger.Level.WARNING,
-                        "Vector API double kernels could not be loaded (" + t + "); the solvers run scalar loops.");
-                return ScalarDoubleKernels.INSTANCE;
-            }
+            return Kernels.provider(MethodHandles.lookup(), "dev.tenfold.linalg.PanamaDoubleKernels", DoubleKernels.class,
+                    ScalarDoubleKernels.INSTANCE, "double kernels");
         }
     }
 }

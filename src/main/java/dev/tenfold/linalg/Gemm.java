@@ -4,7 +4,6 @@ import dev.tenfold.simd.Kernels;
 import dev.tenfold.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -169,16 +168,6 @@ public final class Gemm {
     }
 
     private static GemmEngine lookup() {
-        String prop = System.getProperty(Kernels.PROPERTY, "auto").trim();
-        if (prop.equals("scalar") || !Kernels.vectorModulePresent()) return GemmNaive.INSTANCE;
-        try {
-            var lookup = MethodHandles.lookup();
-            Class<?> cls = lookup.findClass("dev.tenfold.linalg.GemmPanama");
-            return (GemmEngine) lookup.findConstructor(cls, MethodType.methodType(void.class)).invoke();
-        } catch (Throwable t) {
-            System.getLogger("dev.tenfold.linalg").log(System.Logger.Level.WARNING,
-                    "Vector API GEMM could not be loaded (" + t + "); tenfold runs the naive GEMM.");
-            return GemmNaive.INSTANCE;
-        }
+        return Kernels.provider(MethodHandles.lookup(), "dev.tenfold.linalg.GemmPanama", GemmEngine.class, GemmNaive.INSTANCE, "GEMM");
     }
 }

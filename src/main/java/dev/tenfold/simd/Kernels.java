@@ -40,6 +40,26 @@ public final class Kernels {
         return m.isPresent();
     }
 
+    /**
+     * The Vector API implementation {@code className} of a kernel interface, created through
+     * {@code lookup} (the caller's, so package-private classes load) with its no-argument
+     * constructor — or {@code fallback} when the vector kernels are off in this JVM (scalar forced
+     * or the module absent: {@link #get()} has then logged the one warning) or the class cannot be
+     * loaded (logged, naming {@code what}). Every kernel family of the library loads this way, so
+     * a JVM without {@code jdk.incubator.vector} never touches a Panama class.
+     */
+    public static <T> T provider(MethodHandles.Lookup lookup, String className, Class<T> type, T fallback, String what) {
+        if (get().vectorBitSize() <= 32) return fallback;
+        try {
+            Class<?> cls = lookup.findClass(className);
+            return type.cast(lookup.findConstructor(cls, java.lang.invoke.MethodType.methodType(void.class)).invoke());
+        } catch (Throwable t) {
+            System.getLogger(lookup.lookupClass().getPackageName()).log(System.Logger.Level.WARNING,
+                    "Vector API " + what + " could not be loaded (" + t + "); using the scalar loops.");
+            return fallback;
+        }
+    }
+
     private static FloatKernels lookup() {
         String prop = System.getProperty(PROPERTY, "auto").trim();
         if (prop.equals("scalar")) {
