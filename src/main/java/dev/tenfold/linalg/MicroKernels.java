@@ -20,11 +20,14 @@ import jdk.incubator.vector.VectorSpecies;
  * do not depend on where or by which thread it runs.
  *
  * <p>Register blocking follows the species: 512-bit vectors (32 registers on AVX-512) use 12×2
- * vectors (24 accumulators, 2 B loads and 12 broadcasts per step); narrower species use 6×2
- * vectors (12 accumulators, fits the 16 registers of AVX2). The accumulators are named locals
- * so C2 keeps them in registers; both kernels stay far below the 8000-byte HugeMethodLimit.
- * The bodies are one pattern unrolled for MR = 12 and MR = 6, two vectors wide or (for the
- * last column panel when at most L columns are left) one vector wide.
+ * vectors (24 accumulators, 2 B loads and 12 broadcasts per step); narrower species use 4×2
+ * vectors (8 accumulators: exactly the FMA latency × pipes of AVX2 cores). A 6×2 tile (12
+ * accumulators) does not fit AVX2's 16 registers once C2 hoists the broadcasts: it spilled two
+ * accumulators to the stack, and the store-to-load chain held it at 36 GFLOP/s per core on a
+ * Zen 3 where 4×2 runs at 78 (OpenBLAS: 80). The accumulators are named locals so C2 keeps them
+ * in registers; all kernels stay far below the 8000-byte HugeMethodLimit. The bodies are one
+ * pattern unrolled for MR = 12, 6 (the last rows of a 12-row panel) and 4, two vectors wide or
+ * (for the last column panel when at most L columns are left) one vector wide.
  */
 final class MicroKernels {
     /** Species chosen from {@code -Dtenfold.simd} (128/256/512) or the preferred shape. */
@@ -33,8 +36,8 @@ final class MicroKernels {
     static final int L = F.length();
     /** Tile columns (two vectors). */
     static final int NR = 2 * L;
-    /** Tile rows. */
-    static final int MR = L >= 16 ? 12 : 6;
+    /** Tile rows: 12 with 512-bit vectors (32 registers), else 4 (see the class comment). */
+    static final int MR = L >= 16 ? 12 : 4;
     /**
      * Largest k block of a packed panel. 512-bit: 512 (a 64 KB B micro-panel streams from L2
      * fast enough, and fewer k blocks mean fewer partial-sum passes); narrower species: 256.
@@ -88,13 +91,16 @@ final class MicroKernels {
      * One MR×NR tile over {@code kc ≤ KC_MAX} k steps (see the class comment for the layouts).
      * When only {@code rows ≤ 6} rows of a 12-row panel are valid (the last row panel), the
      * 6-row kernel runs instead: it reads the same layout and writes the first 6 tile rows.
+     * With MR = 4 the 4-row kernel always runs.
      *
      * @param cIn partial sums to continue from (tile layout), or null to start at zero
      * @param out destination tile (may be {@code cIn} at the same offset)
      */
     static void tile(int rows, int kc, float[] a, int ai, float[] b, int bi,
                      float[] cIn, int cInOff, float[] out, int outOff) {
-        if (MR == 12 && rows > 6) {
+        if (MR == 4) {
+            tile4(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
+        } else if (rows > 6) {
             tile12(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
         } else {
             tile6(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
@@ -108,7 +114,9 @@ final class MicroKernels {
      */
     static void narrowTile(int rows, int kc, float[] a, int ai, float[] b, int bi,
                            float[] cIn, int cInOff, float[] out, int outOff) {
-        if (MR == 12 && rows > 6) {
+        if (MR == 4) {
+            narrow4(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
+        } else if (rows > 6) {
             narrow12(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
         } else {
             narrow6(kc, a, ai, b, bi, cIn, cInOff, out, outOff);
@@ -363,5 +371,76 @@ final class MicroKernels {
         c3.intoArray(out, outOff + 3 * NR);
         c4.intoArray(out, outOff + 4 * NR);
         c5.intoArray(out, outOff + 5 * NR);
+    }
+
+    private static void tile4(int kc, float[] a, int ai, float[] b, int bi,
+                              float[] cIn, int cInOff, float[] out, int outOff) {
+        FloatVector c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b;
+        if (cIn == null) {
+            FloatVector z = FloatVector.zero(F);
+            c0a = z; c0b = z; c1a = z; c1b = z; c2a = z; c2b = z; c3a = z; c3b = z;
+        } else {
+            c0a = FloatVector.fromArray(F, cIn, cInOff);
+            c0b = FloatVector.fromArray(F, cIn, cInOff + L);
+            c1a = FloatVector.fromArray(F, cIn, cInOff + 2 * L);
+            c1b = FloatVector.fromArray(F, cIn, cInOff + 3 * L);
+            c2a = FloatVector.fromArray(F, cIn, cInOff + 4 * L);
+            c2b = FloatVector.fromArray(F, cIn, cInOff + 5 * L);
+            c3a = FloatVector.fromArray(F, cIn, cInOff + 6 * L);
+            c3b = FloatVector.fromArray(F, cIn, cInOff + 7 * L);
+        }
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(F, a[ai]);
+            c0a = a0.fma(b0, c0a);
+            c0b = a0.fma(b1, c0b);
+            FloatVector a1 = FloatVector.broadcast(F, a[ai + KA]);
+            c1a = a1.fma(b0, c1a);
+            c1b = a1.fma(b1, c1b);
+            FloatVector a2 = FloatVector.broadcast(F, a[ai + 2 * KA]);
+            c2a = a2.fma(b0, c2a);
+            c2b = a2.fma(b1, c2b);
+            FloatVector a3 = FloatVector.broadcast(F, a[ai + 3 * KA]);
+            c3a = a3.fma(b0, c3a);
+            c3b = a3.fma(b1, c3b);
+            ai += 1;
+            bi += NR;
+        }
+        c0a.intoArray(out, outOff);
+        c0b.intoArray(out, outOff + L);
+        c1a.intoArray(out, outOff + 2 * L);
+        c1b.intoArray(out, outOff + 3 * L);
+        c2a.intoArray(out, outOff + 4 * L);
+        c2b.intoArray(out, outOff + 5 * L);
+        c3a.intoArray(out, outOff + 6 * L);
+        c3b.intoArray(out, outOff + 7 * L);
+    }
+
+    private static void narrow4(int kc, float[] a, int ai, float[] b, int bi,
+                                float[] cIn, int cInOff, float[] out, int outOff) {
+        FloatVector c0, c1, c2, c3;
+        if (cIn == null) {
+            FloatVector z = FloatVector.zero(F);
+            c0 = z; c1 = z; c2 = z; c3 = z;
+        } else {
+            c0 = FloatVector.fromArray(F, cIn, cInOff);
+            c1 = FloatVector.fromArray(F, cIn, cInOff + NR);
+            c2 = FloatVector.fromArray(F, cIn, cInOff + 2 * NR);
+            c3 = FloatVector.fromArray(F, cIn, cInOff + 3 * NR);
+        }
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bi);
+            c0 = FloatVector.broadcast(F, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, a[ai + KA]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, a[ai + 2 * KA]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, a[ai + 3 * KA]).fma(b0, c3);
+            ai++;
+            bi += L;
+        }
+        c0.intoArray(out, outOff);
+        c1.intoArray(out, outOff + NR);
+        c2.intoArray(out, outOff + 2 * NR);
+        c3.intoArray(out, outOff + 3 * NR);
     }
 }
