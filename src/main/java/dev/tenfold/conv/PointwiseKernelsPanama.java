@@ -11,29 +11,39 @@ import jdk.incubator.vector.VectorMask;
  * {@link DepthwiseKernelsPanama}, so it is loaded only when the Vector API is present.
  *
  * <ul>
- *   <li>mix: register tiles of 4 output rows × 4 vectors (16 accumulators): per k step four
- *       vector loads of the input row, four broadcasts of a, sixteen FMAs. The column tail runs
+ *   <li>mix: register tiles of 4 output rows × 4 vectors (16 accumulators; 4 × 2 below 512-bit
+ *       vectors, see {@link #TILE}): per k step four vector loads of the input row, four
+ *       broadcasts of a, sixteen FMAs. The column tail runs
  *       as 4 rows × one (masked) vector, rows beyond a multiple of 4 one row × one vector at a time.</li>
- *   <li>sumOuter: tiles of 4 p rows × 4 q rows (16 accumulators, eight loads per sixteen FMAs)
+ *   <li>sumOuter: tiles of 4 p rows × 4 q rows (16 accumulators, eight loads per sixteen FMAs;
+ *       2 × 4 below 512-bit vectors)
  *       along x, the accumulators stored and their lanes summed in order ({@link DepthwiseKernelsPanama#sumLanes}) after the loop, the column tail in scalar; leftover
  *       rows fall back to dot products.</li>
  * </ul>
  */
 final class PointwiseKernelsPanama {
     private static final int L = F.length();
+    /**
+     * Tile width of mix in vectors, and p rows per sumOuter tile: 4 with 512-bit vectors
+     * (AVX-512's 32 registers hold 16 accumulators and their operands), else 2 (on AVX2's 16
+     * registers the 16-accumulator tiles spilled 12–16 values per step). Every output element
+     * keeps its own accumulation order, so the bits do not depend on the tile.
+     */
+    private static final int TILE = L >= 16 ? 4 : 2;
 
     private PointwiseKernelsPanama() { }
 
     static void mix(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride, float[] bias,
                     float[] out, int outOff, int outStride, int n) {
         int x = 0;
-        for (int bound = n - 4 * L; x <= bound; x += 4 * L) {
+        for (int bound = n - TILE * L; x <= bound; x += TILE * L) {
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                mix4(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outOff + i * outStride + x, outStride);
+                if (TILE == 4) mix4(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outOff + i * outStride + x, outStride);
+                else mix2(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outOff + i * outStride + x, outStride);
             }
             for (; i < m; i++) {
-                for (int v = 0; v < 4 * L; v += L) {
+                for (int v = 0; v < TILE * L; v += L) {
                     mixRow(a, aOff + i * k, k, in, inOff + x + v, inStride, bias, i, out, outOff + i * outStride + x + v, L);
                 }
             }
@@ -116,6 +126,40 @@ final class PointwiseKernelsPanama {
         store4(c30, c31, c32, c33, out, o0 + 3 * os);
     }
 
+    /** Rows i..i+3 × 2 full vectors of columns ({@link #mix4} for 16 registers). */
+    private static void mix2(float[] a, int a0, int k, float[] in, int s0, int is, float[] bias, int i,
+                             float[] out, int o0, int os) {
+        FloatVector c00 = init(bias, i), c01 = c00;
+        FloatVector c10 = init(bias, i + 1), c11 = c10;
+        FloatVector c20 = init(bias, i + 2), c21 = c20;
+        FloatVector c30 = init(bias, i + 3), c31 = c30;
+        for (int p = 0; p < k; p++) {
+            int s = s0 + p * is;
+            FloatVector x0 = FloatVector.fromArray(F, in, s);
+            FloatVector x1 = FloatVector.fromArray(F, in, s + L);
+            FloatVector w = FloatVector.broadcast(F, a[a0 + p]);
+            c00 = x0.fma(w, c00);
+            c01 = x1.fma(w, c01);
+            w = FloatVector.broadcast(F, a[a0 + k + p]);
+            c10 = x0.fma(w, c10);
+            c11 = x1.fma(w, c11);
+            w = FloatVector.broadcast(F, a[a0 + 2 * k + p]);
+            c20 = x0.fma(w, c20);
+            c21 = x1.fma(w, c21);
+            w = FloatVector.broadcast(F, a[a0 + 3 * k + p]);
+            c30 = x0.fma(w, c30);
+            c31 = x1.fma(w, c31);
+        }
+        c00.intoArray(out, o0);
+        c01.intoArray(out, o0 + L);
+        c10.intoArray(out, o0 + os);
+        c11.intoArray(out, o0 + os + L);
+        c20.intoArray(out, o0 + 2 * os);
+        c21.intoArray(out, o0 + 2 * os + L);
+        c30.intoArray(out, o0 + 3 * os);
+        c31.intoArray(out, o0 + 3 * os + L);
+    }
+
     private static void store4(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, float[] out, int o) {
         v0.intoArray(out, o);
         v1.intoArray(out, o + L);
@@ -141,7 +185,12 @@ final class PointwiseKernelsPanama {
         for (; i + 4 <= m; i += 4) {
             int j = 0;
             for (; j + 4 <= k; j += 4) {
-                outer4(p, pOff + i * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k, lanes);
+                if (TILE == 4) {
+                    outer4(p, pOff + i * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k, lanes);
+                } else {
+                    outer2(p, pOff + i * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k, lanes);
+                    outer2(p, pOff + (i + 2) * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + (i + 2) * k + j, k, lanes);
+                }
             }
             for (; j < k; j++) {
                 for (int r = i; r < i + 4; r++) g[gOff + r * k + j] = kern.dot(p, pOff + r * pStride, q, qOff + j * qStride, n);
@@ -194,13 +243,41 @@ final class PointwiseKernelsPanama {
         store4(c20, c21, c22, c23, lanes, 8 * L);
         store4(c30, c31, c32, c33, lanes, 12 * L);
         for (int e = 0; e < 16; e++) g[g0 + (e >> 2) * k + (e & 3)] = DepthwiseKernelsPanama.sumLanes(lanes, e * L);
-        if (full < n) tail4(p, p0, ps, q, q0, qs, full, n, g, g0, k);
+        if (full < n) tail(p, p0, ps, q, q0, qs, full, n, g, g0, k, 4);
     }
 
-    /** Adds columns [from, n) of the 4 × 4 tile in scalar. */
-    private static void tail4(float[] p, int p0, int ps, float[] q, int q0, int qs, int from, int n, float[] g, int g0,
-                              int k) {
-        for (int r = 0; r < 4; r++) {
+    /** Rows r = 0..1 of {@link #outer4} (8 accumulators, for 16 registers). */
+    private static void outer2(float[] p, int p0, int ps, float[] q, int q0, int qs, int n, float[] g, int g0, int k,
+                               float[] lanes) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        int full = n - n % L;
+        for (int x = 0; x < full; x += L) {
+            FloatVector q0v = FloatVector.fromArray(F, q, q0 + x);
+            FloatVector q1v = FloatVector.fromArray(F, q, q0 + qs + x);
+            FloatVector q2v = FloatVector.fromArray(F, q, q0 + 2 * qs + x);
+            FloatVector q3v = FloatVector.fromArray(F, q, q0 + 3 * qs + x);
+            FloatVector pv = FloatVector.fromArray(F, p, p0 + x);
+            c00 = pv.fma(q0v, c00);
+            c01 = pv.fma(q1v, c01);
+            c02 = pv.fma(q2v, c02);
+            c03 = pv.fma(q3v, c03);
+            pv = FloatVector.fromArray(F, p, p0 + ps + x);
+            c10 = pv.fma(q0v, c10);
+            c11 = pv.fma(q1v, c11);
+            c12 = pv.fma(q2v, c12);
+            c13 = pv.fma(q3v, c13);
+        }
+        store4(c00, c01, c02, c03, lanes, 0);
+        store4(c10, c11, c12, c13, lanes, 4 * L);
+        for (int e = 0; e < 8; e++) g[g0 + (e >> 2) * k + (e & 3)] = DepthwiseKernelsPanama.sumLanes(lanes, e * L);
+        if (full < n) tail(p, p0, ps, q, q0, qs, full, n, g, g0, k, 2);
+    }
+
+    /** Adds columns [from, n) of the rows × 4 tile in scalar. */
+    private static void tail(float[] p, int p0, int ps, float[] q, int q0, int qs, int from, int n, float[] g, int g0,
+                             int k, int rows) {
+        for (int r = 0; r < rows; r++) {
             for (int c = 0; c < 4; c++) {
                 float s = 0f;
                 for (int x = from; x < n; x++) s += p[p0 + r * ps + x] * q[q0 + c * qs + x];

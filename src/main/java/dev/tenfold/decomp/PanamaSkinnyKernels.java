@@ -20,6 +20,12 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
     private static final int MR = 6;
+    /**
+     * Column vectors per register tile of {@link #panel}: 4 with 512-bit vectors (AVX-512: 32
+     * registers hold {@link #fourByFive}'s 20 accumulators), else 2 ({@link #twoByFive}, 10
+     * accumulators: on AVX2's 16 registers C2 spilled 22 values per step of the 4-vector tile).
+     */
+    private static final int PANEL_VECTORS = L >= 16 ? 4 : 2;
 
     PanamaSkinnyKernels() { }
 
@@ -163,7 +169,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
 
     /**
      * Register tiles of 4 vectors of columns × 5 components (20 accumulators; per row i 4 loads of
-     * the panel, 5 broadcasts of U, 20 FMAs), then single vectors × 10 components (× 5 for an odd
+     * the panel, 5 broadcasts of U, 20 FMAs; 2 vectors × 5 below 512-bit vectors), then single vectors × 10 components (× 5 for an odd
      * group) for the remaining columns: 5 accumulators alone wait on the FMA latency. A vector
      * reaching past the last column reads unmasked (those acc columns are scratch) except in the
      * rows where it would run past the segment (masked loads cost several times more). A strip of 4 vectors × kb rows serves every
@@ -178,8 +184,11 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
             for (int r = 0; r < rows; r++) java.util.Arrays.fill(acc, r * lda, r * lda + width, 0f);
         }
         int c = 0;
-        for (; c + 4 * L <= cols; c += 4 * L) {
-            for (int rb = 0; rb < rows; rb += PC) fourByFive(p, pOff + c, ldp, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
+        for (; c + PANEL_VECTORS * L <= cols; c += PANEL_VECTORS * L) {
+            for (int rb = 0; rb < rows; rb += PC) {
+                if (PANEL_VECTORS == 4) fourByFive(p, pOff + c, ldp, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
+                else twoByFive(p, pOff + c, ldp, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
+            }
         }
         for (; c < cols; c += L) {
             // a vector past the real columns is harmless (acc columns cols … width − 1 are scratch)
@@ -265,6 +274,46 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         a41.intoArray(acc, ao + 4 * lda + L);
         a42.intoArray(acc, ao + 4 * lda + 2 * L);
         a43.intoArray(acc, ao + 4 * lda + 3 * L);
+    }
+
+    /** {@link #fourByFive} for two vectors of columns (10 accumulators: fits 16 registers). */
+    private static void twoByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
+        FloatVector a00 = FloatVector.fromArray(F, acc, ao), a01 = FloatVector.fromArray(F, acc, ao + L);
+        FloatVector a10 = FloatVector.fromArray(F, acc, ao + lda), a11 = FloatVector.fromArray(F, acc, ao + lda + L);
+        FloatVector a20 = FloatVector.fromArray(F, acc, ao + 2 * lda), a21 = FloatVector.fromArray(F, acc, ao + 2 * lda + L);
+        FloatVector a30 = FloatVector.fromArray(F, acc, ao + 3 * lda), a31 = FloatVector.fromArray(F, acc, ao + 3 * lda + L);
+        FloatVector a40 = FloatVector.fromArray(F, acc, ao + 4 * lda), a41 = FloatVector.fromArray(F, acc, ao + 4 * lda + L);
+        long pb = po * Float.BYTES, step = ldp * Float.BYTES;
+        for (int i = 0; i < kb; i++, pb += step) {
+            int ui = uo + i * ldu;
+            FloatVector x0 = FloatVector.fromMemorySegment(F, p, pb, LE);
+            FloatVector x1 = FloatVector.fromMemorySegment(F, p, pb + 4 * L, LE);
+            FloatVector w = FloatVector.broadcast(F, u[ui]);
+            a00 = x0.fma(w, a00);
+            a01 = x1.fma(w, a01);
+            w = FloatVector.broadcast(F, u[ui + 1]);
+            a10 = x0.fma(w, a10);
+            a11 = x1.fma(w, a11);
+            w = FloatVector.broadcast(F, u[ui + 2]);
+            a20 = x0.fma(w, a20);
+            a21 = x1.fma(w, a21);
+            w = FloatVector.broadcast(F, u[ui + 3]);
+            a30 = x0.fma(w, a30);
+            a31 = x1.fma(w, a31);
+            w = FloatVector.broadcast(F, u[ui + 4]);
+            a40 = x0.fma(w, a40);
+            a41 = x1.fma(w, a41);
+        }
+        a00.intoArray(acc, ao);
+        a01.intoArray(acc, ao + L);
+        a10.intoArray(acc, ao + lda);
+        a11.intoArray(acc, ao + lda + L);
+        a20.intoArray(acc, ao + 2 * lda);
+        a21.intoArray(acc, ao + 2 * lda + L);
+        a30.intoArray(acc, ao + 3 * lda);
+        a31.intoArray(acc, ao + 3 * lda + L);
+        a40.intoArray(acc, ao + 4 * lda);
+        a41.intoArray(acc, ao + 4 * lda + L);
     }
 
     /**
