@@ -1,6 +1,7 @@
 package dev.tenfold.conv;
 
 import dev.tenfold.simd.Kernels;
+import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -160,15 +161,15 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
     }
 
     @Override
-    public void mix(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride, float[] bias,
-                    float[] out, int outOff, int outStride, int n) {
-        PointwiseKernelsPanama.mix(a, aOff, m, k, in, inOff, inStride, bias, out, outOff, outStride, n);
+    public void mixAt(float[] a, int aOff, int m, int k, float[] in, MemorySegment inSegment, long inOff, int inStride,
+                      float[] bias, float[] out, MemorySegment outSegment, long outOff, int outStride, int n) {
+        PointwiseKernelsPanama.mix(a, aOff, m, k, in, inSegment, inOff, inStride, bias, out, outSegment, outOff, outStride, n);
     }
 
     @Override
-    public void sumOuter(float[] p, int pOff, int pStride, int m, float[] q, int qOff, int qStride, int k, int n,
-                         float[] g, int gOff) {
-        PointwiseKernelsPanama.sumOuter(this, p, pOff, pStride, m, q, qOff, qStride, k, n, g, gOff);
+    public void sumOuterAt(float[] p, MemorySegment pSegment, long pOff, int pStride, int m, float[] q, int qOff,
+                           int qStride, int k, int n, float[] g, int gOff) {
+        PointwiseKernelsPanama.sumOuter(this, p, pSegment, pOff, pStride, m, q, qOff, qStride, k, n, g, gOff);
     }
 
     @Override

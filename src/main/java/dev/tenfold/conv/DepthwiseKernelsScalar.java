@@ -1,8 +1,13 @@
 package dev.tenfold.conv;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /** Plain-loop {@link DepthwiseKernels} (float arithmetic); the fallback without the Vector API. */
 final class DepthwiseKernelsScalar implements DepthwiseKernels {
     static final DepthwiseKernelsScalar INSTANCE = new DepthwiseKernelsScalar();
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private DepthwiseKernelsScalar() { }
 
@@ -63,24 +68,33 @@ final class DepthwiseKernelsScalar implements DepthwiseKernels {
     }
 
     @Override
-    public void mix(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride, float[] bias,
-                    float[] out, int outOff, int outStride, int n) {
+    public void mixAt(float[] a, int aOff, int m, int k, float[] in, MemorySegment inSegment, long inOff, int inStride,
+                      float[] bias, float[] out, MemorySegment outSegment, long outOff, int outStride, int n) {
+        float[] row = new float[n];
         for (int i = 0; i < m; i++) {
-            int o = outOff + i * outStride;
-            java.util.Arrays.fill(out, o, o + n, bias == null ? 0f : bias[i]);
+            java.util.Arrays.fill(row, bias == null ? 0f : bias[i]);
             for (int p = 0; p < k; p++) {
                 float w = a[aOff + i * k + p];
-                int s = inOff + p * inStride;
-                for (int x = 0; x < n; x++) out[o + x] += w * in[s + x];
+                long s = inOff + (long) p * inStride;
+                for (int x = 0; x < n; x++) {
+                    row[x] += w * (inSegment == null ? in[(int) (s + x)] : inSegment.getAtIndex(F32, s + x));
+                }
             }
+            long o = outOff + (long) i * outStride;
+            if (outSegment == null) System.arraycopy(row, 0, out, (int) o, n);
+            else MemorySegment.copy(row, 0, outSegment, F32, o * Float.BYTES, n);
         }
     }
 
     @Override
-    public void sumOuter(float[] p, int pOff, int pStride, int m, float[] q, int qOff, int qStride, int k, int n,
-                         float[] g, int gOff) {
+    public void sumOuterAt(float[] p, MemorySegment pSegment, long pOff, int pStride, int m, float[] q, int qOff,
+                           int qStride, int k, int n, float[] g, int gOff) {
+        float[] row = new float[n];
         for (int i = 0; i < m; i++) {
-            for (int j = 0; j < k; j++) g[gOff + i * k + j] = dot(p, pOff + i * pStride, q, qOff + j * qStride, n);
+            long pi = pOff + (long) i * pStride;
+            if (pSegment == null) System.arraycopy(p, (int) pi, row, 0, n);
+            else MemorySegment.copy(pSegment, F32, pi * Float.BYTES, row, 0, n);
+            for (int j = 0; j < k; j++) g[gOff + i * k + j] = dot(row, 0, q, qOff + j * qStride, n);
         }
     }
 

@@ -2,6 +2,9 @@ package dev.tenfold.conv;
 
 import static dev.tenfold.conv.DepthwiseKernelsPanama.F;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -31,20 +34,32 @@ final class PointwiseKernelsPanama {
      */
     private static final int TILE = L >= 16 ? 4 : 2;
 
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
     private PointwiseKernelsPanama() { }
 
-    static void mix(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride, float[] bias,
-                    float[] out, int outOff, int outStride, int n) {
+    // An operand is a heap array (segment null) or an off-heap segment. The loads test which,
+    // written out in each kernel rather than in a helper: a helper is compiled on its own into a
+    // method too big to inline (the segment load's checks), and a call per load ran the loops at
+    // half speed. The test is loop-invariant, so the branch is free, and each load site sees
+    // one kind of operand only.
+
+    /** {@link DepthwiseKernels#mixAt}: in is {@code inS} when not null, else {@code in}; likewise out. */
+    static void mix(float[] a, int aOff, int m, int k, float[] in, MemorySegment inS, long inOff, int inStride, float[] bias,
+                    float[] out, MemorySegment outS, long outOff, int outStride, int n) {
         int x = 0;
         for (int bound = n - TILE * L; x <= bound; x += TILE * L) {
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                if (TILE == 4) mix4(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outOff + i * outStride + x, outStride);
-                else mix2(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outOff + i * outStride + x, outStride);
+                long o = outOff + (long) i * outStride + x;
+                if (TILE == 4) mix4(a, aOff + i * k, k, in, inS, inOff + x, inStride, bias, i, out, outS, o, outStride);
+                else mix2(a, aOff + i * k, k, in, inS, inOff + x, inStride, bias, i, out, outS, o, outStride);
             }
             for (; i < m; i++) {
                 for (int v = 0; v < TILE * L; v += L) {
-                    mixRow(a, aOff + i * k, k, in, inOff + x + v, inStride, bias, i, out, outOff + i * outStride + x + v, L);
+                    mixRow(a, aOff + i * k, k, in, inS, inOff + x + v, inStride, bias, i, out, outS,
+                            outOff + (long) i * outStride + x + v, L);
                 }
             }
         }
@@ -52,34 +67,39 @@ final class PointwiseKernelsPanama {
             int count = Math.min(L, n - x);
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                mixRows4(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outOff + i * outStride + x,
-                        outStride, count);
+                mixRows4(a, aOff + i * k, k, in, inS, inOff + x, inStride, bias, i, out, outS,
+                        outOff + (long) i * outStride + x, outStride, count);
             }
             for (; i < m; i++) {
-                mixRow(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outOff + i * outStride + x, count);
+                mixRow(a, aOff + i * k, k, in, inS, inOff + x, inStride, bias, i, out, outS, outOff + (long) i * outStride + x, count);
             }
         }
     }
 
     /** Rows i..i+3 × one vector of {@code count ≤ L} columns (masked when shorter): four independent chains. */
-    private static void mixRows4(float[] a, int a0, int k, float[] in, int s0, int is, float[] bias, int i,
-                                 float[] out, int o0, int os, int count) {
+    private static void mixRows4(float[] a, int a0, int k, float[] in, MemorySegment inS, long s0, int is, float[] bias, int i,
+                                 float[] out, MemorySegment outS, long o0, int os, int count) {
         VectorMask<Float> mask = F.indexInRange(0, count);
         FloatVector c0 = init(bias, i);
         FloatVector c1 = init(bias, i + 1);
         FloatVector c2 = init(bias, i + 2);
         FloatVector c3 = init(bias, i + 3);
         for (int p = 0; p < k; p++) {
-            FloatVector xv = FloatVector.fromArray(F, in, s0 + p * is, mask);
+            FloatVector xv = (inS == null ? FloatVector.fromArray(F, in, (int) (s0 + (long) p * is), mask)
+                    : FloatVector.fromMemorySegment(F, inS, (s0 + (long) p * is) * Float.BYTES, LE, mask));
             c0 = xv.fma(FloatVector.broadcast(F, a[a0 + p]), c0);
             c1 = xv.fma(FloatVector.broadcast(F, a[a0 + k + p]), c1);
             c2 = xv.fma(FloatVector.broadcast(F, a[a0 + 2 * k + p]), c2);
             c3 = xv.fma(FloatVector.broadcast(F, a[a0 + 3 * k + p]), c3);
         }
-        c0.intoArray(out, o0, mask);
-        c1.intoArray(out, o0 + os, mask);
-        c2.intoArray(out, o0 + 2 * os, mask);
-        c3.intoArray(out, o0 + 3 * os, mask);
+        if (outS == null) c0.intoArray(out, (int) (o0), mask);
+        else c0.intoMemorySegment(outS, (o0) * Float.BYTES, LE, mask);
+        if (outS == null) c1.intoArray(out, (int) (o0 + os), mask);
+        else c1.intoMemorySegment(outS, (o0 + os) * Float.BYTES, LE, mask);
+        if (outS == null) c2.intoArray(out, (int) (o0 + 2L * os), mask);
+        else c2.intoMemorySegment(outS, (o0 + 2L * os) * Float.BYTES, LE, mask);
+        if (outS == null) c3.intoArray(out, (int) (o0 + 3L * os), mask);
+        else c3.intoMemorySegment(outS, (o0 + 3L * os) * Float.BYTES, LE, mask);
     }
 
     private static FloatVector init(float[] bias, int i) {
@@ -87,18 +107,22 @@ final class PointwiseKernelsPanama {
     }
 
     /** Rows i..i+3 (a rows at a0, a0+k, …) × 4 full vectors of columns. */
-    private static void mix4(float[] a, int a0, int k, float[] in, int s0, int is, float[] bias, int i,
-                             float[] out, int o0, int os) {
+    private static void mix4(float[] a, int a0, int k, float[] in, MemorySegment inS, long s0, int is, float[] bias, int i,
+                             float[] out, MemorySegment outS, long o0, int os) {
         FloatVector c00 = init(bias, i), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = init(bias, i + 1), c11 = c10, c12 = c10, c13 = c10;
         FloatVector c20 = init(bias, i + 2), c21 = c20, c22 = c20, c23 = c20;
         FloatVector c30 = init(bias, i + 3), c31 = c30, c32 = c30, c33 = c30;
         for (int p = 0; p < k; p++) {
-            int s = s0 + p * is;
-            FloatVector x0 = FloatVector.fromArray(F, in, s);
-            FloatVector x1 = FloatVector.fromArray(F, in, s + L);
-            FloatVector x2 = FloatVector.fromArray(F, in, s + 2 * L);
-            FloatVector x3 = FloatVector.fromArray(F, in, s + 3 * L);
+            long s = s0 + (long) p * is;
+            FloatVector x0 = (inS == null ? FloatVector.fromArray(F, in, (int) (s))
+                    : FloatVector.fromMemorySegment(F, inS, (s) * Float.BYTES, LE));
+            FloatVector x1 = (inS == null ? FloatVector.fromArray(F, in, (int) (s + L))
+                    : FloatVector.fromMemorySegment(F, inS, (s + L) * Float.BYTES, LE));
+            FloatVector x2 = (inS == null ? FloatVector.fromArray(F, in, (int) (s + 2 * L))
+                    : FloatVector.fromMemorySegment(F, inS, (s + 2 * L) * Float.BYTES, LE));
+            FloatVector x3 = (inS == null ? FloatVector.fromArray(F, in, (int) (s + 3 * L))
+                    : FloatVector.fromMemorySegment(F, inS, (s + 3 * L) * Float.BYTES, LE));
             FloatVector w = FloatVector.broadcast(F, a[a0 + p]);
             c00 = x0.fma(w, c00);
             c01 = x1.fma(w, c01);
@@ -120,23 +144,25 @@ final class PointwiseKernelsPanama {
             c32 = x2.fma(w, c32);
             c33 = x3.fma(w, c33);
         }
-        store4(c00, c01, c02, c03, out, o0);
-        store4(c10, c11, c12, c13, out, o0 + os);
-        store4(c20, c21, c22, c23, out, o0 + 2 * os);
-        store4(c30, c31, c32, c33, out, o0 + 3 * os);
+        store4(c00, c01, c02, c03, out, outS, o0);
+        store4(c10, c11, c12, c13, out, outS, o0 + os);
+        store4(c20, c21, c22, c23, out, outS, o0 + 2L * os);
+        store4(c30, c31, c32, c33, out, outS, o0 + 3L * os);
     }
 
     /** Rows i..i+3 × 2 full vectors of columns ({@link #mix4} for 16 registers). */
-    private static void mix2(float[] a, int a0, int k, float[] in, int s0, int is, float[] bias, int i,
-                             float[] out, int o0, int os) {
+    private static void mix2(float[] a, int a0, int k, float[] in, MemorySegment inS, long s0, int is, float[] bias, int i,
+                             float[] out, MemorySegment outS, long o0, int os) {
         FloatVector c00 = init(bias, i), c01 = c00;
         FloatVector c10 = init(bias, i + 1), c11 = c10;
         FloatVector c20 = init(bias, i + 2), c21 = c20;
         FloatVector c30 = init(bias, i + 3), c31 = c30;
         for (int p = 0; p < k; p++) {
-            int s = s0 + p * is;
-            FloatVector x0 = FloatVector.fromArray(F, in, s);
-            FloatVector x1 = FloatVector.fromArray(F, in, s + L);
+            long s = s0 + (long) p * is;
+            FloatVector x0 = (inS == null ? FloatVector.fromArray(F, in, (int) (s))
+                    : FloatVector.fromMemorySegment(F, inS, (s) * Float.BYTES, LE));
+            FloatVector x1 = (inS == null ? FloatVector.fromArray(F, in, (int) (s + L))
+                    : FloatVector.fromMemorySegment(F, inS, (s + L) * Float.BYTES, LE));
             FloatVector w = FloatVector.broadcast(F, a[a0 + p]);
             c00 = x0.fma(w, c00);
             c01 = x1.fma(w, c01);
@@ -150,14 +176,35 @@ final class PointwiseKernelsPanama {
             c30 = x0.fma(w, c30);
             c31 = x1.fma(w, c31);
         }
-        c00.intoArray(out, o0);
-        c01.intoArray(out, o0 + L);
-        c10.intoArray(out, o0 + os);
-        c11.intoArray(out, o0 + os + L);
-        c20.intoArray(out, o0 + 2 * os);
-        c21.intoArray(out, o0 + 2 * os + L);
-        c30.intoArray(out, o0 + 3 * os);
-        c31.intoArray(out, o0 + 3 * os + L);
+        if (outS == null) c00.intoArray(out, (int) (o0));
+        else c00.intoMemorySegment(outS, (o0) * Float.BYTES, LE);
+        if (outS == null) c01.intoArray(out, (int) (o0 + L));
+        else c01.intoMemorySegment(outS, (o0 + L) * Float.BYTES, LE);
+        if (outS == null) c10.intoArray(out, (int) (o0 + os));
+        else c10.intoMemorySegment(outS, (o0 + os) * Float.BYTES, LE);
+        if (outS == null) c11.intoArray(out, (int) (o0 + os + L));
+        else c11.intoMemorySegment(outS, (o0 + os + L) * Float.BYTES, LE);
+        if (outS == null) c20.intoArray(out, (int) (o0 + 2L * os));
+        else c20.intoMemorySegment(outS, (o0 + 2L * os) * Float.BYTES, LE);
+        if (outS == null) c21.intoArray(out, (int) (o0 + 2L * os + L));
+        else c21.intoMemorySegment(outS, (o0 + 2L * os + L) * Float.BYTES, LE);
+        if (outS == null) c30.intoArray(out, (int) (o0 + 3L * os));
+        else c30.intoMemorySegment(outS, (o0 + 3L * os) * Float.BYTES, LE);
+        if (outS == null) c31.intoArray(out, (int) (o0 + 3L * os + L));
+        else c31.intoMemorySegment(outS, (o0 + 3L * os + L) * Float.BYTES, LE);
+    }
+
+    private static void store4(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, float[] out, MemorySegment outS,
+                               long o) {
+        if (outS == null) {
+            store4(v0, v1, v2, v3, out, (int) o);
+            return;
+        }
+        long b = o * Float.BYTES;
+        v0.intoMemorySegment(outS, b, LE);
+        v1.intoMemorySegment(outS, b + 4L * L, LE);
+        v2.intoMemorySegment(outS, b + 8L * L, LE);
+        v3.intoMemorySegment(outS, b + 12L * L, LE);
     }
 
     private static void store4(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, float[] out, int o) {
@@ -168,44 +215,58 @@ final class PointwiseKernelsPanama {
     }
 
     /** Row i × one vector of {@code count ≤ L} columns (masked when shorter). */
-    private static void mixRow(float[] a, int a0, int k, float[] in, int s0, int is, float[] bias, int i,
-                               float[] out, int o0, int count) {
+    private static void mixRow(float[] a, int a0, int k, float[] in, MemorySegment inS, long s0, int is, float[] bias, int i,
+                               float[] out, MemorySegment outS, long o0, int count) {
         VectorMask<Float> mask = F.indexInRange(0, count);
         FloatVector c = init(bias, i);
         for (int p = 0; p < k; p++) {
-            c = FloatVector.fromArray(F, in, s0 + p * is, mask).fma(FloatVector.broadcast(F, a[a0 + p]), c);
+            c = (inS == null ? FloatVector.fromArray(F, in, (int) (s0 + (long) p * is), mask)
+                    : FloatVector.fromMemorySegment(F, inS, (s0 + (long) p * is) * Float.BYTES, LE, mask)).fma(FloatVector.broadcast(F, a[a0 + p]), c);
         }
-        c.intoArray(out, o0, mask);
+        if (outS == null) c.intoArray(out, (int) (o0), mask);
+        else c.intoMemorySegment(outS, (o0) * Float.BYTES, LE, mask);
     }
 
-    static void sumOuter(DepthwiseKernels kern, float[] p, int pOff, int pStride, int m, float[] q, int qOff,
+    /** {@link DepthwiseKernels#sumOuterAt}: p is {@code pS} when not null, else {@code p}. */
+    static void sumOuter(DepthwiseKernels kern, float[] p, MemorySegment pS, long pOff, int pStride, int m, float[] q, int qOff,
                          int qStride, int k, int n, float[] g, int gOff) {
         float[] lanes = new float[16 * L];
+        float[] row = pS == null ? null : new float[n];
         int i = 0;
         for (; i + 4 <= m; i += 4) {
+            long pi = pOff + (long) i * pStride;
             int j = 0;
             for (; j + 4 <= k; j += 4) {
                 if (TILE == 4) {
-                    outer4(p, pOff + i * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k, lanes);
+                    outer4(p, pS, pi, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k, lanes);
                 } else {
-                    outer2(p, pOff + i * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k, lanes);
-                    outer2(p, pOff + (i + 2) * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + (i + 2) * k + j, k, lanes);
+                    outer2(p, pS, pi, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k, lanes);
+                    outer2(p, pS, pi + 2L * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + (i + 2) * k + j, k,
+                            lanes);
                 }
             }
             for (; j < k; j++) {
-                for (int r = i; r < i + 4; r++) g[gOff + r * k + j] = kern.dot(p, pOff + r * pStride, q, qOff + j * qStride, n);
+                for (int r = i; r < i + 4; r++) g[gOff + r * k + j] = dot(kern, p, pS, pOff + (long) r * pStride, q, qOff + j * qStride, n, row);
             }
         }
         for (; i < m; i++) {
-            for (int j = 0; j < k; j++) g[gOff + i * k + j] = kern.dot(p, pOff + i * pStride, q, qOff + j * qStride, n);
+            for (int j = 0; j < k; j++) g[gOff + i * k + j] = dot(kern, p, pS, pOff + (long) i * pStride, q, qOff + j * qStride, n, row);
         }
+    }
+
+    /** kern.dot of a p row and a q row; a segment row is copied to {@code row} first (same bits as from an array). */
+    private static float dot(DepthwiseKernels kern, float[] p, MemorySegment pS, long pOff, float[] q, int qOff, int n, float[] row) {
+        if (pS == null) return kern.dot(p, (int) pOff, q, qOff, n);
+        MemorySegment.copy(pS, F32, pOff * Float.BYTES, row, 0, n);
+        return kern.dot(row, 0, q, qOff, n);
     }
 
     /**
      * g[r·k + c] for r, c in 0..3 = Σ_x p row r · q row c over n columns: full vectors in the loop,
      * the last n mod L columns added in scalar after the lane reductions.
      */
-    private static void outer4(float[] p, int p0, int ps, float[] q, int q0, int qs, int n, float[] g, int g0, int k,
+    private static void outer4(float[] p, MemorySegment pS, long p0, int ps, float[] q, int q0, int qs, int n, float[] g, int g0,
+                               int k,
                                float[] lanes) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
@@ -217,22 +278,26 @@ final class PointwiseKernelsPanama {
             FloatVector q1v = FloatVector.fromArray(F, q, q0 + qs + x);
             FloatVector q2v = FloatVector.fromArray(F, q, q0 + 2 * qs + x);
             FloatVector q3v = FloatVector.fromArray(F, q, q0 + 3 * qs + x);
-            FloatVector pv = FloatVector.fromArray(F, p, p0 + x);
+            FloatVector pv = (pS == null ? FloatVector.fromArray(F, p, (int) (p0 + x))
+                    : FloatVector.fromMemorySegment(F, pS, (p0 + x) * Float.BYTES, LE));
             c00 = pv.fma(q0v, c00);
             c01 = pv.fma(q1v, c01);
             c02 = pv.fma(q2v, c02);
             c03 = pv.fma(q3v, c03);
-            pv = FloatVector.fromArray(F, p, p0 + ps + x);
+            pv = (pS == null ? FloatVector.fromArray(F, p, (int) (p0 + ps + x))
+                    : FloatVector.fromMemorySegment(F, pS, (p0 + ps + x) * Float.BYTES, LE));
             c10 = pv.fma(q0v, c10);
             c11 = pv.fma(q1v, c11);
             c12 = pv.fma(q2v, c12);
             c13 = pv.fma(q3v, c13);
-            pv = FloatVector.fromArray(F, p, p0 + 2 * ps + x);
+            pv = (pS == null ? FloatVector.fromArray(F, p, (int) (p0 + 2L * ps + x))
+                    : FloatVector.fromMemorySegment(F, pS, (p0 + 2L * ps + x) * Float.BYTES, LE));
             c20 = pv.fma(q0v, c20);
             c21 = pv.fma(q1v, c21);
             c22 = pv.fma(q2v, c22);
             c23 = pv.fma(q3v, c23);
-            pv = FloatVector.fromArray(F, p, p0 + 3 * ps + x);
+            pv = (pS == null ? FloatVector.fromArray(F, p, (int) (p0 + 3L * ps + x))
+                    : FloatVector.fromMemorySegment(F, pS, (p0 + 3L * ps + x) * Float.BYTES, LE));
             c30 = pv.fma(q0v, c30);
             c31 = pv.fma(q1v, c31);
             c32 = pv.fma(q2v, c32);
@@ -243,11 +308,12 @@ final class PointwiseKernelsPanama {
         store4(c20, c21, c22, c23, lanes, 8 * L);
         store4(c30, c31, c32, c33, lanes, 12 * L);
         for (int e = 0; e < 16; e++) g[g0 + (e >> 2) * k + (e & 3)] = DepthwiseKernelsPanama.sumLanes(lanes, e * L);
-        if (full < n) tail(p, p0, ps, q, q0, qs, full, n, g, g0, k, 4);
+        if (full < n) tail(p, pS, p0, ps, q, q0, qs, full, n, g, g0, k, 4);
     }
 
     /** Rows r = 0..1 of {@link #outer4} (8 accumulators, for 16 registers). */
-    private static void outer2(float[] p, int p0, int ps, float[] q, int q0, int qs, int n, float[] g, int g0, int k,
+    private static void outer2(float[] p, MemorySegment pS, long p0, int ps, float[] q, int q0, int qs, int n, float[] g, int g0,
+                               int k,
                                float[] lanes) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
@@ -257,12 +323,14 @@ final class PointwiseKernelsPanama {
             FloatVector q1v = FloatVector.fromArray(F, q, q0 + qs + x);
             FloatVector q2v = FloatVector.fromArray(F, q, q0 + 2 * qs + x);
             FloatVector q3v = FloatVector.fromArray(F, q, q0 + 3 * qs + x);
-            FloatVector pv = FloatVector.fromArray(F, p, p0 + x);
+            FloatVector pv = (pS == null ? FloatVector.fromArray(F, p, (int) (p0 + x))
+                    : FloatVector.fromMemorySegment(F, pS, (p0 + x) * Float.BYTES, LE));
             c00 = pv.fma(q0v, c00);
             c01 = pv.fma(q1v, c01);
             c02 = pv.fma(q2v, c02);
             c03 = pv.fma(q3v, c03);
-            pv = FloatVector.fromArray(F, p, p0 + ps + x);
+            pv = (pS == null ? FloatVector.fromArray(F, p, (int) (p0 + ps + x))
+                    : FloatVector.fromMemorySegment(F, pS, (p0 + ps + x) * Float.BYTES, LE));
             c10 = pv.fma(q0v, c10);
             c11 = pv.fma(q1v, c11);
             c12 = pv.fma(q2v, c12);
@@ -271,16 +339,16 @@ final class PointwiseKernelsPanama {
         store4(c00, c01, c02, c03, lanes, 0);
         store4(c10, c11, c12, c13, lanes, 4 * L);
         for (int e = 0; e < 8; e++) g[g0 + (e >> 2) * k + (e & 3)] = DepthwiseKernelsPanama.sumLanes(lanes, e * L);
-        if (full < n) tail(p, p0, ps, q, q0, qs, full, n, g, g0, k, 2);
+        if (full < n) tail(p, pS, p0, ps, q, q0, qs, full, n, g, g0, k, 2);
     }
 
     /** Adds columns [from, n) of the rows × 4 tile in scalar. */
-    private static void tail(float[] p, int p0, int ps, float[] q, int q0, int qs, int from, int n, float[] g, int g0,
-                             int k, int rows) {
+    private static void tail(float[] p, MemorySegment pS, long p0, int ps, float[] q, int q0, int qs, int from, int n,
+                             float[] g, int g0, int k, int rows) {
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < 4; c++) {
                 float s = 0f;
-                for (int x = from; x < n; x++) s += p[p0 + r * ps + x] * q[q0 + c * qs + x];
+                for (int x = from; x < n; x++) s += (pS == null ? p[(int) (p0 + (long) r * ps + x)] : pS.getAtIndex(F32, p0 + (long) r * ps + x)) * q[q0 + c * qs + x];
                 g[g0 + r * k + c] += s;
             }
         }
