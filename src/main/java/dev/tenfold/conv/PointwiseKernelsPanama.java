@@ -76,30 +76,45 @@ final class PointwiseKernelsPanama {
         }
     }
 
-    /** Rows i..i+3 × one vector of {@code count ≤ L} columns (masked when shorter): four independent chains. */
+    /**
+     * Rows i..i+3 × one vector of {@code count ≤ L} columns: four independent chains. Loads and
+     * stores are masked only when count &lt; L (a masked segment access costs several plain ones).
+     */
     private static void mixRows4(float[] a, int a0, int k, float[] in, MemorySegment inS, long s0, int is, float[] bias, int i,
                                  float[] out, MemorySegment outS, long o0, int os, int count) {
         VectorMask<Float> mask = F.indexInRange(0, count);
+        boolean full = count == L;
         FloatVector c0 = init(bias, i);
         FloatVector c1 = init(bias, i + 1);
         FloatVector c2 = init(bias, i + 2);
         FloatVector c3 = init(bias, i + 3);
         for (int p = 0; p < k; p++) {
-            FloatVector xv = (inS == null ? FloatVector.fromArray(F, in, (int) (s0 + (long) p * is), mask)
-                    : FloatVector.fromMemorySegment(F, inS, (s0 + (long) p * is) * Float.BYTES, LE, mask));
+            long s = s0 + (long) p * is;
+            FloatVector xv;
+            if (inS == null) xv = full ? FloatVector.fromArray(F, in, (int) s) : FloatVector.fromArray(F, in, (int) s, mask);
+            else if (full) xv = FloatVector.fromMemorySegment(F, inS, s * Float.BYTES, LE);
+            else xv = FloatVector.fromMemorySegment(F, inS, s * Float.BYTES, LE, mask);
             c0 = xv.fma(FloatVector.broadcast(F, a[a0 + p]), c0);
             c1 = xv.fma(FloatVector.broadcast(F, a[a0 + k + p]), c1);
             c2 = xv.fma(FloatVector.broadcast(F, a[a0 + 2 * k + p]), c2);
             c3 = xv.fma(FloatVector.broadcast(F, a[a0 + 3 * k + p]), c3);
         }
-        if (outS == null) c0.intoArray(out, (int) (o0), mask);
-        else c0.intoMemorySegment(outS, (o0) * Float.BYTES, LE, mask);
-        if (outS == null) c1.intoArray(out, (int) (o0 + os), mask);
-        else c1.intoMemorySegment(outS, (o0 + os) * Float.BYTES, LE, mask);
-        if (outS == null) c2.intoArray(out, (int) (o0 + 2L * os), mask);
-        else c2.intoMemorySegment(outS, (o0 + 2L * os) * Float.BYTES, LE, mask);
-        if (outS == null) c3.intoArray(out, (int) (o0 + 3L * os), mask);
-        else c3.intoMemorySegment(outS, (o0 + 3L * os) * Float.BYTES, LE, mask);
+        storeRow(c0, out, outS, o0, mask, full);
+        storeRow(c1, out, outS, o0 + os, mask, full);
+        storeRow(c2, out, outS, o0 + 2L * os, mask, full);
+        storeRow(c3, out, outS, o0 + 3L * os, mask, full);
+    }
+
+    /** One vector to out at index o (array, or segment when outS is not null), masked unless full. */
+    private static void storeRow(FloatVector v, float[] out, MemorySegment outS, long o, VectorMask<Float> mask, boolean full) {
+        if (outS == null) {
+            if (full) v.intoArray(out, (int) o);
+            else v.intoArray(out, (int) o, mask);
+        } else if (full) {
+            v.intoMemorySegment(outS, o * Float.BYTES, LE);
+        } else {
+            v.intoMemorySegment(outS, o * Float.BYTES, LE, mask);
+        }
     }
 
     private static FloatVector init(float[] bias, int i) {
@@ -218,13 +233,17 @@ final class PointwiseKernelsPanama {
     private static void mixRow(float[] a, int a0, int k, float[] in, MemorySegment inS, long s0, int is, float[] bias, int i,
                                float[] out, MemorySegment outS, long o0, int count) {
         VectorMask<Float> mask = F.indexInRange(0, count);
+        boolean full = count == L;
         FloatVector c = init(bias, i);
         for (int p = 0; p < k; p++) {
-            c = (inS == null ? FloatVector.fromArray(F, in, (int) (s0 + (long) p * is), mask)
-                    : FloatVector.fromMemorySegment(F, inS, (s0 + (long) p * is) * Float.BYTES, LE, mask)).fma(FloatVector.broadcast(F, a[a0 + p]), c);
+            long s = s0 + (long) p * is;
+            FloatVector xv;
+            if (inS == null) xv = full ? FloatVector.fromArray(F, in, (int) s) : FloatVector.fromArray(F, in, (int) s, mask);
+            else if (full) xv = FloatVector.fromMemorySegment(F, inS, s * Float.BYTES, LE);
+            else xv = FloatVector.fromMemorySegment(F, inS, s * Float.BYTES, LE, mask);
+            c = xv.fma(FloatVector.broadcast(F, a[a0 + p]), c);
         }
-        if (outS == null) c.intoArray(out, (int) (o0), mask);
-        else c.intoMemorySegment(outS, (o0) * Float.BYTES, LE, mask);
+        storeRow(c, out, outS, o0, mask, full);
     }
 
     /** {@link DepthwiseKernels#sumOuterAt}: p is {@code pS} when not null, else {@code p}. */
