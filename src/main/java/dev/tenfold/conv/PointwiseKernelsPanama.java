@@ -326,8 +326,7 @@ final class PointwiseKernelsPanama {
         store4(c10, c11, c12, c13, lanes, 4 * L);
         store4(c20, c21, c22, c23, lanes, 8 * L);
         store4(c30, c31, c32, c33, lanes, 12 * L);
-        for (int e = 0; e < 16; e++) g[g0 + (e >> 2) * k + (e & 3)] = DepthwiseKernelsPanama.sumLanes(lanes, e * L);
-        if (full < n) tail(p, pS, p0, ps, q, q0, qs, full, n, g, g0, k, 4);
+        finish(lanes, 4, p, pS, p0, ps, q, q0, qs, full, n, g, g0, k);
     }
 
     /** Rows r = 0..1 of {@link #outer4} (8 accumulators, for 16 registers). */
@@ -357,17 +356,23 @@ final class PointwiseKernelsPanama {
         }
         store4(c00, c01, c02, c03, lanes, 0);
         store4(c10, c11, c12, c13, lanes, 4 * L);
-        for (int e = 0; e < 8; e++) g[g0 + (e >> 2) * k + (e & 3)] = DepthwiseKernelsPanama.sumLanes(lanes, e * L);
-        if (full < n) tail(p, pS, p0, ps, q, q0, qs, full, n, g, g0, k, 2);
+        finish(lanes, 2, p, pS, p0, ps, q, q0, qs, full, n, g, g0, k);
     }
 
-    /** Adds columns [from, n) of the rows × 4 tile in scalar. */
-    private static void tail(float[] p, MemorySegment pS, long p0, int ps, float[] q, int q0, int qs, int from, int n,
-                             float[] g, int g0, int k, int rows) {
+    /**
+     * Ends a rows × 4 outer tile: g = the lane sums (in lane order) of the accumulators stored in
+     * lanes, plus the columns [from, n) in scalar.
+     */
+    private static void finish(float[] lanes, int rows, float[] p, MemorySegment pS, long p0, int ps, float[] q, int q0, int qs,
+                               int from, int n, float[] g, int g0, int k) {
+        for (int e = 0; e < 4 * rows; e++) g[g0 + (e >> 2) * k + (e & 3)] = DepthwiseKernelsPanama.sumLanes(lanes, e * L);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < 4; c++) {
                 float s = 0f;
-                for (int x = from; x < n; x++) s += (pS == null ? p[(int) (p0 + (long) r * ps + x)] : pS.getAtIndex(F32, p0 + (long) r * ps + x)) * q[q0 + c * qs + x];
+                for (int x = from; x < n; x++) {
+                    long i = p0 + (long) r * ps + x;
+                    s += (pS == null ? p[(int) i] : pS.getAtIndex(F32, i)) * q[q0 + c * qs + x];
+                }
                 g[g0 + r * k + c] += s;
             }
         }

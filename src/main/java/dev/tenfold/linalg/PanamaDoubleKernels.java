@@ -149,13 +149,22 @@ final class PanamaDoubleKernels implements DoubleKernels {
         double[] s = {
             sum(c00), sum(c01), sum(c02), sum(c03), sum(c10), sum(c11), sum(c12), sum(c13),
             sum(c20), sum(c21), sum(c22), sum(c23), sum(c30), sum(c31), sum(c32), sum(c33)};
+        finishTile(s, 4, p, k, a, a0, lda, b, b0, ldb, c, c0, ldc, diag);
+    }
+
+    /**
+     * Ends a rows × 4 tile whose lane sums are in s (row-major): adds the scalar products of the
+     * columns [p, k) the vectors did not cover, then s into c where q ≤ r + diag.
+     */
+    private static void finishTile(double[] s, int rows, int p, int k, double[] a, int a0, int lda, double[] b, int b0,
+                                   int ldb, double[] c, int c0, int ldc, int diag) {
         for (; p < k; p++) {
-            for (int r = 0; r < 4; r++) {
+            for (int r = 0; r < rows; r++) {
                 double x = a[a0 + r * lda + p];
                 for (int q = 0; q < 4; q++) s[4 * r + q] += x * b[b0 + q * ldb + p];
             }
         }
-        for (int r = 0; r < 4; r++) {
+        for (int r = 0; r < rows; r++) {
             int qEnd = Math.min(3, r + diag);
             for (int q = 0; q <= qEnd; q++) c[c0 + r * ldc + q] += s[4 * r + q];
         }
@@ -185,16 +194,7 @@ final class PanamaDoubleKernels implements DoubleKernels {
             c10 = x.fma(y0, c10); c11 = x.fma(y1, c11); c12 = x.fma(y2, c12); c13 = x.fma(y3, c13);
         }
         double[] s = {sum(c00), sum(c01), sum(c02), sum(c03), sum(c10), sum(c11), sum(c12), sum(c13)};
-        for (; p < k; p++) {
-            for (int r = 0; r < 2; r++) {
-                double x = a[a0 + r * lda + p];
-                for (int q = 0; q < 4; q++) s[4 * r + q] += x * b[b0 + q * ldb + p];
-            }
-        }
-        for (int r = 0; r < 2; r++) {
-            int qEnd = Math.min(3, r + diag);
-            for (int q = 0; q <= qEnd; q++) c[c0 + r * ldc + q] += s[4 * r + q];
-        }
+        finishTile(s, 2, p, k, a, a0, lda, b, b0, ldb, c, c0, ldc, diag);
     }
 
     /**
