@@ -149,11 +149,12 @@ final class SkinnyProducts {
     /**
      * Uᵀ·X[b] for every item b through the panel kernel, a task per (item, column range of at
      * most {@link #PANEL_COLS}), blocks of {@link #PANEL_ROWS} rows accumulated into a heap block
-     * of R × columns that is copied to out at the end. When a task's rows are whole rows lying
-     * one after another (the middle-mode product: X[b] is one contiguous slice) the kernel reads
-     * X in place — a sequential stream; otherwise (pieces of rows far apart) each block is first
-     * copied into a native scratch panel (one memcpy per row piece). Reduction order over the
-     * rows is fixed, so results do not depend on the thread count.
+     * of R × columns that is copied to out at the end. Each block is first copied into a native
+     * scratch panel (one memcpy per row piece), also when the rows lie one after another (the
+     * middle-mode product: X[b] is one contiguous slice): on a Zen 3 (AVX2) the kernel reading
+     * such slices in place made CP-ALS 200³ 21% and HOOI 16% slower per iteration (means of six
+     * and four alternating runs), and on an AVX-512 host the two were even. Reduction order over
+     * the rows is fixed, so results do not depend on the thread count.
      */
     private static void panels(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out,
                                Dots dots) {
@@ -162,7 +163,6 @@ final class SkinnyProducts {
         int rows = kern.panelRank(rank);
         float[] up = packRows(u, rows);
         int width = n <= PANEL_COLS + PANEL_COLS / 4 ? n : PANEL_COLS;
-        boolean inPlace = width == n && xStride == n;
         int chunks = (n + width - 1) / width;
         long tasks = (long) chunks * batch;
         int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
@@ -171,7 +171,7 @@ final class SkinnyProducts {
         long outOff = out == null ? 0 : out.offset(), outBatch = (long) rank * n;
         int wpMax = stride(kern.panelWidth(width)), kbMax = evenBlocks(k, PANEL_ROWS);
         runTasks(tasks, threads, () -> {
-            MemorySegment panel = inPlace ? null : scratch(PANEL, (long) kbMax * wpMax);
+            MemorySegment panel = scratch(PANEL, (long) kbMax * wpMax);
             MemorySegment block = dots == null ? null : scratch(BLOCK, (long) rank * n);
             float[] acc = new float[rows * wpMax];
             return task -> {
@@ -180,10 +180,6 @@ final class SkinnyProducts {
                 long xb = xOff + b * xBatch + j0;
                 for (int i0 = 0; i0 < k; i0 += kbMax) {
                     int kb = Math.min(kbMax, k - i0);
-                    if (inPlace) {
-                        kern.panel(xs, xb + i0 * xStride, xStride, kb, up, i0 * rows, rows, rows, acc, wp, cols, i0 == 0);
-                        continue;
-                    }
                     for (int i = 0; i < kb; i++) {
                         MemorySegment.copy(xs, (xb + (i0 + i) * xStride) * Float.BYTES, panel, (long) i * wp * Float.BYTES, (long) cols * Float.BYTES);
                     }
