@@ -18,8 +18,7 @@ import jdk.incubator.vector.VectorMask;
  *       vectors, see {@link #TILE}): per k step four vector loads of the input row, four
  *       broadcasts of a, sixteen FMAs. The column tail runs
  *       as 4 rows × one (masked) vector, rows beyond a multiple of 4 one row × one vector at a time.</li>
- *   <li>sumOuter: tiles of 4 p rows × 4 q rows (16 accumulators, eight loads per sixteen FMAs;
- *       2 × 4 below 512-bit vectors)
+ *   <li>sumOuter: tiles of 2 p rows × 4 q rows (8 accumulators, five loads per eight FMAs)
  *       along x, the accumulators stored and their lanes summed in order ({@link DepthwiseKernelsPanama#sumLanes}) after the loop, the column tail in scalar; leftover
  *       rows fall back to dot products.</li>
  * </ul>
@@ -27,7 +26,7 @@ import jdk.incubator.vector.VectorMask;
 final class PointwiseKernelsPanama {
     private static final int L = F.length();
     /**
-     * Tile width of mix in vectors, and p rows per sumOuter tile: 4 with 512-bit vectors
+     * Tile width of mix in vectors: 4 with 512-bit vectors
      * (AVX-512's 32 registers hold 16 accumulators and their operands), else 2 (on AVX2's 16
      * registers the 16-accumulator tiles spilled 12–16 values per step). Every output element
      * keeps its own accumulation order, so the bits do not depend on the tile.
@@ -249,20 +248,15 @@ final class PointwiseKernelsPanama {
     /** {@link DepthwiseKernels#sumOuterAt}: p is {@code pS} when not null, else {@code p}. */
     static void sumOuter(DepthwiseKernels kern, float[] p, MemorySegment pS, long pOff, int pStride, int m, float[] q, int qOff,
                          int qStride, int k, int n, float[] g, int gOff) {
-        float[] lanes = new float[16 * L];
+        float[] lanes = new float[8 * L];
         float[] row = pS == null ? null : new float[n];
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             long pi = pOff + (long) i * pStride;
             int j = 0;
             for (; j + 4 <= k; j += 4) {
-                if (TILE == 4) {
-                    outer4(p, pS, pi, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k, lanes);
-                } else {
-                    outer2(p, pS, pi, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k, lanes);
-                    outer2(p, pS, pi + 2L * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + (i + 2) * k + j, k,
-                            lanes);
-                }
+                outer2(p, pS, pi, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k, lanes);
+                outer2(p, pS, pi + 2L * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + (i + 2) * k + j, k, lanes);
             }
             for (; j < k; j++) {
                 for (int r = i; r < i + 4; r++) g[gOff + r * k + j] = dot(kern, p, pS, pOff + (long) r * pStride, q, qOff + j * qStride, n, row);
@@ -281,55 +275,10 @@ final class PointwiseKernelsPanama {
     }
 
     /**
-     * g[r·k + c] for r, c in 0..3 = Σ_x p row r · q row c over n columns: full vectors in the loop,
-     * the last n mod L columns added in scalar after the lane reductions.
+     * g[r·k + c] for r in 0..1, c in 0..3 = Σ_x p row r · q row c over n columns: full vectors in
+     * the loop (8 accumulators, 5 loads per 8 FMAs: fits AVX2's 16 registers; a 4 × 4 tile spilled
+     * there), the last n mod L columns added in scalar after the lane reductions.
      */
-    private static void outer4(float[] p, MemorySegment pS, long p0, int ps, float[] q, int q0, int qs, int n, float[] g, int g0,
-                               int k,
-                               float[] lanes) {
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        int full = n - n % L;
-        for (int x = 0; x < full; x += L) {
-            FloatVector q0v = FloatVector.fromArray(F, q, q0 + x);
-            FloatVector q1v = FloatVector.fromArray(F, q, q0 + qs + x);
-            FloatVector q2v = FloatVector.fromArray(F, q, q0 + 2 * qs + x);
-            FloatVector q3v = FloatVector.fromArray(F, q, q0 + 3 * qs + x);
-            FloatVector pv = (pS == null ? FloatVector.fromArray(F, p, (int) (p0 + x))
-                    : FloatVector.fromMemorySegment(F, pS, (p0 + x) * Float.BYTES, LE));
-            c00 = pv.fma(q0v, c00);
-            c01 = pv.fma(q1v, c01);
-            c02 = pv.fma(q2v, c02);
-            c03 = pv.fma(q3v, c03);
-            pv = (pS == null ? FloatVector.fromArray(F, p, (int) (p0 + ps + x))
-                    : FloatVector.fromMemorySegment(F, pS, (p0 + ps + x) * Float.BYTES, LE));
-            c10 = pv.fma(q0v, c10);
-            c11 = pv.fma(q1v, c11);
-            c12 = pv.fma(q2v, c12);
-            c13 = pv.fma(q3v, c13);
-            pv = (pS == null ? FloatVector.fromArray(F, p, (int) (p0 + 2L * ps + x))
-                    : FloatVector.fromMemorySegment(F, pS, (p0 + 2L * ps + x) * Float.BYTES, LE));
-            c20 = pv.fma(q0v, c20);
-            c21 = pv.fma(q1v, c21);
-            c22 = pv.fma(q2v, c22);
-            c23 = pv.fma(q3v, c23);
-            pv = (pS == null ? FloatVector.fromArray(F, p, (int) (p0 + 3L * ps + x))
-                    : FloatVector.fromMemorySegment(F, pS, (p0 + 3L * ps + x) * Float.BYTES, LE));
-            c30 = pv.fma(q0v, c30);
-            c31 = pv.fma(q1v, c31);
-            c32 = pv.fma(q2v, c32);
-            c33 = pv.fma(q3v, c33);
-        }
-        store4(c00, c01, c02, c03, lanes, 0);
-        store4(c10, c11, c12, c13, lanes, 4 * L);
-        store4(c20, c21, c22, c23, lanes, 8 * L);
-        store4(c30, c31, c32, c33, lanes, 12 * L);
-        finish(lanes, 4, p, pS, p0, ps, q, q0, qs, full, n, g, g0, k);
-    }
-
-    /** Rows r = 0..1 of {@link #outer4} (8 accumulators, for 16 registers). */
     private static void outer2(float[] p, MemorySegment pS, long p0, int ps, float[] q, int q0, int qs, int n, float[] g, int g0,
                                int k,
                                float[] lanes) {
@@ -356,20 +305,11 @@ final class PointwiseKernelsPanama {
         }
         store4(c00, c01, c02, c03, lanes, 0);
         store4(c10, c11, c12, c13, lanes, 4 * L);
-        finish(lanes, 2, p, pS, p0, ps, q, q0, qs, full, n, g, g0, k);
-    }
-
-    /**
-     * Ends a rows × 4 outer tile: g = the lane sums (in lane order) of the accumulators stored in
-     * lanes, plus the columns [from, n) in scalar.
-     */
-    private static void finish(float[] lanes, int rows, float[] p, MemorySegment pS, long p0, int ps, float[] q, int q0, int qs,
-                               int from, int n, float[] g, int g0, int k) {
-        for (int e = 0; e < 4 * rows; e++) g[g0 + (e >> 2) * k + (e & 3)] = DepthwiseKernelsPanama.sumLanes(lanes, e * L);
-        for (int r = 0; r < rows; r++) {
+        for (int e = 0; e < 8; e++) g[g0 + (e >> 2) * k + (e & 3)] = DepthwiseKernelsPanama.sumLanes(lanes, e * L);
+        for (int r = 0; r < 2; r++) { // the last n mod L columns
             for (int c = 0; c < 4; c++) {
                 float s = 0f;
-                for (int x = from; x < n; x++) {
+                for (int x = full; x < n; x++) {
                     long i = p0 + (long) r * ps + x;
                     s += (pS == null ? p[(int) i] : pS.getAtIndex(F32, i)) * q[q0 + c * qs + x];
                 }

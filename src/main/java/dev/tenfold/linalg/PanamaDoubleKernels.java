@@ -102,12 +102,8 @@ final class PanamaDoubleKernels implements DoubleKernels {
             for (; j + 4 <= jEnd; j += 4) {
                 boolean masked = lowerOnly && j + 3 > i;
                 int diag = masked ? i - j : 3;
-                if (WIDE_TILE) {
-                    tile4x4(k, a, ao + i * lda, lda, b, bo + j * ldb, ldb, c, co + i * ldc + j, ldc, diag);
-                } else {
-                    tile2x4(k, a, ao + i * lda, lda, b, bo + j * ldb, ldb, c, co + i * ldc + j, ldc, diag);
-                    tile2x4(k, a, ao + (i + 2) * lda, lda, b, bo + j * ldb, ldb, c, co + (i + 2) * ldc + j, ldc, diag + 2);
-                }
+                tile2x4(k, a, ao + i * lda, lda, b, bo + j * ldb, ldb, c, co + i * ldc + j, ldc, diag);
+                tile2x4(k, a, ao + (i + 2) * lda, lda, b, bo + j * ldb, ldb, c, co + (i + 2) * ldc + j, ldc, diag + 2);
             }
             for (; j < jEnd; j++) {
                 for (int r = 0; r < 4; r++) {
@@ -124,61 +120,10 @@ final class PanamaDoubleKernels implements DoubleKernels {
     }
 
     /**
-     * 4×4 tile of C += A·Bᵀ with 16 vector accumulators. Entry (r, q) is written only when
-     * q ≤ r + diag (diag ≥ 3 writes the whole tile; diag = i − j masks the strict upper part).
+     * 2×4 tile of C += A·Bᵀ with 8 vector accumulators (5 operands: fits AVX2's 16 registers, where
+     * a 4×4 tile spilled 16 values per step). Entry (r, q) is written only when q ≤ r + diag
+     * (diag ≥ 3 writes the whole tile; diag = i − j masks the strict upper part).
      */
-    private static void tile4x4(int k, double[] a, int a0, int lda, double[] b, int b0, int ldb,
-                                double[] c, int c0, int ldc, int diag) {
-        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        int b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-        DoubleVector z = DoubleVector.zero(D);
-        DoubleVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
-        DoubleVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
-        int p = 0;
-        for (int e = D.loopBound(k); p < e; p += L) {
-            DoubleVector y0 = load(b, b0 + p), y1 = load(b, b1 + p), y2 = load(b, b2 + p), y3 = load(b, b3 + p);
-            DoubleVector x = load(a, a0 + p);
-            c00 = x.fma(y0, c00); c01 = x.fma(y1, c01); c02 = x.fma(y2, c02); c03 = x.fma(y3, c03);
-            x = load(a, a1 + p);
-            c10 = x.fma(y0, c10); c11 = x.fma(y1, c11); c12 = x.fma(y2, c12); c13 = x.fma(y3, c13);
-            x = load(a, a2 + p);
-            c20 = x.fma(y0, c20); c21 = x.fma(y1, c21); c22 = x.fma(y2, c22); c23 = x.fma(y3, c23);
-            x = load(a, a3 + p);
-            c30 = x.fma(y0, c30); c31 = x.fma(y1, c31); c32 = x.fma(y2, c32); c33 = x.fma(y3, c33);
-        }
-        double[] s = {
-            sum(c00), sum(c01), sum(c02), sum(c03), sum(c10), sum(c11), sum(c12), sum(c13),
-            sum(c20), sum(c21), sum(c22), sum(c23), sum(c30), sum(c31), sum(c32), sum(c33)};
-        finishTile(s, 4, p, k, a, a0, lda, b, b0, ldb, c, c0, ldc, diag);
-    }
-
-    /**
-     * Ends a rows × 4 tile whose lane sums are in s (row-major): adds the scalar products of the
-     * columns [p, k) the vectors did not cover, then s into c where q ≤ r + diag.
-     */
-    private static void finishTile(double[] s, int rows, int p, int k, double[] a, int a0, int lda, double[] b, int b0,
-                                   int ldb, double[] c, int c0, int ldc, int diag) {
-        for (; p < k; p++) {
-            for (int r = 0; r < rows; r++) {
-                double x = a[a0 + r * lda + p];
-                for (int q = 0; q < 4; q++) s[4 * r + q] += x * b[b0 + q * ldb + p];
-            }
-        }
-        for (int r = 0; r < rows; r++) {
-            int qEnd = Math.min(3, r + diag);
-            for (int q = 0; q <= qEnd; q++) c[c0 + r * ldc + q] += s[4 * r + q];
-        }
-    }
-
-    /**
-     * Whether {@link #tile4x4}'s 16 accumulators (+ 5 operands) fit the register file: with 512-bit
-     * vectors (AVX-512, 32 registers). Narrower species run two {@link #tile2x4} (8 + 5): on AVX2
-     * the 4×4 tile spilled 16 values per step. Each entry keeps its own accumulator, so the bits
-     * are the same either way.
-     */
-    private static final boolean WIDE_TILE = D.length() >= 8;
-
-    /** Rows 0..1 of {@link #tile4x4} (entry (r, q) written when q ≤ r + diag). */
     private static void tile2x4(int k, double[] a, int a0, int lda, double[] b, int b0, int ldb,
                                 double[] c, int c0, int ldc, int diag) {
         int a1 = a0 + lda;
@@ -194,7 +139,16 @@ final class PanamaDoubleKernels implements DoubleKernels {
             c10 = x.fma(y0, c10); c11 = x.fma(y1, c11); c12 = x.fma(y2, c12); c13 = x.fma(y3, c13);
         }
         double[] s = {sum(c00), sum(c01), sum(c02), sum(c03), sum(c10), sum(c11), sum(c12), sum(c13)};
-        finishTile(s, 2, p, k, a, a0, lda, b, b0, ldb, c, c0, ldc, diag);
+        for (; p < k; p++) {
+            for (int r = 0; r < 2; r++) {
+                double x = a[a0 + r * lda + p];
+                for (int q = 0; q < 4; q++) s[4 * r + q] += x * b[b0 + q * ldb + p];
+            }
+        }
+        for (int r = 0; r < 2; r++) {
+            int qEnd = Math.min(3, r + diag);
+            for (int q = 0; q <= qEnd; q++) c[c0 + r * ldc + q] += s[4 * r + q];
+        }
     }
 
     /**
