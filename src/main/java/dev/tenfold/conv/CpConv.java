@@ -92,8 +92,8 @@ public final class CpConv {
         int c = g.channels;
         int t = spec.outChannels();
         int chunk = g.chunk;
-        float[] za = buffer(0, (long) chunk * r * g.inSize);
-        float[] ha = buffer(1, (long) chunk * r * g.outSize);
+        float[] za = buffer(0, (long) chunk * r * g.inSlab);
+        float[] ha = buffer(1, (long) chunk * r * g.outSlab);
         SlabStage stage = form == ConvForm.MOBILENET ? mobileNetStage(spec, g, taps, za, ha) : chainStage(spec, g, taps, za, ha);
         int ni = g.in.count();
         int no = g.out.count();
@@ -102,9 +102,9 @@ public final class CpConv {
             long xOff = xc.offset() + (long) b0 * c * g.inSize;
             long yOff = y.offset() + (long) b0 * t * g.outSize;
             DepthwiseParallel.forEach(nb * ni, () -> j -> PointwiseConv.mixIn(ucT, r, c, xc.segment(),
-                    xOff + (long) (j / ni) * c * g.inSize, g.in, j % ni, za, (j / ni) * r * g.inSize));
+                    xOff + (long) (j / ni) * c * g.inSize, g.in, j % ni, za, (j / ni) * r * g.inSlab));
             DepthwiseParallel.forEach(nb * r, stage);
-            DepthwiseParallel.forEach(nb * no, () -> j -> PointwiseConv.mixOut(m, t, r, ha, (j / no) * r * g.outSize,
+            DepthwiseParallel.forEach(nb * no, () -> j -> PointwiseConv.mixOut(m, t, r, ha, (j / no) * r * g.outSlab,
                     bias, y.segment(), yOff + (long) (j / no) * t * g.outSize, g.out, j % no));
         }
     }
@@ -118,7 +118,7 @@ public final class CpConv {
         DepthwiseChain.Work[] works = new DepthwiseChain.Work[DepthwiseParallel.threads()];
         return id -> {
             DepthwiseChain.Work work = work(works, id, chain);
-            return i -> chain.forward(DepthwiseConv1d.get(), z, i * g.inSize, taps, (i % g.rank) * wc, h, i * g.outSize, work);
+            return i -> chain.forward(DepthwiseConv1d.get(), z, i * g.inSlab, taps, (i % g.rank) * wc, h, i * g.outSlab, work);
         };
     }
 
@@ -127,7 +127,7 @@ public final class CpConv {
         int wc = sum(spec.kernel());
         return id -> {
             DepthwiseScratch sc = new DepthwiseScratch();
-            return i -> nd.forward(DepthwiseConv1d.get(), z, i * g.inSize, taps, (i % g.rank) * wc, h, i * g.outSize, sc);
+            return i -> nd.forward(DepthwiseConv1d.get(), z, i * g.inSlab, taps, (i % g.rank) * wc, h, i * g.outSlab, sc);
         };
     }
 
@@ -181,10 +181,10 @@ public final class CpConv {
         int ni = g.in.count();
         int no = g.out.count();
         boolean hasBias = w.bias() != null;
-        float[] z = buffer(0, (long) chunk * r * g.inSize);
-        float[] h = buffer(1, (long) chunk * r * g.outSize);
-        float[] gh = buffer(2, (long) chunk * r * g.outSize);
-        float[] gz = buffer(3, (long) chunk * r * g.inSize);
+        float[] z = buffer(0, (long) chunk * r * g.inSlab);
+        float[] h = buffer(1, (long) chunk * r * g.outSlab);
+        float[] gh = buffer(2, (long) chunk * r * g.outSlab);
+        float[] gz = buffer(3, (long) chunk * r * g.inSlab);
         float[] dmPart = new float[chunk * no * t * r];
         float[] dbPart = hasBias ? new float[chunk * no * t] : null;
         float[] ducPart = new float[chunk * ni * c * r];
@@ -203,26 +203,26 @@ public final class CpConv {
             DepthwiseParallel.forEach(nb * (ni + no), () -> j -> {
                 if (j < nb * ni) {
                     PointwiseConv.mixIn(ucT, r, c, xc.segment(), xOff + (long) (j / ni) * c * g.inSize, g.in, j % ni,
-                            z, (j / ni) * r * g.inSize);
+                            z, (j / ni) * r * g.inSlab);
                 } else {
                     int k = j - nb * ni;
                     PointwiseConv.mixIn(mT, r, t, gy.segment(), yOff + (long) (k / no) * t * g.outSize, g.out, k % no,
-                            gh, (k / no) * r * g.outSize);
+                            gh, (k / no) * r * g.outSlab);
                 }
             });
             DepthwiseParallel.forEach(nb * r, id -> {
                 DepthwiseChain.Work work = work(works, id, chain);
-                return i -> chain.forwardBackward(DepthwiseConv1d.get(), z, i * g.inSize, taps, (i % r) * wc,
-                        h, i * g.outSize, gh, i * g.outSize, gz, i * g.inSize, gwAll, (slab0 + i) * wc, work);
+                return i -> chain.forwardBackward(DepthwiseConv1d.get(), z, i * g.inSlab, taps, (i % r) * wc,
+                        h, i * g.outSlab, gh, i * g.outSlab, gz, i * g.inSlab, gwAll, (slab0 + i) * wc, work);
             });
             DepthwiseParallel.forEach(nb * (ni + no), () -> j -> {
                 if (j < nb * no) {
                     PointwiseConv.gradient(gy.segment(), yOff + (long) (j / no) * t * g.outSize, t, h,
-                            (j / no) * r * g.outSize, r, g.out, j % no, dmPart, j * t * r, dbPart, j * t, null, null, 0);
+                            (j / no) * r * g.outSlab, r, g.out, j % no, dmPart, j * t * r, dbPart, j * t, null, null, 0);
                 } else {
                     int k = j - nb * no;
                     int b = k / ni;
-                    PointwiseConv.gradient(xc.segment(), xOff + (long) b * c * g.inSize, c, gz, b * r * g.inSize, r,
+                    PointwiseConv.gradient(xc.segment(), xOff + (long) b * c * g.inSize, c, gz, b * r * g.inSlab, r,
                             g.in, k % ni, ducPart, k * c * r, null, 0, uc, gx.segment(), gxOff + (long) b * c * g.inSize);
                 }
             });
@@ -340,6 +340,9 @@ public final class CpConv {
         final int inSize;
         final int outSize;
         final int chunk;
+        /** Row stride of the heap intermediates: the spatial size padded off a multiple of 4 KiB ({@link PointwiseConv.Blocks#heapStride}). */
+        final int inSlab;
+        final int outSlab;
 
         final PointwiseConv.Blocks in;
         final PointwiseConv.Blocks out;
@@ -361,7 +364,7 @@ public final class CpConv {
             // the chunk's intermediates stay cache-sized between the 1×1 and depthwise stages.
             int want = (4 * DepthwiseParallel.threads() + rank - 1) / rank;
             this.chunk = Math.max(1, Math.min(batch, want));
-            if ((long) chunk * rank * Math.max(in, out) > Integer.MAX_VALUE - 16) {
+            if ((long) chunk * rank * (Math.max(in, out) + 32) > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException("CP conv: " + chunk + "·R·spatial = " + chunk + "·" + rank + "·"
                         + Math.max(in, out) + " exceeds the 2^31 floats of a heap buffer for x of shape " + x);
             }
@@ -369,6 +372,8 @@ public final class CpConv {
             this.outSize = (int) out;
             this.in = PointwiseConv.Blocks.of(inSize, maxBlock);
             this.out = PointwiseConv.Blocks.of(outSize, maxBlock);
+            this.inSlab = this.in.heapStride();
+            this.outSlab = this.out.heapStride();
         }
     }
 }

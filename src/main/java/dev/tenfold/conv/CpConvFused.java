@@ -52,6 +52,12 @@ final class CpConvFused {
     /** Per inner mode: true when its pass runs as one periodic shifted sum (stride 1, same length, short period). */
     private final boolean[] periodic;
     private final int tail;
+    /**
+     * Per-rank strides of the window and of the H buffer: their rows padded off a multiple of
+     * 4 KiB ({@link PointwiseConv#stagedStride}), so the 1×1 tiles' rows do not share L1 sets.
+     */
+    private final int winStride;
+    private final int hStride;
 
     CpConvFused(ConvSpec spec, int[] inDims, int batch, int rank, int maxBlock) {
         int n = inDims.length;
@@ -88,13 +94,15 @@ final class CpConvFused {
         this.cap = Math.min(d0, (step - 1) * s0 + (k0 - 1) * dil0 + 1);
         long win = (long) rank * cap * q;
         long zb = (long) rank * subRows * p;
-        if (win > Integer.MAX_VALUE - 16 || zb > Integer.MAX_VALUE - 16 || (long) rank * step * q > Integer.MAX_VALUE - 16) {
+        if (win + 32L * rank > Integer.MAX_VALUE - 16 || zb + 32L * rank > Integer.MAX_VALUE - 16 || (long) rank * (step * q + 32) > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("CP conv: a window of R·rows·columns = " + rank + "·" + cap + "·" + q
                     + " floats exceeds a heap buffer for input spatial sizes " + java.util.Arrays.toString(inDims));
         }
         this.inRow = (int) p;
         this.outRow = (int) q;
         this.inSize = Math.multiplyExact(d0, inRow);
+        this.winStride = PointwiseConv.stagedStride(cap * outRow);
+        this.hStride = PointwiseConv.stagedStride(step * outRow);
         this.outSize = Math.multiplyExact(o0, outRow);
         this.inner = new DepthwiseConv1d.Pass[subRows + 1][];
         int max = 0;
@@ -230,9 +238,9 @@ final class CpConvFused {
             wk = new Work();
             WORK.set(new SoftReference<>(wk));
         }
-        wk.window = grow(wk.window, rank * cap * outRow);
-        wk.z = grow(wk.z, rank * subRows * inRow);
-        wk.h = grow(wk.h, rank * step * outRow);
+        wk.window = grow(wk.window, rank * winStride);
+        wk.z = grow(wk.z, rank * PointwiseConv.stagedStride(subRows * inRow));
+        wk.h = grow(wk.h, rank * hStride);
         wk.ping = grow(wk.ping, chainMax);
         wk.pong = grow(wk.pong, chainMax);
         return wk;
@@ -290,7 +298,7 @@ final class CpConvFused {
             int cols = go * outRow;
             for (int c0 = 0; c0 < cols; c0 += block) {
                 int nc = Math.min(block, cols - c0);
-                PointwiseConv.mixOutColumns(m, outChannels, rank, wk.h, c0, step * outRow, bias, y.segment(), yOff,
+                PointwiseConv.mixOutColumns(m, outChannels, rank, wk.h, c0, hStride, bias, y.segment(), yOff,
                         outSize, o * outRow + c0, nc);
             }
         }
@@ -306,7 +314,7 @@ final class CpConvFused {
         int drop = lo - wk.lo;
         if (drop == 0) return;
         int keep = (wk.hi - lo) * outRow;
-        int rs = cap * outRow;
+        int rs = winStride;
         for (int r = 0; r < rank; r++) System.arraycopy(wk.window, r * rs + drop * outRow, wk.window, r * rs, keep);
         wk.lo = lo;
     }
@@ -314,13 +322,13 @@ final class CpConvFused {
     /** Appends input rows [row, row + g) to the window: Z = U_Cᵀ·X, then the passes of modes 1..N−1. */
     private void appendRows(Tensor x, long xOff, int row, int g, float[] ucT, float[] taps, float[][][] pats,
                             Work wk) {
-        int rs = cap * outRow;
+        int rs = winStride;
         int at = (row - wk.lo) * outRow;
         DepthwiseConv1d.Pass[] ps = inner[g];
         // Without inner modes (N = 1, P = Q = 1) Z goes straight into the window.
         float[] z = ps.length == 0 ? wk.window : wk.z;
         int zBase = ps.length == 0 ? at : 0;
-        int zs = ps.length == 0 ? rs : g * inRow;
+        int zs = ps.length == 0 ? rs : PointwiseConv.stagedStride(g * inRow);
         int cols = g * inRow;
         for (int c0 = 0; c0 < cols; c0 += block) {
             int nc = Math.min(block, cols - c0);
@@ -368,8 +376,8 @@ final class CpConvFused {
         DepthwiseKernels kern = DepthwiseConv1d.get().kernels();
         DepthwiseScratch sc = wk.scratch;
         sc.terms(k0);
-        int rs = cap * outRow;
-        int hs = step * outRow;
+        int rs = winStride;
+        int hs = hStride;
         for (int r = 0; r < rank; r++) {
             int wOff = r * wc;
             if (s0 == 1) {
