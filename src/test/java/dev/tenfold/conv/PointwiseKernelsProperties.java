@@ -141,4 +141,17 @@ class PointwiseKernelsProperties {
             assertEquals(size, next, b.toString());
         });
     }
+
+    @Test
+    void stagedStridesAreLinesAndNeverMultiplesOfOneKiB() {
+        for (int n = 1; n <= 3 * PointwiseConv.MAX_BLOCK + 300; n++) {
+            int w = PointwiseConv.stagedStride(n);
+            assertTrue(w >= n && w < n + 32, n + " -> " + w);
+            assertEquals(0, w % 16, n + " -> " + w + " is not a whole number of 64-byte lines");
+            assertTrue(w % 256 != 0, n + " -> " + w + " is a multiple of 1 KiB");
+        }
+        assertEquals(1040, PointwiseConv.stagedStride(1024));
+        assertEquals(1040, PointwiseConv.stagedStride(1009));
+        assertEquals(3136, PointwiseConv.stagedStride(3136));
+    }
 }
