@@ -58,30 +58,22 @@ interface DepthwiseKernels {
      */
     default void mix(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride, float[] bias,
                      float[] out, int outOff, int outStride, int n) {
-        mixAt(a, aOff, m, k, in, null, inOff, inStride, bias, out, null, outOff, outStride, n);
+        mixAt(a, aOff, m, k, in, inOff, inStride, bias, out, null, outOff, outStride, n);
     }
 
     /**
-     * {@link #mix} with in read from {@code inSegment} when it is not null (else from the array
-     * {@code in}), and out written to {@code outSegment} when it is not null (else to {@code out}):
-     * off-heap activations are read and written in place, with no staging copy. Offsets and
-     * strides count floats.
+     * {@link #mix} with out written to {@code outSegment} when it is not null (else to the array
+     * {@code out}): an off-heap activation is written in place. Offsets and strides count floats.
      */
-    void mixAt(float[] a, int aOff, int m, int k, float[] in, MemorySegment inSegment, long inOff, int inStride,
+    void mixAt(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride,
                float[] bias, float[] out, MemorySegment outSegment, long outOff, int outStride, int n);
 
     /**
      * {@code g[gOff + i·k + j] = Σ_{x<n} p[pOff + i·pStride + x]·q[qOff + j·qStride + x]} for i &lt; m,
      * j &lt; k (overwrites a row-major (m × k) block; float accumulators, several chains per entry).
      */
-    default void sumOuter(float[] p, int pOff, int pStride, int m, float[] q, int qOff, int qStride, int k, int n,
-                          float[] g, int gOff) {
-        sumOuterAt(p, null, pOff, pStride, m, q, qOff, qStride, k, n, g, gOff);
-    }
-
-    /** {@link #sumOuter} with p read in place from {@code pSegment} when it is not null (else from {@code p}). */
-    void sumOuterAt(float[] p, MemorySegment pSegment, long pOff, int pStride, int m, float[] q, int qOff, int qStride,
-                    int k, int n, float[] g, int gOff);
+    void sumOuter(float[] p, int pOff, int pStride, int m, float[] q, int qOff, int qStride, int k, int n,
+                  float[] g, int gOff);
 
     /** Extra pattern entries past one period that the periodic kernels may read. */
     int patternTail();

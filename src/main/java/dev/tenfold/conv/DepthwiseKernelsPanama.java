@@ -161,15 +161,15 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
     }
 
     @Override
-    public void mixAt(float[] a, int aOff, int m, int k, float[] in, MemorySegment inSegment, long inOff, int inStride,
+    public void mixAt(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride,
                       float[] bias, float[] out, MemorySegment outSegment, long outOff, int outStride, int n) {
-        PointwiseKernelsPanama.mix(a, aOff, m, k, in, inSegment, inOff, inStride, bias, out, outSegment, outOff, outStride, n);
+        PointwiseKernelsPanama.mix(a, aOff, m, k, in, inOff, inStride, bias, out, outSegment, outOff, outStride, n);
     }
 
     @Override
-    public void sumOuterAt(float[] p, MemorySegment pSegment, long pOff, int pStride, int m, float[] q, int qOff,
-                           int qStride, int k, int n, float[] g, int gOff) {
-        PointwiseKernelsPanama.sumOuter(this, p, pSegment, pOff, pStride, m, q, qOff, qStride, k, n, g, gOff);
+    public void sumOuter(float[] p, int pOff, int pStride, int m, float[] q, int qOff,
+                         int qStride, int k, int n, float[] g, int gOff) {
+        PointwiseKernelsPanama.sumOuter(this, p, pOff, pStride, m, q, qOff, qStride, k, n, g, gOff);
     }
 
     @Override

@@ -68,17 +68,15 @@ final class DepthwiseKernelsScalar implements DepthwiseKernels {
     }
 
     @Override
-    public void mixAt(float[] a, int aOff, int m, int k, float[] in, MemorySegment inSegment, long inOff, int inStride,
+    public void mixAt(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride,
                       float[] bias, float[] out, MemorySegment outSegment, long outOff, int outStride, int n) {
         float[] row = new float[n];
         for (int i = 0; i < m; i++) {
             java.util.Arrays.fill(row, bias == null ? 0f : bias[i]);
             for (int p = 0; p < k; p++) {
                 float w = a[aOff + i * k + p];
-                long s = inOff + (long) p * inStride;
-                for (int x = 0; x < n; x++) {
-                    row[x] += w * (inSegment == null ? in[(int) (s + x)] : inSegment.getAtIndex(F32, s + x));
-                }
+                int s = inOff + p * inStride;
+                for (int x = 0; x < n; x++) row[x] += w * in[s + x];
             }
             long o = outOff + (long) i * outStride;
             if (outSegment == null) System.arraycopy(row, 0, out, (int) o, n);
@@ -87,14 +85,10 @@ final class DepthwiseKernelsScalar implements DepthwiseKernels {
     }
 
     @Override
-    public void sumOuterAt(float[] p, MemorySegment pSegment, long pOff, int pStride, int m, float[] q, int qOff,
-                           int qStride, int k, int n, float[] g, int gOff) {
-        float[] row = new float[n];
+    public void sumOuter(float[] p, int pOff, int pStride, int m, float[] q, int qOff,
+                         int qStride, int k, int n, float[] g, int gOff) {
         for (int i = 0; i < m; i++) {
-            long pi = pOff + (long) i * pStride;
-            if (pSegment == null) System.arraycopy(p, (int) pi, row, 0, n);
-            else MemorySegment.copy(pSegment, F32, pi * Float.BYTES, row, 0, n);
-            for (int j = 0; j < k; j++) g[gOff + i * k + j] = dot(row, 0, q, qOff + j * qStride, n);
+            for (int j = 0; j < k; j++) g[gOff + i * k + j] = dot(p, pOff + i * pStride, q, qOff + j * qStride, n);
         }
     }
 

@@ -71,7 +71,7 @@ final class PointwiseConv {
     static void mixInColumns(float[] a, int m, int k, MemorySegment x, long xOff, int size, int s0, int n,
                              float[] out, int outOff, int outStride) {
         float[] st = stageIn(x, xOff + s0, size, k, n, 0);
-        KERN.mixAt(a, 0, m, k, st, null, 0, stagedStride(n), null, out, null, outOff, outStride, n);
+        KERN.mix(a, 0, m, k, st, 0, stagedStride(n), null, out, outOff, outStride, n);
     }
 
     /**
@@ -130,7 +130,7 @@ final class PointwiseConv {
      */
     static void mixOutColumns(float[] a, int m, int k, float[] h, int hOff, int hStride, float[] bias,
                               MemorySegment y, long yOff, int size, int s0, int n) {
-        KERN.mixAt(a, 0, m, k, h, null, hOff, hStride, bias, null, y, yOff + s0, size, n);
+        KERN.mixAt(a, 0, m, k, h, hOff, hStride, bias, null, y, yOff + s0, size, n);
     }
 
     /**
@@ -149,13 +149,13 @@ final class PointwiseConv {
         int qs = bl.heapStride();
         int ss = stagedStride(n);
         float[] st = stageIn(p, pOff + s0, size, m, n, 0);
-        KERN.sumOuterAt(st, null, 0, ss, m, q, qOff + s0, qs, k, n, part, partOff);
+        KERN.sumOuter(st, 0, ss, m, q, qOff + s0, qs, k, n, part, partOff);
         if (rowSums != null) {
             for (int i = 0; i < m; i++) rowSums[rowOff + i] = (float) K.sum(p, pOff + (long) i * size + s0, n);
         }
         if (a != null) { // computed into a staged block, then copied out row by row
             float[] o = staged(1, m * ss);
-            KERN.mixAt(a, 0, m, k, q, null, qOff + s0, qs, null, o, null, 0, ss, n);
+            KERN.mix(a, 0, m, k, q, qOff + s0, qs, null, o, 0, ss, n);
             for (int i = 0; i < m; i++) {
                 MemorySegment.copy(o, i * ss, out, LE_FLOAT, (outOff + s0 + (long) i * size) * Float.BYTES, n);
             }

@@ -34,30 +34,29 @@ final class PointwiseKernelsPanama {
     private static final int TILE = L >= 16 ? 4 : 2;
 
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private PointwiseKernelsPanama() { }
 
-    // An operand is a heap array (segment null) or an off-heap segment. The loads test which,
-    // written out in each kernel rather than in a helper: a helper is compiled on its own into a
-    // method too big to inline (the segment load's checks), and a call per load ran the loops at
-    // half speed. The test is loop-invariant, so the branch is free, and each load site sees
-    // one kind of operand only.
+    // Inputs are heap arrays (staged blocks or padded intermediates, see PointwiseConv) walked with
+    // int offsets. The output of mix is a heap array (outS null) or an off-heap segment; the
+    // stores test which, written out in each kernel rather than in a helper: a helper is compiled
+    // on its own into a method too big to inline, and a call per access ran the loops at half
+    // speed. The test is loop-invariant, so the branch is free.
 
-    /** {@link DepthwiseKernels#mixAt}: in is {@code inS} when not null, else {@code in}; likewise out. */
-    static void mix(float[] a, int aOff, int m, int k, float[] in, MemorySegment inS, long inOff, int inStride, float[] bias,
+    /** {@link DepthwiseKernels#mixAt}: out is {@code outS} when not null, else {@code out}. */
+    static void mix(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride, float[] bias,
                     float[] out, MemorySegment outS, long outOff, int outStride, int n) {
         int x = 0;
         for (int bound = n - TILE * L; x <= bound; x += TILE * L) {
             int i = 0;
             for (; i + 4 <= m; i += 4) {
                 long o = outOff + (long) i * outStride + x;
-                if (TILE == 4) mix4(a, aOff + i * k, k, in, inS, inOff + x, inStride, bias, i, out, outS, o, outStride);
-                else mix2(a, aOff + i * k, k, in, inS, inOff + x, inStride, bias, i, out, outS, o, outStride);
+                if (TILE == 4) mix4(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outS, o, outStride);
+                else mix2(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outS, o, outStride);
             }
             for (; i < m; i++) {
                 for (int v = 0; v < TILE * L; v += L) {
-                    mixRow(a, aOff + i * k, k, in, inS, inOff + x + v, inStride, bias, i, out, outS,
+                    mixRow(a, aOff + i * k, k, in, inOff + x + v, inStride, bias, i, out, outS,
                             outOff + (long) i * outStride + x + v, L);
                 }
             }
@@ -66,11 +65,11 @@ final class PointwiseKernelsPanama {
             int count = Math.min(L, n - x);
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                mixRows4(a, aOff + i * k, k, in, inS, inOff + x, inStride, bias, i, out, outS,
+                mixRows4(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outS,
                         outOff + (long) i * outStride + x, outStride, count);
             }
             for (; i < m; i++) {
-                mixRow(a, aOff + i * k, k, in, inS, inOff + x, inStride, bias, i, out, outS, outOff + (long) i * outStride + x, count);
+                mixRow(a, aOff + i * k, k, in, inOff + x, inStride, bias, i, out, outS, outOff + (long) i * outStride + x, count);
             }
         }
     }
@@ -79,7 +78,7 @@ final class PointwiseKernelsPanama {
      * Rows i..i+3 × one vector of {@code count ≤ L} columns: four independent chains. Loads and
      * stores are masked only when count &lt; L (a masked segment access costs several plain ones).
      */
-    private static void mixRows4(float[] a, int a0, int k, float[] in, MemorySegment inS, long s0, int is, float[] bias, int i,
+    private static void mixRows4(float[] a, int a0, int k, float[] in, int s0, int is, float[] bias, int i,
                                  float[] out, MemorySegment outS, long o0, int os, int count) {
         VectorMask<Float> mask = F.indexInRange(0, count);
         boolean full = count == L;
@@ -87,12 +86,9 @@ final class PointwiseKernelsPanama {
         FloatVector c1 = init(bias, i + 1);
         FloatVector c2 = init(bias, i + 2);
         FloatVector c3 = init(bias, i + 3);
-        for (int p = 0; p < k; p++) {
-            long s = s0 + (long) p * is;
-            FloatVector xv;
-            if (inS == null) xv = full ? FloatVector.fromArray(F, in, (int) s) : FloatVector.fromArray(F, in, (int) s, mask);
-            else if (full) xv = FloatVector.fromMemorySegment(F, inS, s * Float.BYTES, LE);
-            else xv = FloatVector.fromMemorySegment(F, inS, s * Float.BYTES, LE, mask);
+        int s = s0;
+        for (int p = 0; p < k; p++, s += is) {
+            FloatVector xv = full ? FloatVector.fromArray(F, in, s) : FloatVector.fromArray(F, in, s, mask);
             c0 = xv.fma(FloatVector.broadcast(F, a[a0 + p]), c0);
             c1 = xv.fma(FloatVector.broadcast(F, a[a0 + k + p]), c1);
             c2 = xv.fma(FloatVector.broadcast(F, a[a0 + 2 * k + p]), c2);
@@ -121,22 +117,18 @@ final class PointwiseKernelsPanama {
     }
 
     /** Rows i..i+3 (a rows at a0, a0+k, …) × 4 full vectors of columns. */
-    private static void mix4(float[] a, int a0, int k, float[] in, MemorySegment inS, long s0, int is, float[] bias, int i,
+    private static void mix4(float[] a, int a0, int k, float[] in, int s0, int is, float[] bias, int i,
                              float[] out, MemorySegment outS, long o0, int os) {
         FloatVector c00 = init(bias, i), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = init(bias, i + 1), c11 = c10, c12 = c10, c13 = c10;
         FloatVector c20 = init(bias, i + 2), c21 = c20, c22 = c20, c23 = c20;
         FloatVector c30 = init(bias, i + 3), c31 = c30, c32 = c30, c33 = c30;
-        for (int p = 0; p < k; p++) {
-            long s = s0 + (long) p * is;
-            FloatVector x0 = (inS == null ? FloatVector.fromArray(F, in, (int) (s))
-                    : FloatVector.fromMemorySegment(F, inS, (s) * Float.BYTES, LE));
-            FloatVector x1 = (inS == null ? FloatVector.fromArray(F, in, (int) (s + L))
-                    : FloatVector.fromMemorySegment(F, inS, (s + L) * Float.BYTES, LE));
-            FloatVector x2 = (inS == null ? FloatVector.fromArray(F, in, (int) (s + 2 * L))
-                    : FloatVector.fromMemorySegment(F, inS, (s + 2 * L) * Float.BYTES, LE));
-            FloatVector x3 = (inS == null ? FloatVector.fromArray(F, in, (int) (s + 3 * L))
-                    : FloatVector.fromMemorySegment(F, inS, (s + 3 * L) * Float.BYTES, LE));
+        int s = s0;
+        for (int p = 0; p < k; p++, s += is) {
+            FloatVector x0 = FloatVector.fromArray(F, in, s);
+            FloatVector x1 = FloatVector.fromArray(F, in, s + L);
+            FloatVector x2 = FloatVector.fromArray(F, in, s + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(F, in, s + 3 * L);
             FloatVector w = FloatVector.broadcast(F, a[a0 + p]);
             c00 = x0.fma(w, c00);
             c01 = x1.fma(w, c01);
@@ -165,18 +157,16 @@ final class PointwiseKernelsPanama {
     }
 
     /** Rows i..i+3 × 2 full vectors of columns ({@link #mix4} for 16 registers). */
-    private static void mix2(float[] a, int a0, int k, float[] in, MemorySegment inS, long s0, int is, float[] bias, int i,
+    private static void mix2(float[] a, int a0, int k, float[] in, int s0, int is, float[] bias, int i,
                              float[] out, MemorySegment outS, long o0, int os) {
         FloatVector c00 = init(bias, i), c01 = c00;
         FloatVector c10 = init(bias, i + 1), c11 = c10;
         FloatVector c20 = init(bias, i + 2), c21 = c20;
         FloatVector c30 = init(bias, i + 3), c31 = c30;
-        for (int p = 0; p < k; p++) {
-            long s = s0 + (long) p * is;
-            FloatVector x0 = (inS == null ? FloatVector.fromArray(F, in, (int) (s))
-                    : FloatVector.fromMemorySegment(F, inS, (s) * Float.BYTES, LE));
-            FloatVector x1 = (inS == null ? FloatVector.fromArray(F, in, (int) (s + L))
-                    : FloatVector.fromMemorySegment(F, inS, (s + L) * Float.BYTES, LE));
+        int s = s0;
+        for (int p = 0; p < k; p++, s += is) {
+            FloatVector x0 = FloatVector.fromArray(F, in, s);
+            FloatVector x1 = FloatVector.fromArray(F, in, s + L);
             FloatVector w = FloatVector.broadcast(F, a[a0 + p]);
             c00 = x0.fma(w, c00);
             c01 = x1.fma(w, c01);
@@ -229,49 +219,38 @@ final class PointwiseKernelsPanama {
     }
 
     /** Row i × one vector of {@code count ≤ L} columns (masked when shorter). */
-    private static void mixRow(float[] a, int a0, int k, float[] in, MemorySegment inS, long s0, int is, float[] bias, int i,
+    private static void mixRow(float[] a, int a0, int k, float[] in, int s0, int is, float[] bias, int i,
                                float[] out, MemorySegment outS, long o0, int count) {
         VectorMask<Float> mask = F.indexInRange(0, count);
         boolean full = count == L;
         FloatVector c = init(bias, i);
-        for (int p = 0; p < k; p++) {
-            long s = s0 + (long) p * is;
-            FloatVector xv;
-            if (inS == null) xv = full ? FloatVector.fromArray(F, in, (int) s) : FloatVector.fromArray(F, in, (int) s, mask);
-            else if (full) xv = FloatVector.fromMemorySegment(F, inS, s * Float.BYTES, LE);
-            else xv = FloatVector.fromMemorySegment(F, inS, s * Float.BYTES, LE, mask);
+        int s = s0;
+        for (int p = 0; p < k; p++, s += is) {
+            FloatVector xv = full ? FloatVector.fromArray(F, in, s) : FloatVector.fromArray(F, in, s, mask);
             c = xv.fma(FloatVector.broadcast(F, a[a0 + p]), c);
         }
         storeRow(c, out, outS, o0, mask, full);
     }
 
-    /** {@link DepthwiseKernels#sumOuterAt}: p is {@code pS} when not null, else {@code p}. */
-    static void sumOuter(DepthwiseKernels kern, float[] p, MemorySegment pS, long pOff, int pStride, int m, float[] q, int qOff,
+    /** {@link DepthwiseKernels#sumOuter}. */
+    static void sumOuter(DepthwiseKernels kern, float[] p, int pOff, int pStride, int m, float[] q, int qOff,
                          int qStride, int k, int n, float[] g, int gOff) {
         float[] lanes = new float[8 * L];
-        float[] row = pS == null ? null : new float[n];
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            long pi = pOff + (long) i * pStride;
+            int pi = pOff + i * pStride;
             int j = 0;
             for (; j + 4 <= k; j += 4) {
-                outer2(p, pS, pi, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k, lanes);
-                outer2(p, pS, pi + 2L * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + (i + 2) * k + j, k, lanes);
+                outer2(p, pi, pStride, q, qOff + j * qStride, qStride, n, g, gOff + i * k + j, k, lanes);
+                outer2(p, pi + 2 * pStride, pStride, q, qOff + j * qStride, qStride, n, g, gOff + (i + 2) * k + j, k, lanes);
             }
             for (; j < k; j++) {
-                for (int r = i; r < i + 4; r++) g[gOff + r * k + j] = dot(kern, p, pS, pOff + (long) r * pStride, q, qOff + j * qStride, n, row);
+                for (int r = i; r < i + 4; r++) g[gOff + r * k + j] = kern.dot(p, pOff + r * pStride, q, qOff + j * qStride, n);
             }
         }
         for (; i < m; i++) {
-            for (int j = 0; j < k; j++) g[gOff + i * k + j] = dot(kern, p, pS, pOff + (long) i * pStride, q, qOff + j * qStride, n, row);
+            for (int j = 0; j < k; j++) g[gOff + i * k + j] = kern.dot(p, pOff + i * pStride, q, qOff + j * qStride, n);
         }
-    }
-
-    /** kern.dot of a p row and a q row; a segment row is copied to {@code row} first (same bits as from an array). */
-    private static float dot(DepthwiseKernels kern, float[] p, MemorySegment pS, long pOff, float[] q, int qOff, int n, float[] row) {
-        if (pS == null) return kern.dot(p, (int) pOff, q, qOff, n);
-        MemorySegment.copy(pS, F32, pOff * Float.BYTES, row, 0, n);
-        return kern.dot(row, 0, q, qOff, n);
     }
 
     /**
@@ -279,7 +258,7 @@ final class PointwiseKernelsPanama {
      * the loop (8 accumulators, 5 loads per 8 FMAs: fits AVX2's 16 registers; a 4 × 4 tile spilled
      * there), the last n mod L columns added in scalar after the lane reductions.
      */
-    private static void outer2(float[] p, MemorySegment pS, long p0, int ps, float[] q, int q0, int qs, int n, float[] g, int g0,
+    private static void outer2(float[] p, int p0, int ps, float[] q, int q0, int qs, int n, float[] g, int g0,
                                int k,
                                float[] lanes) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
@@ -290,14 +269,12 @@ final class PointwiseKernelsPanama {
             FloatVector q1v = FloatVector.fromArray(F, q, q0 + qs + x);
             FloatVector q2v = FloatVector.fromArray(F, q, q0 + 2 * qs + x);
             FloatVector q3v = FloatVector.fromArray(F, q, q0 + 3 * qs + x);
-            FloatVector pv = (pS == null ? FloatVector.fromArray(F, p, (int) (p0 + x))
-                    : FloatVector.fromMemorySegment(F, pS, (p0 + x) * Float.BYTES, LE));
+            FloatVector pv = FloatVector.fromArray(F, p, p0 + x);
             c00 = pv.fma(q0v, c00);
             c01 = pv.fma(q1v, c01);
             c02 = pv.fma(q2v, c02);
             c03 = pv.fma(q3v, c03);
-            pv = (pS == null ? FloatVector.fromArray(F, p, (int) (p0 + ps + x))
-                    : FloatVector.fromMemorySegment(F, pS, (p0 + ps + x) * Float.BYTES, LE));
+            pv = FloatVector.fromArray(F, p, p0 + ps + x);
             c10 = pv.fma(q0v, c10);
             c11 = pv.fma(q1v, c11);
             c12 = pv.fma(q2v, c12);
@@ -309,10 +286,7 @@ final class PointwiseKernelsPanama {
         for (int r = 0; r < 2; r++) { // the last n mod L columns
             for (int c = 0; c < 4; c++) {
                 float s = 0f;
-                for (int x = full; x < n; x++) {
-                    long i = p0 + (long) r * ps + x;
-                    s += (pS == null ? p[(int) i] : pS.getAtIndex(F32, i)) * q[q0 + c * qs + x];
-                }
+                for (int x = full; x < n; x++) s += p[p0 + r * ps + x] * q[q0 + c * qs + x];
                 g[g0 + r * k + c] += s;
             }
         }
