@@ -51,22 +51,29 @@ interface DepthwiseKernels {
     float dotPeriodic(float[] a, int aOff, float[] b, int bOff, int n, float[] pattern, int patternOff,
                       int period, int phase);
 
-    /**
-     * {@code out[outOff + i·outStride + x] = init_i + Σ_{p<k} a[aOff + i·k + p]·in[inOff + p·inStride + x]}
-     * for i &lt; m, x &lt; n (overwrites), with init_i = {@code bias[i]}, or 0 when bias is null; the
-     * terms are added in p order. a is a row-major (m × k) matrix; in and out must not overlap.
-     */
-    default void mix(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride, float[] bias,
-                     float[] out, int outOff, int outStride, int n) {
-        mixAt(a, aOff, m, k, in, inOff, inStride, bias, out, null, outOff, outStride, n);
-    }
+    /** Columns per tile of the {@link #pack} layout. */
+    int packWidth();
 
     /**
-     * {@link #mix} with out written to {@code outSegment} when it is not null (else to the array
-     * {@code out}): an off-heap activation is written in place. Offsets and strides count floats.
+     * Packs rows [0, rows) × columns [0, n) of a matrix X (row p at {@code off + p·stride}) for
+     * {@link #mixPacked}: tile t (columns [t·W, t·W + W), W = {@link #packWidth}) at
+     * {@code dst[t·rows·W]}, its row p at +p·W; columns ≥ n of the last tile are 0. dst needs
+     * ⌈n/W⌉·rows·W floats.
      */
-    void mixAt(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride,
-               float[] bias, float[] out, MemorySegment outSegment, long outOff, int outStride, int n);
+    void pack(float[] src, int off, int stride, int rows, int n, float[] dst);
+
+    /** {@link #pack} from an off-heap segment (offset and stride in floats). */
+    void pack(MemorySegment src, long off, long stride, int rows, int n, float[] dst);
+
+    /**
+     * {@code out[outOff + i·outStride + x] = init_i + Σ_{p<k} a[aOff + i·k + p]·X[p, x]} for i &lt; m,
+     * x &lt; n (overwrites), with X given by {@link #pack} (rows = k), init_i = {@code bias[i]}, or 0
+     * when bias is null; the terms are added in p order. a is a row-major (m × k) matrix. out is
+     * written to {@code outSegment} when it is not null (in place, offsets in floats), else to the
+     * array {@code out}.
+     */
+    void mixPacked(float[] a, int aOff, int m, int k, float[] packed, float[] bias,
+                   float[] out, MemorySegment outSegment, long outOff, int outStride, int n);
 
     /**
      * {@code g[gOff + i·k + j] = Σ_{x<n} p[pOff + i·pStride + x]·q[qOff + j·qStride + x]} for i &lt; m,

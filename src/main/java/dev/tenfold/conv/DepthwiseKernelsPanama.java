@@ -161,9 +161,24 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
     }
 
     @Override
-    public void mixAt(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride,
-                      float[] bias, float[] out, MemorySegment outSegment, long outOff, int outStride, int n) {
-        PointwiseKernelsPanama.mix(a, aOff, m, k, in, inOff, inStride, bias, out, outSegment, outOff, outStride, n);
+    public int packWidth() {
+        return PackedMixPanama.W;
+    }
+
+    @Override
+    public void pack(float[] src, int off, int stride, int rows, int n, float[] dst) {
+        PackedMixPanama.pack(src, off, stride, rows, n, dst);
+    }
+
+    @Override
+    public void pack(MemorySegment src, long off, long stride, int rows, int n, float[] dst) {
+        PackedMixPanama.pack(src, off, stride, rows, n, dst);
+    }
+
+    @Override
+    public void mixPacked(float[] a, int aOff, int m, int k, float[] packed, float[] bias,
+                          float[] out, MemorySegment outSegment, long outOff, int outStride, int n) {
+        PackedMixPanama.mixPacked(a, aOff, m, k, packed, bias, out, outSegment, outOff, outStride, n);
     }
 
     @Override

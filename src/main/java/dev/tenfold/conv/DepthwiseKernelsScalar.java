@@ -67,16 +67,49 @@ final class DepthwiseKernelsScalar implements DepthwiseKernels {
         return s;
     }
 
+    /** Columns per packed tile: any width works for the scalar loops; 16 exercises tails. */
+    private static final int PACK = 16;
+
     @Override
-    public void mixAt(float[] a, int aOff, int m, int k, float[] in, int inOff, int inStride,
-                      float[] bias, float[] out, MemorySegment outSegment, long outOff, int outStride, int n) {
+    public int packWidth() {
+        return PACK;
+    }
+
+    @Override
+    public void pack(float[] src, int off, int stride, int rows, int n, float[] dst) {
+        int tiles = (n + PACK - 1) / PACK;
+        for (int t = 0; t < tiles; t++) {
+            for (int p = 0; p < rows; p++) {
+                for (int c = 0; c < PACK; c++) {
+                    int x = t * PACK + c;
+                    dst[(t * rows + p) * PACK + c] = x < n ? src[off + p * stride + x] : 0f;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void pack(MemorySegment src, long off, long stride, int rows, int n, float[] dst) {
+        int tiles = (n + PACK - 1) / PACK;
+        for (int t = 0; t < tiles; t++) {
+            for (int p = 0; p < rows; p++) {
+                for (int c = 0; c < PACK; c++) {
+                    int x = t * PACK + c;
+                    dst[(t * rows + p) * PACK + c] = x < n ? src.getAtIndex(F32, off + p * stride + x) : 0f;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void mixPacked(float[] a, int aOff, int m, int k, float[] packed, float[] bias,
+                          float[] out, MemorySegment outSegment, long outOff, int outStride, int n) {
         float[] row = new float[n];
         for (int i = 0; i < m; i++) {
             java.util.Arrays.fill(row, bias == null ? 0f : bias[i]);
             for (int p = 0; p < k; p++) {
                 float w = a[aOff + i * k + p];
-                int s = inOff + p * inStride;
-                for (int x = 0; x < n; x++) row[x] += w * in[s + x];
+                for (int x = 0; x < n; x++) row[x] += w * packed[((x / PACK) * k + p) * PACK + x % PACK];
             }
             long o = outOff + (long) i * outStride;
             if (outSegment == null) System.arraycopy(row, 0, out, (int) o, n);

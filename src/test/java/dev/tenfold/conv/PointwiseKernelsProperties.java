@@ -12,11 +12,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The 1×1 kernels {@link DepthwiseKernels#mix} and {@link DepthwiseKernels#sumOuter} (Vector API
+ * The 1×1 kernels {@link DepthwiseKernels#pack} + {@link DepthwiseKernels#mixPacked} and {@link DepthwiseKernels#sumOuter} (Vector API
  * and scalar) against direct loops in double: row counts around the 4-row tiles (1..13), column
  * counts around the 4-vector strips and vector tails (1..300), offsets and row strides wider than
- * the block, with and without bias; nothing outside the output block may be written. mix
- * written off-heap ({@code mixAt} on a native segment) must give the same bits.
+ * the block, with and without bias; nothing outside the output block may be written. Packing
+ * from a native segment and writing the product off-heap must give the same bits.
  */
 class PointwiseKernelsProperties {
     private static final DepthwiseKernels[] IMPLS = {DepthwiseKernels.get(), DepthwiseKernels.scalar()};
@@ -30,7 +30,7 @@ class PointwiseKernelsProperties {
     }
 
     @Test
-    void mixMatchesDirectLoops() {
+    void packedMixMatchesDirectLoops() {
         qt().withExamples(400).forAll(longs().all()).checkAssert(seed -> {
             SplittableRandom rnd = new SplittableRandom(seed);
             int m = size(rnd);
@@ -45,10 +45,20 @@ class PointwiseKernelsProperties {
             float[] in = DepthwiseConv1dProperties.random(rnd, inOff + k * inStride);
             float[] bias = rnd.nextBoolean() ? DepthwiseConv1dProperties.random(rnd, m) : null;
             for (DepthwiseKernels kern : IMPLS) {
+                int w = kern.packWidth();
+                int packedLength = (n + w - 1) / w * w * k;
+                float[] packed = new float[packedLength + 5];
+                java.util.Arrays.fill(packed, Float.NaN);
+                kern.pack(in, inOff, inStride, k, n, packed);
+                String what = kern.name() + " mix m=" + m + " k=" + k + " n=" + n + (bias == null ? "" : " +bias");
+                for (int j = 0; j < packed.length; j++) {
+                    int tile = j / (k * w), c = j % w, p = j / w % k, x = tile * w + c;
+                    if (j >= packedLength) assertTrue(Float.isNaN(packed[j]), what + ": pack wrote past its block at " + j);
+                    else assertEquals(x < n ? in[inOff + p * inStride + x] : 0f, packed[j], what + ": packed[" + j + "]");
+                }
                 float[] out = new float[outOff + m * outStride + 3];
                 java.util.Arrays.fill(out, 7f);
-                kern.mix(a, aOff, m, k, in, inOff, inStride, bias, out, outOff, outStride, n);
-                String what = kern.name() + " mix m=" + m + " k=" + k + " n=" + n + (bias == null ? "" : " +bias");
+                kern.mixPacked(a, aOff, m, k, packed, bias, out, null, outOff, outStride, n);
                 for (int i = 0; i < m; i++) {
                     for (int x = 0; x < n; x++) {
                         double ref = bias == null ? 0 : bias[i];
@@ -63,12 +73,18 @@ class PointwiseKernelsProperties {
                     boolean inside = rel >= 0 && rel / outStride < m && rel % outStride < n;
                     if (!inside) assertEquals(7f, out[j], what + ": wrote outside the block at " + j);
                 }
-                // the same product written off-heap in place: the same bits
+                // packed from an off-heap segment and written off-heap in place: the same bits
                 try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment inSeg = arena.allocate((long) in.length * Float.BYTES).copyFrom(MemorySegment.ofArray(in));
+                    float[] packed2 = new float[packedLength];
+                    kern.pack(inSeg, inOff, inStride, k, n, packed2);
+                    for (int j = 0; j < packedLength; j++) {
+                        assertEquals(Float.floatToIntBits(packed[j]), Float.floatToIntBits(packed2[j]), what + " pack off-heap at " + j);
+                    }
                     MemorySegment outSeg = arena.allocate((long) out.length * Float.BYTES);
                     outSeg.fill((byte) 0x7f);
                     float filler = outSeg.getAtIndex(ValueLayout.JAVA_FLOAT, 0);
-                    kern.mixAt(a, aOff, m, k, in, inOff, inStride, bias, null, outSeg, outOff, outStride, n);
+                    kern.mixPacked(a, aOff, m, k, packed2, bias, null, outSeg, outOff, outStride, n);
                     for (int j = 0; j < out.length; j++) {
                         float got = outSeg.getAtIndex(ValueLayout.JAVA_FLOAT, j);
                         int rel = j - outOff;
