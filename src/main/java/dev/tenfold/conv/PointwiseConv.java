@@ -92,10 +92,10 @@ final class PointwiseConv {
     /** This thread's buffer for a {@link DepthwiseKernels#pack}ed block of k rows × n columns. */
     private static float[] packed(int k, int n) {
         int w = KERN.packWidth();
-        return staged(2, (n + w - 1) / w * w * k);
+        return staged(1, (n + w - 1) / w * w * k);
     }
 
-    /** Per-thread staging buffers (input rows, output rows, packed input); soft, so the GC may reclaim them. */
+    /** Per-thread staging buffers (copied rows, packed block); soft, so the GC may reclaim them. */
     private static final ThreadLocal<java.lang.ref.SoftReference<float[][]>> STAGED = new ThreadLocal<>();
 
     /** This thread's staging buffer {@code slot} of at least {@code len} floats. */
@@ -103,7 +103,7 @@ final class PointwiseConv {
         java.lang.ref.SoftReference<float[][]> ref = STAGED.get();
         float[][] bufs = ref == null ? null : ref.get();
         if (bufs == null) {
-            bufs = new float[3][];
+            bufs = new float[2][];
             STAGED.set(new java.lang.ref.SoftReference<>(bufs));
         }
         if (bufs[slot] == null || bufs[slot].length < len) bufs[slot] = new float[len];
@@ -164,14 +164,10 @@ final class PointwiseConv {
         if (rowSums != null) {
             for (int i = 0; i < m; i++) rowSums[rowOff + i] = (float) K.sum(p, pOff + (long) i * size + s0, n);
         }
-        if (a != null) { // computed into a staged block, then copied out row by row
+        if (a != null) {
             float[] pk = packed(k, n);
             KERN.pack(q, qOff + s0, qs, k, n, pk);
-            float[] o = staged(1, m * ss);
-            KERN.mixPacked(a, 0, m, k, pk, null, o, null, 0, ss, n);
-            for (int i = 0; i < m; i++) {
-                MemorySegment.copy(o, i * ss, out, LE_FLOAT, (outOff + s0 + (long) i * size) * Float.BYTES, n);
-            }
+            KERN.mixPacked(a, 0, m, k, pk, null, null, out, outOff + s0, size, n);
         }
     }
 
