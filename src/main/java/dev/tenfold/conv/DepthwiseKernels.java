@@ -6,7 +6,8 @@ import java.lang.invoke.MethodHandles;
 
 /**
  * The primitives every depthwise (single-channel) and 1×1 pass of the factorized convs in this
- * package is built from, on heap {@code float[]} data. All offsets and lengths count floats.
+ * package is built from, on heap {@code float[]} data (only {@link #pack} reads and
+ * {@link #mixPacked} writes off-heap segments as well). All offsets and lengths count floats.
  *
  * <ul>
  *   <li>{@link #combine}: {@code out[x] = Σ_t w[t]·src[off[t] + x]} for x in [0, n), where term
@@ -14,6 +15,10 @@ import java.lang.invoke.MethodHandles;
  *       shifted sum: a 1-D convolution along contiguous data (shift = k·d − p), or a weighted sum
  *       of whole rows (each term a row).</li>
  *   <li>{@link #dot}: {@code Σ_i a[i]·b[i]} (weight gradients).</li>
+ *   <li>{@link #pack} + {@link #mixPacked}: the 1×1 product {@code A·X + bias} on a column
+ *       block, X first packed into tiles of {@link #packWidth} columns (from a heap array or an
+ *       off-heap segment); the result may be written off-heap in place.</li>
+ *   <li>{@link #sumOuter}: {@code P·Qᵀ} over a column block (1×1 weight gradients).</li>
  * </ul>
  *
  * <p>{@link #get()} returns the Vector API implementation when the JVM has
