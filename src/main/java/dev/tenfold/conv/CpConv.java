@@ -3,7 +3,6 @@ package dev.tenfold.conv;
 import dev.tenfold.tensor.Shape;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
-import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -92,8 +91,8 @@ public final class CpConv {
         int c = g.channels;
         int t = spec.outChannels();
         int chunk = g.chunk;
-        float[] za = buffer(0, (long) chunk * r * g.inSlab);
-        float[] ha = buffer(1, (long) chunk * r * g.outSlab);
+        float[] za = ThreadScratch.floats(ThreadScratch.Z, (long) chunk * r * g.inSlab);
+        float[] ha = ThreadScratch.floats(ThreadScratch.H, (long) chunk * r * g.outSlab);
         SlabStage stage = form == ConvForm.MOBILENET ? mobileNetStage(spec, g, taps, za, ha) : chainStage(spec, g, taps, za, ha);
         int ni = g.in.count();
         int no = g.out.count();
@@ -181,10 +180,10 @@ public final class CpConv {
         int ni = g.in.count();
         int no = g.out.count();
         boolean hasBias = w.bias() != null;
-        float[] z = buffer(0, (long) chunk * r * g.inSlab);
-        float[] h = buffer(1, (long) chunk * r * g.outSlab);
-        float[] gh = buffer(2, (long) chunk * r * g.outSlab);
-        float[] gz = buffer(3, (long) chunk * r * g.inSlab);
+        float[] z = ThreadScratch.floats(ThreadScratch.Z, (long) chunk * r * g.inSlab);
+        float[] h = ThreadScratch.floats(ThreadScratch.H, (long) chunk * r * g.outSlab);
+        float[] gh = ThreadScratch.floats(ThreadScratch.GRAD_H, (long) chunk * r * g.outSlab);
+        float[] gz = ThreadScratch.floats(ThreadScratch.GRAD_Z, (long) chunk * r * g.inSlab);
         float[] dmPart = new float[chunk * no * t * r];
         float[] dbPart = hasBias ? new float[chunk * no * t] : null;
         float[] ducPart = new float[chunk * ni * c * r];
@@ -293,29 +292,6 @@ public final class CpConv {
         return transpose(u.toArray(), u.dim(0), u.dim(1));
     }
 
-    /**
-     * Per-thread reusable heap intermediates (z, h, gradients): large arrays are not re-allocated
-     * and re-zeroed on every call; every use overwrites the part it reads. Soft references let the
-     * GC reclaim them under memory pressure.
-     */
-    private static final ThreadLocal<SoftReference<float[]>[]> BUFFERS = ThreadLocal.withInitial(CpConv::emptyBuffers);
-
-    @SuppressWarnings("unchecked")
-    private static SoftReference<float[]>[] emptyBuffers() {
-        return new SoftReference[4];
-    }
-
-    /** A heap buffer of at least {@code size} floats for slot 0..3 of this thread (contents unspecified). */
-    private static float[] buffer(int slot, long size) {
-        SoftReference<float[]>[] slots = BUFFERS.get();
-        float[] a = slots[slot] == null ? null : slots[slot].get();
-        if (a == null || a.length < size) {
-            a = new float[Math.toIntExact(size)];
-            slots[slot] = new SoftReference<>(a);
-        }
-        return a;
-    }
-
     /** U_T·diag(λ), row-major (T × R). */
     private static float[] scaledUt(CpConvWeights w) {
         float[] ut = w.uT().toArray();
@@ -340,7 +316,7 @@ public final class CpConv {
         final int inSize;
         final int outSize;
         final int chunk;
-        /** Row stride of the heap intermediates: the spatial size padded off a multiple of 4 KiB ({@link PointwiseConv.Blocks#heapStride}). */
+        /** Row stride of the heap intermediates: the spatial size padded off a multiple of 1 KiB ({@link PointwiseConv.Blocks#heapStride}). */
         final int inSlab;
         final int outSlab;
 

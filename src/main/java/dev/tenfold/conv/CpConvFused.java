@@ -54,7 +54,7 @@ final class CpConvFused {
     private final int tail;
     /**
      * Per-rank strides of the window and of the H buffer: their rows padded off a multiple of
-     * 4 KiB ({@link PointwiseConv#stagedStride}), so the 1×1 tiles' rows do not share L1 sets.
+     * 1 KiB ({@link PointwiseConv#stagedStride}), so the 1×1 tiles' rows do not share L1 sets.
      */
     private final int winStride;
     private final int hStride;

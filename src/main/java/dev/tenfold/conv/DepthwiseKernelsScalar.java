@@ -77,15 +77,7 @@ final class DepthwiseKernelsScalar implements DepthwiseKernels {
 
     @Override
     public void pack(float[] src, int off, int stride, int rows, int n, float[] dst) {
-        int tiles = (n + PACK - 1) / PACK;
-        for (int t = 0; t < tiles; t++) {
-            for (int p = 0; p < rows; p++) {
-                for (int c = 0; c < PACK; c++) {
-                    int x = t * PACK + c;
-                    dst[(t * rows + p) * PACK + c] = x < n ? src[off + p * stride + x] : 0f;
-                }
-            }
-        }
+        pack(MemorySegment.ofArray(src), off, stride, rows, n, dst);
     }
 
     @Override

@@ -50,7 +50,7 @@ final class PointwiseConv {
 
         /**
          * Row stride of a heap intermediate holding rows of this extent: the size padded off a
-         * multiple of 4 KiB ({@link #stagedStride}), so its rows do not share L1 sets.
+         * multiple of 1 KiB ({@link #stagedStride}), so its rows do not share L1 sets.
          */
         int heapStride() { return stagedStride(size); }
 
@@ -92,28 +92,16 @@ final class PointwiseConv {
     /** This thread's buffer for a {@link DepthwiseKernels#pack}ed block of k rows × n columns. */
     private static float[] packed(int k, int n) {
         int w = KERN.packWidth();
-        return staged(1, (n + w - 1) / w * w * k);
+        return ThreadScratch.floats(ThreadScratch.PACKED, (long) (n + w - 1) / w * w * k);
     }
 
-    /** Per-thread staging buffers (copied rows, packed block); soft, so the GC may reclaim them. */
-    private static final ThreadLocal<java.lang.ref.SoftReference<float[][]>> STAGED = new ThreadLocal<>();
-
-    /** This thread's staging buffer {@code slot} of at least {@code len} floats. */
-    private static float[] staged(int slot, int len) {
-        java.lang.ref.SoftReference<float[][]> ref = STAGED.get();
-        float[][] bufs = ref == null ? null : ref.get();
-        if (bufs == null) {
-            bufs = new float[2][];
-            STAGED.set(new java.lang.ref.SoftReference<>(bufs));
-        }
-        if (bufs[slot] == null || bufs[slot].length < len) bufs[slot] = new float[len];
-        return bufs[slot];
-    }
-
-    /** Rows [0, rows) × columns [0, n) of the off-heap matrix at off (row stride size) into staging buffer slot, row stride {@link #stagedStride}. */
-    private static float[] stageIn(MemorySegment src, long off, int size, int rows, int n, int slot) {
+    /**
+     * Rows [0, rows) × columns [0, n) of the off-heap matrix at off (row stride size), copied into
+     * this thread's scratch with row stride {@link #stagedStride}.
+     */
+    private static float[] stageIn(MemorySegment src, long off, int size, int rows, int n) {
         int ss = stagedStride(n);
-        float[] st = staged(slot, rows * ss);
+        float[] st = ThreadScratch.floats(ThreadScratch.ROWS, (long) rows * ss);
         for (int i = 0; i < rows; i++) {
             MemorySegment.copy(src, LE_FLOAT, (off + (long) i * size) * Float.BYTES, st, i * ss, n);
         }
@@ -159,7 +147,7 @@ final class PointwiseConv {
         int size = bl.size();
         int qs = bl.heapStride();
         int ss = stagedStride(n);
-        float[] st = stageIn(p, pOff + s0, size, m, n, 0);
+        float[] st = stageIn(p, pOff + s0, size, m, n);
         KERN.sumOuter(st, 0, ss, m, q, qOff + s0, qs, k, n, part, partOff);
         if (rowSums != null) {
             for (int i = 0; i < m; i++) rowSums[rowOff + i] = (float) K.sum(p, pOff + (long) i * size + s0, n);
