@@ -73,8 +73,8 @@ final class ConvBench {
                     body = () -> {
                         CpConv.forward(spec, w, x, form, y);
                         if (c.backward()) {
-                            try (TensorScope tmp = TensorScope.open()) { // gradients land in gradY's scope
-                                CpConv.backward(spec, w, x, gy.copyTo(tmp));
+                            try (TensorScope tmp = TensorScope.open()) { // the gradients, freed after each call
+                                CpConv.backward(spec, w, x, gy, tmp);
                             }
                         }
                     };

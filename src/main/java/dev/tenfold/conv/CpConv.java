@@ -145,7 +145,19 @@ public final class CpConv {
      * @throws IllegalArgumentException when shapes do not fit the spec or gradY is not (B, T, O…)
      */
     public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY) {
-        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK);
+        return backward(spec, w, x, gradY, gradY.scope());
+    }
+
+    /**
+     * The same with every result a new tensor in {@code into} (e.g. a per-step scope of a
+     * training loop that frees the gradients once applied, while x and gradY live on).
+     *
+     * @throws IllegalArgumentException as {@link #backward(ConvSpec, CpConvWeights, Tensor, Tensor)},
+     *                                  or when {@code into} is null
+     * @throws IllegalStateException    when {@code into} is closed
+     */
+    public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, TensorScope into) {
+        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into);
     }
 
     /**
@@ -156,6 +168,12 @@ public final class CpConv {
      * The partial sums are added in (b, block) order in double, whatever the thread count.
      */
     static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock) {
+        return backward(spec, w, x, gradY, maxBlock, gradY.scope());
+    }
+
+    private static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock,
+                                            TensorScope out) {
+        if (out == null) throw new IllegalArgumentException("into: the scope for the gradients must not be null");
         w.validate(spec);
         Shape yShape = spec.outputShape(x.shape());
         if (!gradY.shape().equals(yShape)) {
@@ -168,7 +186,6 @@ public final class CpConv {
         int c = g.channels;
         Tensor xc = x.contiguous();
         Tensor gy = gradY.contiguous();
-        TensorScope out = gradY.scope();
         float[] m = scaledUt(w);
         float[] mT = transpose(m, t, r);
         float[] uc = w.uC().toArray();

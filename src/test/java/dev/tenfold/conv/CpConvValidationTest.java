@@ -1,5 +1,7 @@
 package dev.tenfold.conv;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +69,36 @@ class CpConvValidationTest {
             TuckerConvWeights tw = TuckerConvWeights.random(s, ConvSpec.builder(4, 4, 3).build(), 2, 2, 1);
             rejects(() -> TuckerConv.forward(grouped, tw, s.zeros(1, 4, 5), ConvForm.FACTORIZED), "groups=2");
         }
+    }
+
+    @Test
+    void gradientsLandInTheGivenScopeWithTheSameValues() {
+        try (TensorScope s = TensorScope.open()) {
+            CpConvWeights w = CpConvWeights.random(s, SPEC, 3, 1);
+            Tensor x = s.normal(3L, 0f, 1f, 2, 4, 6, 7);
+            Tensor gy = s.normal(4L, 0f, 1f, SPEC.outputShape(x.shape()).dims());
+            CpConvGradients own = CpConv.backward(SPEC, w, x, gy);
+            List<Tensor> expected = all(own);
+            for (Tensor t : expected) assertTrue(t.scope() == s, "default overload: gradients in gradY's scope");
+            try (TensorScope into = TensorScope.open()) {
+                List<Tensor> got = all(CpConv.backward(SPEC, w, x, gy, into));
+                assertEquals(expected.size(), got.size());
+                for (int i = 0; i < got.size(); i++) {
+                    assertTrue(got.get(i).scope() == into, "gradient " + i + " not in the given scope");
+                    assertArrayEquals(expected.get(i).toArray(), got.get(i).toArray(), "gradient " + i);
+                }
+            }
+            rejects(() -> CpConv.backward(SPEC, w, x, gy, null), "into");
+            TensorScope closed = TensorScope.open();
+            closed.close();
+            assertThrows(IllegalStateException.class, () -> CpConv.backward(SPEC, w, x, gy, closed));
+        }
+    }
+
+    private static List<Tensor> all(CpConvGradients g) {
+        List<Tensor> l = new java.util.ArrayList<>(List.of(g.x(), g.lambda(), g.uT(), g.uC(), g.bias()));
+        l.addAll(g.uK());
+        return l;
     }
 
     @Test
