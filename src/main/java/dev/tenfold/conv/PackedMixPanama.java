@@ -31,16 +31,23 @@ final class PackedMixPanama {
 
     private PackedMixPanama() { }
 
-    /** {@link DepthwiseKernels#pack} from a heap array. */
+    /**
+     * {@link DepthwiseKernels#pack} from a heap array, tile by tile so that dst is written front
+     * to back (in-cache probe, k = 16..32 rows × 1024 columns: twice as fast as row by row, whose
+     * writes land rows·W floats apart).
+     */
     static void pack(float[] src, int off, int stride, int rows, int n, float[] dst) {
         int full = n - n % W;
-        for (int p = 0; p < rows; p++) {
-            int r = off + p * stride;
-            int d = p * W;
-            for (int x = 0; x < full; x += W, d += rows * W) {
-                for (int v = 0; v < W; v += L) FloatVector.fromArray(F, src, r + x + v).intoArray(dst, d + v);
+        int d = 0;
+        for (int x = 0; x < full; x += W) { // tile by tile: dst is written front to back
+            for (int p = 0, r = off + x; p < rows; p++, r += stride, d += W) {
+                for (int v = 0; v < W; v += L) FloatVector.fromArray(F, src, r + v).intoArray(dst, d + v);
             }
-            for (int v = 0; full < n && v < W; v += L) {
+        }
+        for (int p = 0; full < n && p < rows; p++) {
+            int r = off + p * stride;
+            d = (full / W * rows + p) * W;
+            for (int v = 0; v < W; v += L) {
                 int count = n - full - v;
                 FloatVector xv = count >= L ? FloatVector.fromArray(F, src, r + full + v)
                         : count > 0 ? FloatVector.fromArray(F, src, r + full + v, F.indexInRange(0, count))
@@ -50,7 +57,12 @@ final class PackedMixPanama {
         }
     }
 
-    /** {@link DepthwiseKernels#pack} from an off-heap segment (offsets in floats). */
+    /**
+     * {@link DepthwiseKernels#pack} from an off-heap segment (offsets in floats), row by row:
+     * rows of a conv activation lie a channel apart, and reading each one front to back (the
+     * writes scattered over the tiles) ran the CP conv forward 5–10% faster than gathering each
+     * tile from all rows at once, which the heap form does.
+     */
     static void pack(MemorySegment src, long off, long stride, int rows, int n, float[] dst) {
         int full = n - n % W;
         for (int p = 0; p < rows; p++) {
