@@ -161,18 +161,29 @@ public final class CpConv {
     }
 
     /**
-     * The factorized backward with 1×1 column blocks of at most {@code maxBlock} columns. Per batch
-     * chunk: (1) Z = U_Cᵀ·X and gH = (U_T·diag λ)ᵀ·gY by column blocks; (2) per (b, r) slab the
-     * depthwise chain forward (H) and backward (gZ, per-slab tap gradients); (3) by column blocks
-     * the partial sums of dM = gY·Hᵀ, of the bias gradient and of dU_C = X·gZᵀ, and dX = U_C·gZ.
-     * The partial sums are added in (b, block) order in double, whatever the thread count.
+     * The factorized backward with 1×1 column blocks of at most {@code maxBlock} columns: fused
+     * ({@link CpConvFusedBackward}) when the spec has stride 1 along mode 0, else stage by stage.
      */
     static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock) {
-        return backward(spec, w, x, gradY, maxBlock, gradY.scope());
+        return backward(spec, w, x, gradY, maxBlock, gradY.scope(), true, CpConvFusedBackward.STEP_COLUMNS);
+    }
+
+    /**
+     * The same, through the fused backward with steps of about {@code stepColumns} output columns
+     * when {@code fused} and it applies, else stage by stage (the twin the tests compare it with).
+     */
+    static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock, boolean fused,
+                                    int stepColumns) {
+        return backward(spec, w, x, gradY, maxBlock, gradY.scope(), fused, stepColumns);
     }
 
     private static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock,
                                             TensorScope out) {
+        return backward(spec, w, x, gradY, maxBlock, out, true, CpConvFusedBackward.STEP_COLUMNS);
+    }
+
+    private static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock,
+                                            TensorScope out, boolean fused, int stepColumns) {
         if (out == null) throw new IllegalArgumentException("into: the scope for the gradients must not be null");
         w.validate(spec);
         Shape yShape = spec.outputShape(x.shape());
@@ -180,13 +191,50 @@ public final class CpConv {
             throw new IllegalArgumentException("gradY of shape " + gradY.shape() + " must be the output shape "
                     + yShape + " for x of shape " + x.shape());
         }
-        Geometry g = new Geometry(spec, x.shape(), w.rank(), maxBlock);
-        int r = g.rank;
+        int r = w.rank();
         int t = spec.outChannels();
-        int c = g.channels;
+        int c = spec.inChannels();
         Tensor xc = x.contiguous();
         Tensor gy = gradY.contiguous();
         float[] m = scaledUt(w);
+        Sums sums = new Sums(t, c, r);
+        Tensor gx = out.zeros(x.shape());
+        double[] gw;
+        int slabs;
+        if (fused && CpConvFusedBackward.applies(spec)) {
+            int[] inDims = new int[spec.spatialDims()];
+            for (int i = 0; i < inDims.length; i++) inDims[i] = x.dim(2 + i);
+            CpConvFusedBackward fb = new CpConvFusedBackward(spec, inDims, x.dim(0), r, maxBlock, stepColumns);
+            gw = fb.run(xc, gy, w.uC().toArray(), transposed(w.uC()), transpose(m, t, r), w.spatialColumns(),
+                    w.bias() != null, gx, sums.dm, sums.duc, sums.db);
+            slabs = fb.jobs();
+        } else {
+            Geometry g = new Geometry(spec, x.shape(), r, maxBlock);
+            gw = staged(spec, w, g, xc, gy, m, gx, sums);
+            slabs = g.batch;
+        }
+        return gradients(spec, w, out, sums, gw, slabs, gx);
+    }
+
+    /** The sums of a backward over all positions, in double: dM = gY·Hᵀ (T × R), dU_C (C × R), the bias gradient (T). */
+    private record Sums(double[] dm, double[] duc, double[] db) {
+        Sums(int t, int c, int r) {
+            this(new double[t * r], new double[c * r], new double[t]);
+        }
+    }
+
+    /**
+     * The stage-by-stage backward. Per batch chunk: (1) Z = U_Cᵀ·X and gH = (U_T·diag λ)ᵀ·gY by
+     * column blocks; (2) per (b, r) slab the depthwise chain forward (H) and backward (gZ, per-slab
+     * tap gradients); (3) by column blocks the partial sums of dM = gY·Hᵀ, of the bias gradient and
+     * of dU_C = X·gZᵀ, and dX = U_C·gZ written into gx. The partial sums are added in (b, block)
+     * order in double, whatever the thread count. Returns the tap gradients per (b, r) slab.
+     */
+    private static double[] staged(ConvSpec spec, CpConvWeights w, Geometry g, Tensor xc, Tensor gy, float[] m,
+                                   Tensor gx, Sums sums) {
+        int r = g.rank;
+        int t = spec.outChannels();
+        int c = g.channels;
         float[] mT = transpose(m, t, r);
         float[] uc = w.uC().toArray();
         float[] ucT = transpose(uc, c, r);
@@ -204,11 +252,7 @@ public final class CpConv {
         float[] dmPart = new float[chunk * no * t * r];
         float[] dbPart = hasBias ? new float[chunk * no * t] : null;
         float[] ducPart = new float[chunk * ni * c * r];
-        double[] dm = new double[t * r];
-        double[] db = new double[t];
-        double[] duc = new double[c * r];
         double[] gwAll = new double[g.batch * r * wc];
-        Tensor gx = out.zeros(x.shape());
         DepthwiseChain.Work[] works = new DepthwiseChain.Work[DepthwiseParallel.threads()];
         for (int b0 = 0; b0 < g.batch; b0 += chunk) {
             int nb = Math.min(chunk, g.batch - b0);
@@ -242,12 +286,23 @@ public final class CpConv {
                             g.in, k % ni, ducPart, k * c * r, null, 0, uc, gx.segment(), gxOff + (long) b * c * g.inSize);
                 }
             });
-            addParts(dm, dmPart, nb * no);
-            addParts(duc, ducPart, nb * ni);
-            if (hasBias) addParts(db, dbPart, nb * no);
+            addParts(sums.dm, dmPart, nb * no);
+            addParts(sums.duc, ducPart, nb * ni);
+            if (hasBias) addParts(sums.db, dbPart, nb * no);
         }
+        return gwAll;
+    }
 
-        // 1×1 R→T: dU_T = dM·diag λ; dλ_r = Σ_t dM[t, r]·U_T[t, r].
+    /**
+     * The gradients from the sums: dU_T = dM·diag λ, dλ_r = Σ_t dM[t, r]·U_T[t, r], dU_K[n][k, r] =
+     * Σ over the {@code slabs} rows of {@code gw} (each R × Σ K_n, in row order), as new tensors in {@code out}.
+     */
+    private static CpConvGradients gradients(ConvSpec spec, CpConvWeights w, TensorScope out, Sums sums, double[] gw,
+                                             int slabs, Tensor gx) {
+        int r = w.rank();
+        int t = spec.outChannels();
+        int c = spec.inChannels();
+        double[] dm = sums.dm;
         float[] lam = w.lambda().toArray();
         float[] ut = w.uT().toArray();
         float[] dut = new float[t * r];
@@ -260,25 +315,23 @@ public final class CpConv {
             }
             dlam[rr] = (float) s;
         }
-
-        // Spatial factors: dU_K[n][k, r] = Σ_b (slab (b, r) contribution), summed in b order.
         int[] k = spec.kernel();
+        int wc = sum(k);
         List<Tensor> duk = new ArrayList<>();
-        for (int n = 0; n < k.length; n++) {
+        for (int n = 0, off = 0; n < k.length; off += k[n], n++) {
             float[] f = new float[k[n] * r];
-            int off = chain.weightOffset(n);
             for (int rr = 0; rr < r; rr++) {
                 for (int kk = 0; kk < k[n]; kk++) {
                     double s = 0;
-                    for (int bb = 0; bb < g.batch; bb++) s += gwAll[(bb * r + rr) * wc + off + kk];
+                    for (int bb = 0; bb < slabs; bb++) s += gw[(bb * r + rr) * wc + off + kk];
                     f[kk * r + rr] = (float) s;
                 }
             }
             duk.add(out.fromArray(f, k[n], r));
         }
-        Tensor dbias = hasBias ? out.fromArray(toFloat(db), t) : null;
+        Tensor dbias = w.bias() != null ? out.fromArray(toFloat(sums.db), t) : null;
         return new CpConvGradients(gx, out.fromArray(dlam, r), out.fromArray(dut, t, r),
-                out.fromArray(toFloat(duc), c, r), duk, dbias);
+                out.fromArray(toFloat(sums.duc), c, r), duk, dbias);
     }
 
     /** acc += Σ_j parts[j·len ..] for j in [0, count), in j order (len = acc.length). */

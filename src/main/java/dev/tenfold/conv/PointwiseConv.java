@@ -143,18 +143,27 @@ final class PointwiseConv {
                          float[] part, int partOff, float[] rowSums, int rowOff,
                          float[] a, MemorySegment out, long outOff) {
         int s0 = bl.start(j);
-        int n = bl.length(j);
-        int size = bl.size();
-        int qs = bl.heapStride();
+        gradientColumns(p, pOff, m, bl.size(), s0, bl.length(j), q, qOff + s0, bl.heapStride(), k, part, partOff,
+                rowSums, rowOff, a, out, outOff);
+    }
+
+    /**
+     * {@link #gradient} on columns [s0, s0 + n) (n ≤ {@link #MAX_BLOCK}) of the off-heap (m × size)
+     * matrices P at pOff and out at outOff, with Q's column s0 at {@code q[qOff]} (row stride
+     * qStride).
+     */
+    static void gradientColumns(MemorySegment p, long pOff, int m, int size, int s0, int n, float[] q, int qOff,
+                                int qStride, int k, float[] part, int partOff, float[] rowSums, int rowOff,
+                                float[] a, MemorySegment out, long outOff) {
         int ss = stagedStride(n);
         float[] st = stageIn(p, pOff + s0, size, m, n);
-        KERN.sumOuter(st, 0, ss, m, q, qOff + s0, qs, k, n, part, partOff);
+        KERN.sumOuter(st, 0, ss, m, q, qOff, qStride, k, n, part, partOff);
         if (rowSums != null) {
             for (int i = 0; i < m; i++) rowSums[rowOff + i] = (float) K.sum(p, pOff + (long) i * size + s0, n);
         }
         if (a != null) {
             float[] pk = packed(k, n);
-            KERN.pack(q, qOff + s0, qs, k, n, pk);
+            KERN.pack(q, qOff, qStride, k, n, pk);
             KERN.mixPacked(a, 0, m, k, pk, null, null, out, outOff + s0, size, n);
         }
     }
