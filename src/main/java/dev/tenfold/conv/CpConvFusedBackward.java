@@ -25,10 +25,12 @@ import java.lang.foreign.MemorySegment;
  * only a band boundary computes (K_0 − 1)·d_0 rows twice. The 1×1 products run by column blocks
  * of at most {@code maxBlock} columns (staged, packed, register-tiled: {@link PointwiseConv}).
  *
- * <p>Measured on a Zen 3 (2 cores, AVX2) it runs as fast as the stage-by-stage twin on the
- * benchmark shapes (CP conv3d 32³ fwd+bwd: min 23.2 vs 23.5 ms over six interleaved runs); what it
- * saves is memory. The band cut depends on the geometry only, each job's partial sums are kept
- * apart and added in job order (in double), so results do not depend on the thread count.
+ * <p>It saves memory, not time: on a Zen 3 (2 cores, AVX2) it ran the CP conv3d 32³ (R = 16)
+ * forward+backward 5–10% slower than the stage-by-stage twin, and a 96³ item (R = 32) about 10%
+ * slower, but the twin ran out of a 256 MB heap there and this one did not.
+ * So {@link CpConv#fusedBackward} takes it only for large items. The band cut depends on the
+ * geometry only, each job's partial sums are kept apart and added in job order (in double), so
+ * results do not depend on the thread count.
  */
 final class CpConvFusedBackward {
     /** Output columns (mode-0 rows × Q) a step aims for. */

@@ -52,11 +52,11 @@ class CpConvFusedBackwardProperties {
                 Tensor x = scope.uniform(seed + 7, -1f, 1f, c.inputDims());
                 Tensor gy = scope.uniform(seed + 8, -1f, 1f, c.spec().outputShape(x.shape()).dims());
                 DepthwiseParallel.setThreads(1);
-                CpConvGradients staged = CpConv.backward(c.spec(), w, x, gy, PointwiseConv.MAX_BLOCK, false, step);
+                CpConvGradients staged = CpConv.backward(c.spec(), w, x, gy, PointwiseConv.MAX_BLOCK, CpConv.BackwardPath.STAGED, step);
                 float[][] runs = new float[3][];
                 for (int i = 0; i < runs.length; i++) {
                     DepthwiseParallel.setThreads(i + 1);
-                    CpConvGradients got = CpConv.backward(c.spec(), w, x, gy, block, true, step);
+                    CpConvGradients got = CpConv.backward(c.spec(), w, x, gy, block, CpConv.BackwardPath.FUSED, step);
                     runs[i] = flat(got);
                     if (i > 0) {
                         assertArrayEquals(runs[0], runs[i], what + " with " + (i + 1) + " threads, " + c);
@@ -96,6 +96,20 @@ class CpConvFusedBackwardProperties {
         ConvSpec strided = ConvSpec.builder(2, 3, 3, 3).stride(2, 1).padding(1).build();
         assertFalse(CpConvFusedBackward.applies(strided));
         assertTrue(CpConvFusedBackward.applies(ConvSpec.builder(2, 3, 3, 3).stride(1, 2).padding(1).build()));
+    }
+
+    /** AUTO: the staged backward while its scratch per item is small, the fused one above the threshold. */
+    @Test
+    void autoTakesTheFusedPathForLargeItemsOnly() {
+        ConvSpec spec = ConvSpec.builder(32, 32, 3, 3, 3).padding(1).build();
+        // 32³, R = 16: 4·16·2·(2·32768) = 8 MiB per item → staged; 96³, R = 32: 453 MB → fused
+        assertFalse(CpConv.fusedBackward(spec, dev.tenfold.tensor.Shape.of(4, 32, 32, 32, 32), 16));
+        assertTrue(CpConv.fusedBackward(spec, dev.tenfold.tensor.Shape.of(1, 32, 96, 96, 96), 32));
+        ConvSpec strided = ConvSpec.builder(32, 32, 3, 3, 3).stride(2, 1, 1).padding(1).build();
+        assertFalse(CpConv.fusedBackward(strided, dev.tenfold.tensor.Shape.of(1, 32, 96, 96, 96), 32));
+        long perItem = 4L * 16 * 2 * (2L * 64 * 64 * 64);
+        assertEquals(perItem > CpConv.FUSED_BACKWARD_MIN_BYTES,
+                CpConv.fusedBackward(spec, dev.tenfold.tensor.Shape.of(1, 32, 64, 64, 64), 16));
     }
 
     private static float[] flat(CpConvGradients g) {
