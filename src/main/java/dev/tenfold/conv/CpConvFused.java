@@ -75,12 +75,8 @@ final class CpConvFused {
         this.s0 = spec.stride()[0];
         this.p0 = spec.padBefore()[0];
         this.dil0 = spec.dilation()[0];
-        long p = 1;
-        long q = 1;
-        for (int i = 1; i < n; i++) {
-            p *= inDims[i];
-            q *= out[i];
-        }
+        long p = rowSize(inDims);
+        long q = rowSize(out);
         this.weightOffsets = new int[n];
         int w = 0;
         for (int i = 0; i < n; i++) {
@@ -117,6 +113,13 @@ final class CpConvFused {
             DepthwiseConv1d.Pass ps = inner[1][m - 1];
             periodic[m] = ps.stride() == 1 && ps.outLen() == ps.inLen() && (long) ps.inLen() * ps.inner() <= MAX_PERIOD;
         }
+    }
+
+    /** Floats of one mode-0 row of a slab with these spatial sizes: ∏_{n≥1} dims[n] (1 for N = 1). */
+    static long rowSize(int[] dims) {
+        long s = 1;
+        for (int i = 1; i < dims.length; i++) s *= dims[i];
+        return s;
     }
 
     /** Longest period (len·inner floats) of an inner pass run as one periodic shifted sum. */

@@ -87,12 +87,8 @@ final class CpConvFusedBackward {
         this.k0 = spec.kernel()[0];
         this.p0 = spec.padBefore()[0];
         this.dil0 = spec.dilation()[0];
-        long p = 1;
-        long q = 1;
-        for (int i = 1; i < n; i++) {
-            p *= inDims[i];
-            q *= out[i];
-        }
+        long p = CpConvFused.rowSize(inDims);
+        long q = CpConvFused.rowSize(out);
         if (p * d0 > Integer.MAX_VALUE - 16 || q * o0 > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("CP conv: spatial sizes " + java.util.Arrays.toString(inDims) + " exceed a heap buffer");
         }

@@ -116,14 +116,6 @@ class CpConvFusedBackwardProperties {
         List<float[]> parts = new ArrayList<>(List.of(g.x().toArray(), g.lambda().toArray(), g.uT().toArray(), g.uC().toArray()));
         for (Tensor t : g.uK()) parts.add(t.toArray());
         if (g.bias() != null) parts.add(g.bias().toArray());
-        int n = 0;
-        for (float[] p : parts) n += p.length;
-        float[] r = new float[n];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, r, at, p.length);
-            at += p.length;
-        }
-        return r;
+        return CpConvProperties.concat(parts.toArray(new float[0][]));
     }
 }

@@ -244,7 +244,7 @@ class CpConvProperties {
         });
     }
 
-    private static float[] concat(float[]... parts) {
+    static float[] concat(float[]... parts) {
         int n = 0;
         for (float[] p : parts) n += p.length;
         float[] r = new float[n];
