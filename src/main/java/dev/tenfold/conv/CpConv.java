@@ -21,9 +21,13 @@ import java.util.function.IntFunction;
  * the 1×1 stages as column-block jobs ({@link PointwiseConv.Blocks}: each block of the off-heap
  * activation staged into a cache-resident heap buffer, then small register-tiled kernels), the
  * depthwise stage per (b, r) slab, each stage parallel and followed by a barrier. Costs
- * 2·B·(R·C·∏D + R·Σ_n K_n·(partial sizes) + T·R·∏O) flops instead of 2·B·T·C·∏K·∏O. Results do not
- * depend on the thread count ({@link DepthwiseParallel#setThreads}). A non-contiguous x (or
- * gradY) is first copied into its own scope.
+ * 2·B·(R·C·∏D + R·Σ_n K_n·(partial sizes) + T·R·∏O) flops instead of 2·B·T·C·∏K·∏O.
+ *
+ * <p>Backward: stage by stage per batch chunk, like the MobileNet forward; for items whose staged
+ * intermediates would exceed {@link #FUSED_BACKWARD_MIN_BYTES} (and stride 1 along mode 0) fused
+ * ({@link CpConvFusedBackward}: a few mode-0 rows at a time per worker, so large volumes fit small
+ * heaps). Results do not depend on the thread count ({@link DepthwiseParallel#setThreads}). A
+ * non-contiguous x (or gradY) is first copied into its own scope.
  */
 public final class CpConv {
     private CpConv() { }
