@@ -119,9 +119,20 @@ interface SkinnyKernels {
             for (int p = p0; p < p1; p++) {
                 for (int r = r0; r < r1; r++) {
                     long o = srcOff + r * strideR + p * strideP;
-                    float s = 0;
-                    for (int c = 0; c < d; c++) s = Math.fma(src.getAtIndex(F32, o + c), w[r * ldw + c], s);
-                    out.setAtIndex(F32, outOff + r * outR + p * outP, s);
+                    int wr = r * ldw;
+                    // four interleaved partial sums (c mod 4), added pairwise at the end: four
+                    // independent FMA chains instead of one latency-bound chain (in-cache probe,
+                    // R = 10, d = 100: 1.44 → 0.58 ns per FMA; eight chains: 0.65)
+                    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                    int c = 0;
+                    for (; c + 4 <= d; c += 4) {
+                        s0 = Math.fma(src.getAtIndex(F32, o + c), w[wr + c], s0);
+                        s1 = Math.fma(src.getAtIndex(F32, o + c + 1), w[wr + c + 1], s1);
+                        s2 = Math.fma(src.getAtIndex(F32, o + c + 2), w[wr + c + 2], s2);
+                        s3 = Math.fma(src.getAtIndex(F32, o + c + 3), w[wr + c + 3], s3);
+                    }
+                    for (; c < d; c++) s0 = Math.fma(src.getAtIndex(F32, o + c), w[wr + c], s0);
+                    out.setAtIndex(F32, outOff + r * outR + p * outP, (s0 + s1) + (s2 + s3));
                 }
             }
         }
