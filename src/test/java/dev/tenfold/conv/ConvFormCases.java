@@ -1,5 +1,7 @@
 package dev.tenfold.conv;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import java.util.SplittableRandom;
 
 /**
@@ -32,11 +34,14 @@ record ConvFormCases(ConvSpec spec, int batch, int[] inDims) {
             int t = 1 + rnd.nextInt(tiny ? 3 : 5);
             ConvSpec.Builder b = ConvSpec.builder(c, t, k).stride(s).dilation(dil).bias(rnd.nextBoolean());
             ConvSpec spec = same ? b.paddingSame().build() : b.padding(p).build();
+            int[] out;
             try {
-                spec.outputSpatial(d);
+                out = spec.outputSpatial(d);
             } catch (IllegalArgumentException e) {
                 continue;
             }
+            // 'same' cases run at stride 1, where the spec must keep every spatial size
+            if (same) assertArrayEquals(d, out, () -> "'same' padding changed the sizes of " + spec);
             return new ConvFormCases(spec, 1 + rnd.nextInt(tiny ? 2 : 3), d);
         }
     }

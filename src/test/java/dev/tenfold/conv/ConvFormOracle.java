@@ -1,5 +1,7 @@
 package dev.tenfold.conv;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * Independent double-precision oracle for the factorized-conv tests: a naive dense N-D conv
  * (plain loops over every output and tap, groups = 1) and its two gradients, plus CP / Tucker
@@ -60,6 +62,14 @@ final class ConvFormOracle {
         }
     }
 
+    /**
+     * Fails the calling test when an operand's length does not fit the geometry (a caller bug the
+     * index arithmetic below would otherwise turn into a wrong oracle or an index error).
+     */
+    static void checkLength(String what, long expected, double[] a) {
+        assertEquals(expected, a.length, "oracle operand " + what + " does not fit the geometry");
+    }
+
     static void unravel(int flat, int[] dims, int[] idx) {
         for (int m = dims.length - 1; m >= 0; m--) {
             idx[m] = flat % dims[m];
@@ -72,6 +82,9 @@ final class ConvFormOracle {
         int so = g.outSize();
         int si = g.inSize();
         int kt = g.taps();
+        checkLength("x", (long) g.b * g.c * si, x);
+        checkLength("w", (long) g.t * g.c * kt, w);
+        if (bias != null) checkLength("bias", g.t, bias);
         double[] y = new double[g.b * g.t * so];
         taps(g, (o, k, in) -> {
             for (int b = 0; b < g.b; b++) {
@@ -93,6 +106,8 @@ final class ConvFormOracle {
         int so = g.outSize();
         int si = g.inSize();
         int kt = g.taps();
+        checkLength("gy", (long) g.b * g.t * so, gy);
+        checkLength("w", (long) g.t * g.c * kt, w);
         double[] gx = new double[g.b * g.c * si];
         taps(g, (o, k, in) -> {
             for (int b = 0; b < g.b; b++) {
@@ -110,6 +125,8 @@ final class ConvFormOracle {
         int so = g.outSize();
         int si = g.inSize();
         int kt = g.taps();
+        checkLength("x", (long) g.b * g.c * si, x);
+        checkLength("gy", (long) g.b * g.t * so, gy);
         double[] gw = new double[g.t * g.c * kt];
         taps(g, (o, k, in) -> {
             for (int b = 0; b < g.b; b++) {
@@ -126,6 +143,7 @@ final class ConvFormOracle {
     static double[] backwardBias(Geo g, double[] gy) {
         double[] db = new double[g.t];
         int so = g.outSize();
+        checkLength("gy", (long) g.b * g.t * so, gy);
         for (int i = 0; i < gy.length; i++) db[(i / so) % g.t] += gy[i];
         return db;
     }

@@ -1,5 +1,7 @@
 package dev.tenfold.conv;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.tenfold.tensor.Shape;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
@@ -57,6 +59,8 @@ record DenseConvCase(ConvSpec spec, Shape input, int blockPositions, boolean str
             }
             Shape input = Shape.of(dims);
             long positions = spec.outputShape(input).size() / ((long) batch * t);
+            // the sizes start at the smallest valid one: every output extent must be at least 1
+            assertTrue(positions >= 1, () -> "no output position for " + spec + " on " + input);
             int block = pick(rnd, 0, 2) == 0 ? -1 : pick(rnd, 1, (int) positions + 2);
             return new DenseConvCase(spec, input, block, pick(rnd, 0, 2) == 0, rnd.next(Constraint.between(0, 1 << 30)));
         };

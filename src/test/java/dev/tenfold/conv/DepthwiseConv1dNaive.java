@@ -1,5 +1,7 @@
 package dev.tenfold.conv;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * Naive twin of {@link DepthwiseConv1d}: the defining sums with plain loops in double on a
  * (outer, len, inner) slab, {@code out[a, o, j] = Σ_k w[k]·in[a, o·s + k·d − p, j]}.
@@ -7,7 +9,14 @@ package dev.tenfold.conv;
 final class DepthwiseConv1dNaive {
     private DepthwiseConv1dNaive() { }
 
+    /** Fails the calling test when an operand does not fit the pass (a caller bug, not a kernel one). */
+    private static void fits(String what, int expected, float[] a) {
+        assertEquals(expected, a.length, "naive depthwise operand " + what + " does not fit the pass");
+    }
+
     static double[] forward(float[] in, float[] w, DepthwiseConv1d.Pass p) {
+        fits("in", p.inSize(), in);
+        fits("w", p.k(), w);
         double[] out = new double[p.outSize()];
         for (int a = 0; a < p.outer(); a++) {
             for (int o = 0; o < p.outLen(); o++) {
@@ -25,6 +34,8 @@ final class DepthwiseConv1dNaive {
     }
 
     static double[] backwardInput(float[] g, float[] w, DepthwiseConv1d.Pass p) {
+        fits("g", p.outSize(), g);
+        fits("w", p.k(), w);
         double[] gin = new double[p.inSize()];
         for (int a = 0; a < p.outer(); a++) {
             for (int o = 0; o < p.outLen(); o++) {
@@ -41,6 +52,8 @@ final class DepthwiseConv1dNaive {
     }
 
     static double[] backwardWeight(float[] g, float[] in, DepthwiseConv1d.Pass p) {
+        fits("g", p.outSize(), g);
+        fits("in", p.inSize(), in);
         double[] gw = new double[p.k()];
         for (int a = 0; a < p.outer(); a++) {
             for (int o = 0; o < p.outLen(); o++) {

@@ -1,5 +1,7 @@
 package dev.tenfold.linalg;
 
+import static org.junit.jupiter.api.Assertions.assertSame;
+
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -19,10 +21,8 @@ final class KernelChoice implements BeforeAllCallback, AfterAllCallback {
         // the pin must hold for the smallest and the largest problems alike
         DoubleKernels want = vector ? DoubleKernels.get() : DoubleKernels.scalar();
         for (double flops : new double[] {1, 1e18}) {
-            if (DoubleKernels.forWork(flops) != want) {
-                throw new IllegalStateException(context.getRequiredTestClass().getSimpleName() + ": " + flops + " flops run "
-                        + DoubleKernels.forWork(flops).name() + ", not the pinned " + want.name());
-            }
+            assertSame(want, DoubleKernels.forWork(flops), context.getRequiredTestClass().getSimpleName() + ": " + flops
+                    + " flops run " + DoubleKernels.forWork(flops).name() + ", not the pinned " + want.name());
         }
     }
 
