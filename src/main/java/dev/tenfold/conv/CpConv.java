@@ -161,7 +161,7 @@ public final class CpConv {
      * @throws IllegalStateException    when {@code into} is closed
      */
     public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, TensorScope into) {
-        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into);
+        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into, BackwardPath.AUTO, CpConvFusedBackward.STEP_COLUMNS);
     }
 
     /** Which backward runs: chosen by {@link #fusedBackward}, or one of the two forced (tests). */
@@ -209,11 +209,6 @@ public final class CpConv {
     }
 
     private static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock,
-                                            TensorScope out) {
-        return backward(spec, w, x, gradY, maxBlock, out, BackwardPath.AUTO, CpConvFusedBackward.STEP_COLUMNS);
-    }
-
-    private static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock,
                                             TensorScope out, BackwardPath path, int stepColumns) {
         if (out == null) throw new IllegalArgumentException("into: the scope for the gradients must not be null");
         w.validate(spec);
@@ -228,6 +223,8 @@ public final class CpConv {
         Tensor xc = x.contiguous();
         Tensor gy = gradY.contiguous();
         float[] m = scaledUt(w);
+        float[] uc = w.uC().toArray();
+        Factors f = new Factors(transpose(m, t, r), uc, transpose(uc, c, r), w.spatialColumns());
         Sums sums = new Sums(t, c, r);
         Tensor gx = out.zeros(x.shape());
         double[] gw;
@@ -238,16 +235,18 @@ public final class CpConv {
             int[] inDims = new int[spec.spatialDims()];
             for (int i = 0; i < inDims.length; i++) inDims[i] = x.dim(2 + i);
             CpConvFusedBackward fb = new CpConvFusedBackward(spec, inDims, x.dim(0), r, maxBlock, stepColumns);
-            gw = fb.run(xc, gy, w.uC().toArray(), transposed(w.uC()), transpose(m, t, r), w.spatialColumns(),
-                    w.bias() != null, gx, sums.dm, sums.duc, sums.db);
+            gw = fb.run(xc, gy, f.uc, f.ucT, f.mT, f.taps, w.bias() != null, gx, sums.dm, sums.duc, sums.db);
             slabs = fb.jobs();
         } else {
             Geometry g = new Geometry(spec, x.shape(), r, maxBlock);
-            gw = staged(spec, w, g, xc, gy, m, gx, sums);
+            gw = staged(spec, w.bias() != null, f, g, xc, gy, gx, sums);
             slabs = g.batch;
         }
         return gradients(spec, w, out, sums, gw, slabs, gx);
     }
+
+    /** The weights as both backward paths read them: mT = (U_T·diag λ)ᵀ (R × T), U_C (C × R), U_Cᵀ, the taps. */
+    private record Factors(float[] mT, float[] uc, float[] ucT, float[] taps) { }
 
     /** The sums of a backward over all positions, in double: dM = gY·Hᵀ (T × R), dU_C (C × R), the bias gradient (T). */
     private record Sums(double[] dm, double[] duc, double[] db) {
@@ -263,21 +262,20 @@ public final class CpConv {
      * of dU_C = X·gZᵀ, and dX = U_C·gZ written into gx. The partial sums are added in (b, block)
      * order in double, whatever the thread count. Returns the tap gradients per (b, r) slab.
      */
-    private static double[] staged(ConvSpec spec, CpConvWeights w, Geometry g, Tensor xc, Tensor gy, float[] m,
+    private static double[] staged(ConvSpec spec, boolean hasBias, Factors f, Geometry g, Tensor xc, Tensor gy,
                                    Tensor gx, Sums sums) {
         int r = g.rank;
         int t = spec.outChannels();
         int c = g.channels;
-        float[] mT = transpose(m, t, r);
-        float[] uc = w.uC().toArray();
-        float[] ucT = transpose(uc, c, r);
+        float[] mT = f.mT;
+        float[] uc = f.uc;
+        float[] ucT = f.ucT;
+        float[] taps = f.taps;
         DepthwiseChain chain = new DepthwiseChain(spec, g.inDims);
         int wc = chain.weightCount();
-        float[] taps = w.spatialColumns();
         int chunk = g.chunk;
         int ni = g.in.count();
         int no = g.out.count();
-        boolean hasBias = w.bias() != null;
         float[] z = ThreadScratch.floats(ThreadScratch.Z, (long) chunk * r * g.inSlab);
         float[] h = ThreadScratch.floats(ThreadScratch.H, (long) chunk * r * g.outSlab);
         float[] gh = ThreadScratch.floats(ThreadScratch.GRAD_H, (long) chunk * r * g.outSlab);

@@ -93,19 +93,20 @@ final class PackedMixPanama {
             for (int i = 0; i < m; ) {
                 int rows = m - i >= 4 ? 4 : 1;
                 int a0 = aOff + i * k;
-                if (cols == W) {
-                    long o = outOff + (long) i * outStride + x;
-                    if (rows == 1) row(a, a0, k, pk, base, bias, i, out, outS, o);
-                    else if (TILE == 4) tile4(a, a0, k, pk, base, bias, i, out, outS, o, outStride);
-                    else tile2(a, a0, k, pk, base, bias, i, out, outS, o, outStride);
-                } else { // the zero-padded last tile: whole into tmp, then its columns out
-                    if (rows == 1) row(a, a0, k, pk, base, bias, i, tmp, null, 0);
-                    else if (TILE == 4) tile4(a, a0, k, pk, base, bias, i, tmp, null, 0, W);
-                    else tile2(a, a0, k, pk, base, bias, i, tmp, null, 0, W);
+                // a whole tile goes straight to the output; the zero-padded last one into tmp first
+                boolean whole = cols == W;
+                float[] dst = whole ? out : tmp;
+                MemorySegment dstS = whole ? outS : null;
+                long o = whole ? outOff + (long) i * outStride + x : 0;
+                int ds = whole ? outStride : W;
+                if (rows == 1) row(a, a0, k, pk, base, bias, i, dst, dstS, o);
+                else if (TILE == 4) tile4(a, a0, k, pk, base, bias, i, dst, dstS, o, ds);
+                else tile2(a, a0, k, pk, base, bias, i, dst, dstS, o, ds);
+                if (!whole) {
                     for (int r = 0; r < rows; r++) {
-                        long o = outOff + (long) (i + r) * outStride + x;
-                        if (outS == null) System.arraycopy(tmp, r * W, out, (int) o, cols);
-                        else MemorySegment.copy(tmp, r * W, outS, F32, o * Float.BYTES, cols);
+                        long to = outOff + (long) (i + r) * outStride + x;
+                        if (outS == null) System.arraycopy(tmp, r * W, out, (int) to, cols);
+                        else MemorySegment.copy(tmp, r * W, outS, F32, to * Float.BYTES, cols);
                     }
                 }
                 i += rows;
@@ -116,9 +117,6 @@ final class PackedMixPanama {
     private static FloatVector init(float[] bias, int i) {
         return bias == null ? FloatVector.zero(F) : FloatVector.broadcast(F, bias[i]);
     }
-
-    // The stores test array-or-segment inline: a helper is compiled on its own into a method too
-    // big to inline, and a call per store slowed the tiles. The test is loop-invariant.
 
     /** Rows i..i+3 × 4 vectors (512-bit vectors: 16 accumulators). */
     private static void tile4(float[] a, int a0, int k, float[] pk, int base, float[] bias, int i,
@@ -178,7 +176,11 @@ final class PackedMixPanama {
         }
     }
 
-    /** Rows i..i+3 × 2 vectors (8 accumulators: fits AVX2's 16 registers). */
+    /**
+     * Rows i..i+3 × 2 vectors (8 accumulators: fits AVX2's 16 registers). Its stores test
+     * array-or-segment inline: a store helper compiled on its own was too big to inline, and a call
+     * per store slowed this tile (the AVX2 one); the test is loop-invariant.
+     */
     private static void tile2(float[] a, int a0, int k, float[] pk, int base, float[] bias, int i,
                               float[] out, MemorySegment outS, long o0, int os) {
         FloatVector c00 = init(bias, i), c01 = c00;

@@ -158,8 +158,9 @@ final class PointwiseConv {
         int ss = stagedStride(n);
         float[] st = stageIn(p, pOff + s0, size, m, n);
         KERN.sumOuter(st, 0, ss, m, q, qOff, qStride, k, n, part, partOff);
-        if (rowSums != null) {
-            for (int i = 0; i < m; i++) rowSums[rowOff + i] = (float) K.sum(p, pOff + (long) i * size + s0, n);
+        if (rowSums != null) { // from the staged copy: the same values, already in cache
+            MemorySegment sts = MemorySegment.ofArray(st);
+            for (int i = 0; i < m; i++) rowSums[rowOff + i] = (float) K.sum(sts, (long) i * ss, n);
         }
         if (a != null) {
             float[] pk = packed(k, n);
