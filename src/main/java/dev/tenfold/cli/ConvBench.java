@@ -70,11 +70,12 @@ final class ConvBench {
                     flops = (form == ConvForm.RECONSTRUCTED ? spec.denseFlops(xs) : cpFlops(spec, xs, c.rank()))
                             * (c.backward() ? 3 : 1);
                     Tensor y = scope.zeros(ys.dims());
+                    Tensor gx = c.backward() ? scope.zeros(xd) : null; // reused like y, as a training step reuses it
                     body = () -> {
                         CpConv.forward(spec, w, x, form, y);
                         if (c.backward()) {
-                            try (TensorScope tmp = TensorScope.open()) { // the gradients, freed after each call
-                                CpConv.backward(spec, w, x, gy, tmp);
+                            try (TensorScope tmp = TensorScope.open()) { // the weight gradients, freed after each call
+                                CpConv.backward(spec, w, x, gy, gx, tmp);
                             }
                         }
                     };

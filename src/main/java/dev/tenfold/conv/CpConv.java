@@ -3,6 +3,7 @@ package dev.tenfold.conv;
 import dev.tenfold.tensor.Shape;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -49,7 +50,7 @@ public final class CpConv {
      * (saves allocating and zeroing the output on every call).
      *
      * @throws IllegalArgumentException as {@link #forward(ConvSpec, CpConvWeights, Tensor, ConvForm)},
-     *                                  or when y has the wrong shape or is not contiguous
+     *                                  or when y has the wrong shape, is not contiguous or overlaps x
      */
     public static void forward(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y) {
         w.validate(spec);
@@ -58,6 +59,7 @@ public final class CpConv {
             throw new IllegalArgumentException("y of shape " + y.shape() + (y.isContiguous() ? "" : " (not contiguous)")
                     + " must be a contiguous " + yShape + " for x of shape " + x.shape());
         }
+        if (overlaps(y, x)) throw new IllegalArgumentException("y of shape " + y.shape() + " must not overlap x " + x.shape());
         if (form == ConvForm.RECONSTRUCTED) {
             try (TensorScope tmp = TensorScope.open()) {
                 DenseConv.forward(spec, x, w.reconstruct(tmp), w.bias(), y);
@@ -161,7 +163,48 @@ public final class CpConv {
      * @throws IllegalStateException    when {@code into} is closed
      */
     public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, TensorScope into) {
-        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into, BackwardPath.AUTO, CpConvFusedBackward.STEP_COLUMNS);
+        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into, null, BackwardPath.AUTO, CpConvFusedBackward.STEP_COLUMNS);
+    }
+
+    /**
+     * The same with dL/dx written into the preallocated {@code gradX} (contiguous, x's shape; every
+     * element is overwritten, so it need not be cleared, and it is the {@code x} of the result)
+     * and the other gradients new tensors in {@code into}. A training loop that keeps one gradX
+     * buffer saves allocating and zeroing a tensor the size of x on every step.
+     *
+     * @throws IllegalArgumentException as {@link #backward(ConvSpec, CpConvWeights, Tensor, Tensor, TensorScope)},
+     *                                  or when gradX is null, not a contiguous tensor of x's shape,
+     *                                  or overlaps x or gradY
+     * @throws IllegalStateException    when {@code into} or gradX's scope is closed
+     */
+    public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, Tensor gradX,
+                                           TensorScope into) {
+        if (gradX == null) throw new IllegalArgumentException("gradX: the tensor for dL/dx must not be null");
+        if (!gradX.shape().equals(x.shape()) || !gradX.isContiguous()) {
+            throw new IllegalArgumentException("gradX of shape " + gradX.shape() + (gradX.isContiguous() ? "" : " (not contiguous)")
+                    + " must be a contiguous " + x.shape() + " (the shape of x)");
+        }
+        if (overlaps(gradX, x) || overlaps(gradX, gradY)) {
+            throw new IllegalArgumentException("gradX of shape " + gradX.shape() + " must not overlap x " + x.shape()
+                    + " or gradY " + gradY.shape());
+        }
+        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into, gradX, BackwardPath.AUTO, CpConvFusedBackward.STEP_COLUMNS);
+    }
+
+    /** True when the contiguous {@code out} shares memory with any element {@code t} may read. */
+    private static boolean overlaps(Tensor out, Tensor t) {
+        long lo = t.offset(), hi = t.offset();
+        int[] d = t.dims();
+        long[] st = t.strides();
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] == 0) return false;
+            long span = (long) (d[i] - 1) * st[i];
+            if (span < 0) lo += span;
+            else hi += span;
+        }
+        MemorySegment a = out.segment().asSlice(out.offset() * Float.BYTES, out.size() * Float.BYTES);
+        MemorySegment b = t.segment().asSlice(lo * Float.BYTES, (hi - lo + 1) * Float.BYTES);
+        return a.asOverlappingSlice(b).isPresent();
     }
 
     /** Which backward runs: chosen by {@link #fusedBackward}, or one of the two forced (tests). */
@@ -196,7 +239,7 @@ public final class CpConv {
 
     /** The factorized backward with 1×1 column blocks of at most {@code maxBlock} columns, path by {@link #fusedBackward}. */
     static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock) {
-        return backward(spec, w, x, gradY, maxBlock, gradY.scope(), BackwardPath.AUTO, CpConvFusedBackward.STEP_COLUMNS);
+        return backward(spec, w, x, gradY, maxBlock, gradY.scope(), null, BackwardPath.AUTO, CpConvFusedBackward.STEP_COLUMNS);
     }
 
     /**
@@ -205,11 +248,18 @@ public final class CpConv {
      */
     static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock, BackwardPath path,
                                     int stepColumns) {
-        return backward(spec, w, x, gradY, maxBlock, gradY.scope(), path, stepColumns);
+        return backward(spec, w, x, gradY, maxBlock, gradY.scope(), null, path, stepColumns);
     }
 
+    /** The same with dL/dx written into {@code gradX} (contiguous, x's shape; tests of the into form). */
+    static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, Tensor gradX, BackwardPath path,
+                                    int stepColumns) {
+        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, gradY.scope(), gradX, path, stepColumns);
+    }
+
+    /** The backward; dL/dx into {@code gxInto} when not null (checked by the caller), else a new zero tensor in {@code out}. */
     private static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock,
-                                            TensorScope out, BackwardPath path, int stepColumns) {
+                                            TensorScope out, Tensor gxInto, BackwardPath path, int stepColumns) {
         if (out == null) throw new IllegalArgumentException("into: the scope for the gradients must not be null");
         w.validate(spec);
         Shape yShape = spec.outputShape(x.shape());
@@ -226,7 +276,8 @@ public final class CpConv {
         float[] uc = w.uC().toArray();
         Factors f = new Factors(transpose(m, t, r), uc, transpose(uc, c, r), w.spatialColumns());
         Sums sums = new Sums(t, c, r);
-        Tensor gx = out.zeros(x.shape());
+        if (!out.isOpen()) throw new IllegalStateException("into: the scope for the gradients is closed");
+        Tensor gx = gxInto != null ? gxInto : out.zeros(x.shape());
         double[] gw;
         int slabs;
         boolean fused = path == BackwardPath.AUTO ? fusedBackward(spec, x.shape(), r)

@@ -91,6 +91,38 @@ class CpConvFusedBackwardProperties {
         });
     }
 
+    /**
+     * dX into a preallocated tensor full of NaN gives bitwise the gradients of the allocating
+     * backward on both paths and any stride (so neither path leaves an element of dX to the
+     * zeroed allocation), and the result's x is that tensor.
+     */
+    @Test
+    void gradXIntoAPreallocatedTensorOverwritesEveryElementOnBothPaths() {
+        qt().withExamples(60).forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            ConvFormCases c = ConvFormCases.random(rnd, false);
+            int rank = 1 + rnd.nextInt(5);
+            int step = rnd.nextBoolean() ? CpConvFusedBackward.STEP_COLUMNS : 1 + rnd.nextInt(60);
+            try (TensorScope scope = TensorScope.open()) {
+                CpConvWeights w = CpConvProperties.randomWeights(scope, c.spec(), rank, seed);
+                Tensor x = scope.uniform(seed + 7, -1f, 1f, c.inputDims());
+                Tensor gy = scope.uniform(seed + 8, -1f, 1f, c.spec().outputShape(x.shape()).dims());
+                for (CpConv.BackwardPath path : CpConv.BackwardPath.values()) {
+                    float[] want = flat(CpConv.backward(c.spec(), w, x, gy, PointwiseConv.MAX_BLOCK, path, step));
+                    Tensor gx = scope.zeros(c.inputDims()).fill(Float.NaN);
+                    CpConvGradients got = CpConv.backward(c.spec(), w, x, gy, gx, path, step);
+                    assertTrue(got.x() == gx, "the result's x is the given tensor");
+                    assertArrayEquals(want, flat(got), path + " rank " + rank + " step " + step + ", " + c);
+                }
+                Tensor gx = scope.zeros(c.inputDims()).fill(Float.NaN);
+                try (TensorScope into = TensorScope.open()) {
+                    assertArrayEquals(flat(CpConv.backward(c.spec(), w, x, gy)), flat(CpConv.backward(c.spec(), w, x, gy, gx, into)),
+                            "public overload, " + c);
+                }
+            }
+        });
+    }
+
     @Test
     void onlyStrideOneAlongModeZeroIsFused() {
         ConvSpec strided = ConvSpec.builder(2, 3, 3, 3).stride(2, 1).padding(1).build();

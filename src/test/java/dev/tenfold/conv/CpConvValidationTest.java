@@ -95,6 +95,32 @@ class CpConvValidationTest {
         }
     }
 
+    @Test
+    void gradXIntoMustBeASeparateContiguousTensorOfXsShape() {
+        try (TensorScope s = TensorScope.open()) {
+            CpConvWeights w = CpConvWeights.random(s, SPEC, 3, 1);
+            Tensor x = s.normal(3L, 0f, 1f, 2, 4, 6, 7);
+            Tensor gy = s.normal(4L, 0f, 1f, SPEC.outputShape(x.shape()).dims());
+            try (TensorScope into = TensorScope.open()) {
+                rejects(() -> CpConv.backward(SPEC, w, x, gy, null, into), "gradX", "null");
+                rejects(() -> CpConv.backward(SPEC, w, x, gy, s.zeros(2, 4, 6, 6), into), "gradX of shape (2, 4, 6, 6)", "(2, 4, 6, 7)");
+                rejects(() -> CpConv.backward(SPEC, w, x, gy, s.zeros(2, 4, 7, 6).transpose(2, 3), into), "not contiguous");
+                rejects(() -> CpConv.backward(SPEC, w, x, gy, x, into), "overlap");
+                Tensor both = s.zeros((int) gy.size() + 5);
+                Tensor gyIn = both.narrow(0, 0, (int) gy.size()).view(gy.dims());
+                Tensor gxHalfOverGy = both.narrow(0, 5, 2 * 4 * 6 * 7).view(x.dims());
+                rejects(() -> CpConv.backward(SPEC, w, x, gyIn, gxHalfOverGy, into), "overlap");
+                rejects(() -> CpConv.forward(SPEC, w, x, ConvForm.FACTORIZED, x.narrow(3, 0, 6).contiguous()), "y of shape");
+                Tensor xy = s.zeros((int) gy.size());
+                Tensor xv = xy.narrow(0, 0, (int) x.size()).view(x.dims());
+                rejects(() -> CpConv.forward(SPEC, w, xv, ConvForm.FACTORIZED, xy.view(gy.dims())), "overlap");
+            }
+            TensorScope closed = TensorScope.open();
+            closed.close();
+            assertThrows(IllegalStateException.class, () -> CpConv.backward(SPEC, w, x, gy, s.zeros(2, 4, 6, 7), closed));
+        }
+    }
+
     private static List<Tensor> all(CpConvGradients g) {
         List<Tensor> l = new java.util.ArrayList<>(List.of(g.x(), g.lambda(), g.uT(), g.uC(), g.bias()));
         l.addAll(g.uK());
