@@ -71,11 +71,17 @@ final class ConvBench {
                             * (c.backward() ? 3 : 1);
                     Tensor y = scope.zeros(ys.dims());
                     Tensor gx = c.backward() ? scope.zeros(xd) : null; // reused like y, as a training step reuses it
+                    // a training step of the factorized form keeps Z = U_Cᵀ·x from the forward for the backward
+                    int[] zd = xd.clone();
+                    zd[1] = c.rank();
+                    Tensor z = c.backward() && form == ConvForm.FACTORIZED ? scope.zeros(zd) : null;
                     body = () -> {
-                        CpConv.forward(spec, w, x, form, y);
+                        if (z != null) CpConv.forward(spec, w, x, y, z);
+                        else CpConv.forward(spec, w, x, form, y);
                         if (c.backward()) {
                             try (TensorScope tmp = TensorScope.open()) { // the weight gradients, freed after each call
-                                CpConv.backward(spec, w, x, gy, gx, tmp);
+                                if (z != null) CpConv.backward(spec, w, x, gy, z, gx, tmp);
+                                else CpConv.backward(spec, w, x, gy, gx, tmp);
                             }
                         }
                     };

@@ -53,25 +53,45 @@ public final class CpConv {
      *                                  or when y has the wrong shape, is not contiguous or overlaps x
      */
     public static void forward(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y) {
+        forward(spec, w, x, form, y, null);
+    }
+
+    private static void forward(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y, Tensor z) {
         w.validate(spec);
         Shape yShape = spec.outputShape(x.shape());
         if (!y.shape().equals(yShape) || !y.isContiguous()) {
             throw new IllegalArgumentException("y of shape " + y.shape() + (y.isContiguous() ? "" : " (not contiguous)")
                     + " must be a contiguous " + yShape + " for x of shape " + x.shape());
         }
-        if (overlaps(y, x)) throw new IllegalArgumentException("y of shape " + y.shape() + " must not overlap x " + x.shape());
+        if (CpConvOperands.overlaps(y, x)) throw new IllegalArgumentException("y of shape " + y.shape() + " must not overlap x " + x.shape());
         if (form == ConvForm.RECONSTRUCTED) {
             try (TensorScope tmp = TensorScope.open()) {
                 DenseConv.forward(spec, x, w.reconstruct(tmp), w.bias(), y);
                 return;
             }
         }
-        factorized(spec, w, x, form, y, PointwiseConv.MAX_BLOCK);
+        factorized(spec, w, x, form, y, PointwiseConv.MAX_BLOCK, form == ConvForm.FACTORIZED, z);
+    }
+
+    /**
+     * The factorized forward into y that also keeps Z = U_Cᵀ·x, the output of the first 1×1 conv,
+     * in {@code z} ((B, R, D_0 … D_{N−1}), contiguous, every element overwritten): a training
+     * step passes it to {@link #backward(ConvSpec, CpConvWeights, Tensor, Tensor, Tensor, Tensor, TensorScope)},
+     * which then reads Z instead of recomputing it from x (z costs 4·B·R·∏D bytes).
+     *
+     * @throws IllegalArgumentException as {@link #forward(ConvSpec, CpConvWeights, Tensor, ConvForm, Tensor)},
+     *                                  or when z is null, not a contiguous (B, R, D…) tensor, or
+     *                                  overlaps x or y
+     */
+    public static void forward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor y, Tensor z) {
+        CpConvOperands.checkSavedZ(spec, w, x, z);
+        if (CpConvOperands.overlaps(z, y)) throw new IllegalArgumentException("z of shape " + z.shape() + " must not overlap y " + y.shape());
+        forward(spec, w, x, ConvForm.FACTORIZED, y, z);
     }
 
     /** The factorized or MobileNet forward with 1×1 column blocks of at most {@code maxBlock} columns. */
     static void factorized(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y, int maxBlock) {
-        factorized(spec, w, x, form, y, maxBlock, form == ConvForm.FACTORIZED);
+        factorized(spec, w, x, form, y, maxBlock, form == ConvForm.FACTORIZED, null);
     }
 
     /**
@@ -81,6 +101,13 @@ public final class CpConv {
      */
     static void factorized(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y, int maxBlock,
                            boolean fused) {
+        factorized(spec, w, x, form, y, maxBlock, fused, null);
+    }
+
+    /** The same, keeping Z in {@code z} when not null (the fused factorized forward only). */
+    static void factorized(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y, int maxBlock,
+                           boolean fused, Tensor z) {
+        if (z != null && !(fused && form == ConvForm.FACTORIZED)) throw new IllegalStateException("CpConv: Z is kept by the fused forward only");
         Tensor xc = x.contiguous();
         float[] taps = w.spatialColumns();
         float[] ucT = transposed(w.uC());
@@ -89,7 +116,7 @@ public final class CpConv {
         if (fused && form == ConvForm.FACTORIZED) {
             int[] inDims = new int[spec.spatialDims()];
             for (int i = 0; i < inDims.length; i++) inDims[i] = x.dim(2 + i);
-            new CpConvFused(spec, inDims, x.dim(0), w.rank(), maxBlock).forward(xc, ucT, m, taps, bias, y);
+            new CpConvFused(spec, inDims, x.dim(0), w.rank(), maxBlock).forward(xc, ucT, m, taps, bias, y, z);
             return;
         }
         Geometry g = new Geometry(spec, x.shape(), w.rank(), maxBlock);
@@ -163,7 +190,7 @@ public final class CpConv {
      * @throws IllegalStateException    when {@code into} is closed
      */
     public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, TensorScope into) {
-        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into, null, BackwardPath.AUTO, CpConvFusedBackward.STEP_COLUMNS);
+        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into, null, null, BackwardPath.AUTO, CpConvFusedBackward.STEP_COLUMNS);
     }
 
     /**
@@ -180,32 +207,35 @@ public final class CpConv {
     public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, Tensor gradX,
                                            TensorScope into) {
         if (gradX == null) throw new IllegalArgumentException("gradX: the tensor for dL/dx must not be null");
-        if (!gradX.shape().equals(x.shape()) || !gradX.isContiguous()) {
-            throw new IllegalArgumentException("gradX of shape " + gradX.shape() + (gradX.isContiguous() ? "" : " (not contiguous)")
-                    + " must be a contiguous " + x.shape() + " (the shape of x)");
-        }
-        if (overlaps(gradX, x) || overlaps(gradX, gradY)) {
-            throw new IllegalArgumentException("gradX of shape " + gradX.shape() + " must not overlap x " + x.shape()
-                    + " or gradY " + gradY.shape());
-        }
-        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into, gradX, BackwardPath.AUTO, CpConvFusedBackward.STEP_COLUMNS);
+        CpConvOperands.checkGradX(x, gradY, gradX);
+        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into, gradX, null, BackwardPath.AUTO,
+                CpConvFusedBackward.STEP_COLUMNS);
     }
 
-    /** True when the contiguous {@code out} shares memory with any element {@code t} may read. */
-    private static boolean overlaps(Tensor out, Tensor t) {
-        long lo = t.offset(), hi = t.offset();
-        int[] d = t.dims();
-        long[] st = t.strides();
-        for (int i = 0; i < d.length; i++) {
-            if (d[i] == 0) return false;
-            long span = (long) (d[i] - 1) * st[i];
-            if (span < 0) lo += span;
-            else hi += span;
-        }
-        MemorySegment a = out.segment().asSlice(out.offset() * Float.BYTES, out.size() * Float.BYTES);
-        MemorySegment b = t.segment().asSlice(lo * Float.BYTES, (hi - lo + 1) * Float.BYTES);
-        return a.asOverlappingSlice(b).isPresent();
+    /**
+     * The backward after {@link #forward(ConvSpec, CpConvWeights, Tensor, Tensor, Tensor)}: Z is read
+     * from {@code z} (kept by that forward for the same x and weights) instead of recomputed from
+     * x; dL/dx goes into {@code gradX} when not null (as
+     * {@link #backward(ConvSpec, CpConvWeights, Tensor, Tensor, Tensor, TensorScope)}), else into a
+     * new tensor in {@code into}; the other gradients are new tensors in {@code into}. The results
+     * are bitwise those of the backward that recomputes Z. Volumes big enough for the fused
+     * backward ({@link #FUSED_BACKWARD_MIN_BYTES} of staged scratch per item) recompute Z in its
+     * windows anyway.
+     *
+     * @throws IllegalArgumentException as the other backward overloads, or when z is null, not a
+     *                                  contiguous (B, R, D…) tensor, or overlaps x
+     * @throws IllegalStateException    when {@code into} is closed
+     */
+    public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, Tensor z, Tensor gradX,
+                                           TensorScope into) {
+        CpConvOperands.checkSavedZ(spec, w, x, z);
+        if (gradX != null) CpConvOperands.checkGradX(x, gradY, gradX);
+        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into, gradX, z, BackwardPath.AUTO,
+                CpConvFusedBackward.STEP_COLUMNS);
     }
+
+    private static final java.lang.foreign.ValueLayout.OfFloat F32 =
+            java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** Which backward runs: chosen by {@link #fusedBackward}, or one of the two forced (tests). */
     enum BackwardPath { AUTO, FUSED, STAGED }
@@ -239,7 +269,7 @@ public final class CpConv {
 
     /** The factorized backward with 1×1 column blocks of at most {@code maxBlock} columns, path by {@link #fusedBackward}. */
     static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock) {
-        return backward(spec, w, x, gradY, maxBlock, gradY.scope(), null, BackwardPath.AUTO, CpConvFusedBackward.STEP_COLUMNS);
+        return backward(spec, w, x, gradY, maxBlock, gradY.scope(), null, null, BackwardPath.AUTO, CpConvFusedBackward.STEP_COLUMNS);
     }
 
     /**
@@ -248,18 +278,24 @@ public final class CpConv {
      */
     static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock, BackwardPath path,
                                     int stepColumns) {
-        return backward(spec, w, x, gradY, maxBlock, gradY.scope(), null, path, stepColumns);
+        return backward(spec, w, x, gradY, maxBlock, gradY.scope(), null, null, path, stepColumns);
     }
 
-    /** The same with dL/dx written into {@code gradX} (contiguous, x's shape; tests of the into form). */
-    static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, Tensor gradX, BackwardPath path,
-                                    int stepColumns) {
-        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, gradY.scope(), gradX, path, stepColumns);
+    /**
+     * The same with dL/dx written into {@code gradX} (contiguous, x's shape) and Z read from
+     * {@code z} when not null (tests of those forms).
+     */
+    static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, Tensor gradX, Tensor z,
+                                    BackwardPath path, int stepColumns) {
+        return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, gradY.scope(), gradX, z, path, stepColumns);
     }
 
-    /** The backward; dL/dx into {@code gxInto} when not null (checked by the caller), else a new zero tensor in {@code out}. */
+    /**
+     * The backward; dL/dx into {@code gxInto} when not null (checked by the caller), else a new zero
+     * tensor in {@code out}; Z read from {@code z} on the staged path when not null (checked).
+     */
     private static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock,
-                                            TensorScope out, Tensor gxInto, BackwardPath path, int stepColumns) {
+                                            TensorScope out, Tensor gxInto, Tensor z, BackwardPath path, int stepColumns) {
         if (out == null) throw new IllegalArgumentException("into: the scope for the gradients must not be null");
         w.validate(spec);
         Shape yShape = spec.outputShape(x.shape());
@@ -290,7 +326,7 @@ public final class CpConv {
             slabs = fb.jobs();
         } else {
             Geometry g = new Geometry(spec, x.shape(), r, maxBlock);
-            gw = staged(spec, w.bias() != null, f, g, xc, gy, gx, sums);
+            gw = staged(spec, w.bias() != null, f, g, xc, gy, gx, sums, z);
             slabs = g.batch;
         }
         return gradients(spec, w, out, sums, gw, slabs, gx);
@@ -314,7 +350,7 @@ public final class CpConv {
      * order in double, whatever the thread count. Returns the tap gradients per (b, r) slab.
      */
     private static double[] staged(ConvSpec spec, boolean hasBias, Factors f, Geometry g, Tensor xc, Tensor gy,
-                                   Tensor gx, Sums sums) {
+                                   Tensor gx, Sums sums, Tensor zSaved) {
         int r = g.rank;
         int t = spec.outChannels();
         int c = g.channels;
@@ -342,8 +378,16 @@ public final class CpConv {
             long xOff = xc.offset() + (long) b0 * c * g.inSize;
             long yOff = gy.offset() + (long) b0 * t * g.outSize;
             long gxOff = gx.offset() + (long) b0 * c * g.inSize;
+            long zOff0 = zSaved == null ? 0 : zSaved.offset() + (long) b0 * r * g.inSize;
             DepthwiseParallel.forEach(nb * (ni + no), () -> j -> {
-                if (j < nb * ni) {
+                if (j < nb * ni && zSaved != null) { // Z kept by the forward: copy the block's columns
+                    long zOff = zOff0 + (long) (j / ni) * r * g.inSize;
+                    int s0 = g.in.start(j % ni), len = g.in.length(j % ni);
+                    for (int rr = 0; rr < r; rr++) {
+                        MemorySegment.copy(zSaved.segment(), F32, (zOff + (long) rr * g.inSize + s0) * Float.BYTES, z,
+                                ((j / ni) * r + rr) * g.inSlab + s0, len);
+                    }
+                } else if (j < nb * ni) {
                     PointwiseConv.mixIn(ucT, r, c, xc.segment(), xOff + (long) (j / ni) * c * g.inSize, g.in, j % ni,
                             z, (j / ni) * r * g.inSlab);
                 } else {

@@ -1,6 +1,8 @@
 package dev.tenfold.conv;
 
 import dev.tenfold.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.ref.SoftReference;
 
 /**
@@ -255,6 +257,17 @@ final class CpConvFused {
 
     /** y = forward(x) (x and y contiguous); ucT = U_Cᵀ (R × C), m = U_T·diag λ (T × R), taps as {@link CpConvWeights#spatialColumns}. */
     void forward(Tensor x, float[] ucT, float[] m, float[] taps, float[] bias, Tensor y) {
+        forward(x, ucT, m, taps, bias, y, null);
+    }
+
+    /**
+     * The same, also writing Z = U_Cᵀ·X ((B, R, D…), contiguous) into {@code z} when not null:
+     * each band copies the Z rows it computes (a halo row computed by two bands gets the same
+     * bits twice), then the input rows that no output reads along mode 0 (no band computes them)
+     * are computed on their own, so every element of z is written with the bits the
+     * stage-by-stage backward would compute.
+     */
+    void forward(Tensor x, float[] ucT, float[] m, float[] taps, float[] bias, Tensor y, Tensor z) {
         int threads = DepthwiseParallel.threads();
         // Bands per item: enough jobs to split evenly over the workers, as few as possible
         // (each band boundary recomputes the (K_0 − 1)·d_0 halo rows).
@@ -269,10 +282,57 @@ final class CpConvFused {
                 int b = j / bands;
                 int oa = (j % bands) * per;
                 int ob = Math.min(o0, oa + per);
-                if (oa < ob) band(x, b, oa, ob, ucT, m, taps, pats, bias, y, wk);
+                if (oa < ob) band(x, b, oa, ob, ucT, m, taps, pats, bias, y, z, wk);
             };
         });
+        if (z != null) unreadRows(x, ucT, z);
     }
+
+    /** Input rows along mode 0 that no output reads: o·s0 − p0 + t·dil0 for no o &lt; O_0, t &lt; K_0. */
+    private boolean[] unread() {
+        boolean[] skip = new boolean[d0];
+        java.util.Arrays.fill(skip, true);
+        for (int o = 0; o < o0; o++) {
+            for (int t = 0; t < k0; t++) {
+                int row = o * s0 - p0 + t * dil0;
+                if (row >= 0 && row < d0) skip[row] = false;
+            }
+        }
+        return skip;
+    }
+
+    /** Z on the input rows no band computes, written into z (on the calling thread: such rows are rare). */
+    private void unreadRows(Tensor x, float[] ucT, Tensor z) {
+        boolean[] skip = unread();
+        float[] buf = null;
+        int zs = PointwiseConv.stagedStride(inRow);
+        for (int row = 0; row < d0; row++) {
+            if (!skip[row]) continue;
+            if (buf == null) buf = new float[rank * zs];
+            for (int b = 0; b < batch; b++) {
+                long xOff = x.offset() + (long) b * channels * inSize;
+                for (int c0 = 0; c0 < inRow; c0 += block) {
+                    int nc = Math.min(block, inRow - c0);
+                    PointwiseConv.mixInColumns(ucT, rank, channels, x.segment(), xOff, inSize, row * inRow + c0, nc, buf, c0, zs);
+                }
+                keep(buf, 0, zs, z, zOffset(z, b), row, 1);
+            }
+        }
+    }
+
+    private long zOffset(Tensor z, int b) {
+        return z.offset() + (long) b * rank * inSize;
+    }
+
+    /** Copies Z of input rows [row, row + g) of every rank (src row r at srcOff + r·srcStride) into z at item offset zOff. */
+    private void keep(float[] src, int srcOff, int srcStride, Tensor z, long zOff, int row, int g) {
+        for (int r = 0; r < rank; r++) {
+            MemorySegment.copy(src, srcOff + r * srcStride, z.segment(), F32,
+                    (zOff + (long) r * inSize + (long) row * inRow) * Float.BYTES, g * inRow);
+        }
+    }
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private static int gcd(int a, int b) {
         return b == 0 ? a : gcd(b, a % b);
@@ -280,7 +340,7 @@ final class CpConvFused {
 
     /** Output rows [oa, ob) of item b. */
     private void band(Tensor x, int b, int oa, int ob, float[] ucT, float[] m, float[] taps, float[][][] pats,
-                      float[] bias, Tensor y, Work wk) {
+                      float[] bias, Tensor y, Tensor z, Work wk) {
         long xOff = x.offset() + (long) b * channels * inSize;
         long yOff = y.offset() + (long) b * outChannels * outSize;
         wk.lo = 0;
@@ -293,7 +353,7 @@ final class CpConvFused {
             slide(wk, lo);
             for (int row = wk.hi; row < hi; ) {
                 int g = Math.min(subRows, hi - row);
-                appendRows(x, xOff, row, g, ucT, taps, pats, wk);
+                appendRows(x, xOff, row, g, ucT, taps, pats, wk, z, z == null ? 0 : zOffset(z, b));
                 row += g;
                 wk.hi = row;
             }
@@ -324,7 +384,7 @@ final class CpConvFused {
 
     /** Appends input rows [row, row + g) to the window: Z = U_Cᵀ·X, then the passes of modes 1..N−1. */
     private void appendRows(Tensor x, long xOff, int row, int g, float[] ucT, float[] taps, float[][][] pats,
-                            Work wk) {
+                            Work wk, Tensor zOut, long zOff) {
         int rs = winStride;
         int at = (row - wk.lo) * outRow;
         DepthwiseConv1d.Pass[] ps = inner[g];
@@ -338,6 +398,7 @@ final class CpConvFused {
             PointwiseConv.mixInColumns(ucT, rank, channels, x.segment(), xOff, inSize, row * inRow + c0, nc, z,
                     zBase + c0, zs);
         }
+        if (zOut != null) keep(z, zBase, zs, zOut, zOff, row, g);
         if (ps.length == 0) return;
         DepthwiseConv1d dw = DepthwiseConv1d.get();
         int last = ps.length - 1;

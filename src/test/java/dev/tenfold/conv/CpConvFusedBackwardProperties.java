@@ -110,7 +110,7 @@ class CpConvFusedBackwardProperties {
                 for (CpConv.BackwardPath path : CpConv.BackwardPath.values()) {
                     float[] want = flat(CpConv.backward(c.spec(), w, x, gy, PointwiseConv.MAX_BLOCK, path, step));
                     Tensor gx = scope.zeros(c.inputDims()).fill(Float.NaN);
-                    CpConvGradients got = CpConv.backward(c.spec(), w, x, gy, gx, path, step);
+                    CpConvGradients got = CpConv.backward(c.spec(), w, x, gy, gx, null, path, step);
                     assertTrue(got.x() == gx, "the result's x is the given tensor");
                     assertArrayEquals(want, flat(got), path + " rank " + rank + " step " + step + ", " + c);
                 }

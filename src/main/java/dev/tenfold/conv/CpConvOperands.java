@@ -1,0 +1,57 @@
+package dev.tenfold.conv;
+
+import dev.tenfold.tensor.Shape;
+import dev.tenfold.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Checks of the caller-provided tensors of {@link CpConv}'s forward and backward: the kept Z
+ * (B, R, D…), dL/dx (x's shape) and outputs that must not share memory with an input the same
+ * call reads. Each failure names the argument and the shapes.
+ */
+final class CpConvOperands {
+    private CpConvOperands() { }
+
+    /** z must be a contiguous (B, R, D…) tensor apart from x. */
+    static void checkSavedZ(ConvSpec spec, CpConvWeights w, Tensor x, Tensor z) {
+        if (z == null) throw new IllegalArgumentException("z: the tensor for Z = U_Cᵀ·x must not be null");
+        w.validate(spec);
+        spec.outputShape(x.shape()); // x must fit the spec first
+        int[] want = x.dims();
+        want[1] = w.rank();
+        Shape zShape = Shape.of(want);
+        if (!z.shape().equals(zShape) || !z.isContiguous()) {
+            throw new IllegalArgumentException("z of shape " + z.shape() + (z.isContiguous() ? "" : " (not contiguous)")
+                    + " must be a contiguous " + zShape + " (x's shape " + x.shape() + " with rank " + w.rank() + " channels)");
+        }
+        if (overlaps(z, x)) throw new IllegalArgumentException("z of shape " + z.shape() + " must not overlap x " + x.shape());
+    }
+
+    /** gradX must be a contiguous tensor of x's shape apart from x and gradY. */
+    static void checkGradX(Tensor x, Tensor gradY, Tensor gradX) {
+        if (!gradX.shape().equals(x.shape()) || !gradX.isContiguous()) {
+            throw new IllegalArgumentException("gradX of shape " + gradX.shape() + (gradX.isContiguous() ? "" : " (not contiguous)")
+                    + " must be a contiguous " + x.shape() + " (the shape of x)");
+        }
+        if (overlaps(gradX, x) || overlaps(gradX, gradY)) {
+            throw new IllegalArgumentException("gradX of shape " + gradX.shape() + " must not overlap x " + x.shape()
+                    + " or gradY " + gradY.shape());
+        }
+    }
+
+    /** True when the contiguous {@code out} shares memory with any element {@code t} may read. */
+    static boolean overlaps(Tensor out, Tensor t) {
+        long lo = t.offset(), hi = t.offset();
+        int[] d = t.dims();
+        long[] st = t.strides();
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] == 0) return false;
+            long span = (long) (d[i] - 1) * st[i];
+            if (span < 0) lo += span;
+            else hi += span;
+        }
+        MemorySegment a = out.segment().asSlice(out.offset() * Float.BYTES, out.size() * Float.BYTES);
+        MemorySegment b = t.segment().asSlice(lo * Float.BYTES, (hi - lo + 1) * Float.BYTES);
+        return a.asOverlappingSlice(b).isPresent();
+    }
+}
