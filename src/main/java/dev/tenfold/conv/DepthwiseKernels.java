@@ -38,6 +38,9 @@ interface DepthwiseKernels {
     /** {@code Σ_{i<n} a[aOff + i]·b[bOff + i]} (float accumulators, several independent chains). */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
 
+    /** {@code Σ_{i<n} a[aOff + i]} (float accumulators, several independent chains): row sums of a staged block. */
+    float sum(float[] a, int aOff, int n);
+
     /**
      * {@link #combine} (overwriting) whose term weights repeat with the column {@code x mod period}:
      * term t contributes {@code pattern[t·patternStride + (x mod period)]·src[off[t] + x]} for x in

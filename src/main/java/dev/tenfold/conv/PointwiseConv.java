@@ -159,8 +159,7 @@ final class PointwiseConv {
         float[] st = stageIn(p, pOff + s0, size, m, n);
         KERN.sumOuter(st, 0, ss, m, q, qOff, qStride, k, n, part, partOff);
         if (rowSums != null) { // from the staged copy: the same values, already in cache
-            MemorySegment sts = MemorySegment.ofArray(st);
-            for (int i = 0; i < m; i++) rowSums[rowOff + i] = (float) K.sum(sts, (long) i * ss, n);
+            for (int i = 0; i < m; i++) rowSums[rowOff + i] = KERN.sum(st, i * ss, n);
         }
         if (a != null) {
             float[] pk = packed(k, n);

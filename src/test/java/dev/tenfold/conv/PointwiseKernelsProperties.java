@@ -131,6 +131,25 @@ class PointwiseKernelsProperties {
     }
 
     @Test
+    void rowSumsMatchADoubleLoop() {
+        qt().withExamples(300).forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int n = rnd.nextInt(4) == 0 ? rnd.nextInt(3) : columns(rnd) * (rnd.nextBoolean() ? 1 : 4);
+            int off = rnd.nextInt(5);
+            float[] a = DepthwiseConv1dProperties.random(rnd, off + n + rnd.nextInt(3));
+            double want = 0, scale = 0;
+            for (int i = 0; i < n; i++) {
+                want += a[off + i];
+                scale += Math.abs(a[off + i]);
+            }
+            for (DepthwiseKernels kern : IMPLS) {
+                float got = kern.sum(a, off, n);
+                assertTrue(Math.abs(got - want) <= 1e-6 * (1 + scale), kern.name() + " sum n=" + n + ": " + got + " vs " + want);
+            }
+        });
+    }
+
+    @Test
     void blocksCoverTheExtentOnce() {
         qt().withExamples(300).forAll(longs().all()).checkAssert(seed -> {
             SplittableRandom rnd = new SplittableRandom(seed);
