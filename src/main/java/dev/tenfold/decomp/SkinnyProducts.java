@@ -28,6 +28,16 @@ final class SkinnyProducts {
     /** Columns of X per panel task. */
     static final int PANEL_COLS = 512;
     private static final java.lang.foreign.ValueLayout.OfFloat F32 = java.lang.foreign.ValueLayout.JAVA_FLOAT;
+    /**
+     * Passes over at most this many bytes of X read it in place; bigger ones copy each block of
+     * rows into a panel first ({@link #panels}). On a Zen 3 (32 MB L3) the 4 MB X of CP-ALS 100³
+     * ran its two passes 8–18% faster in place (ranks 10 and 20), and the 32 MB X of 200³ 7–40%
+     * slower (medians of 24–60 calls alternating the two in one JVM). A test may lower it to
+     * force the copies.
+     */
+    static final long IN_PLACE_MAX_BYTES = 8L << 20;
+    static volatile long inPlaceMaxBytes = IN_PLACE_MAX_BYTES;
+
     /** Products below this many flops run the scalar loops on the calling thread. */
     static final long SMALL_FLOPS = 1L << 20;
 
@@ -149,13 +159,15 @@ final class SkinnyProducts {
     /**
      * Uᵀ·X[b] for every item b through the panel kernel, a task per (item, column range of at
      * most {@link #PANEL_COLS}), blocks of {@link #PANEL_ROWS} rows accumulated into a heap block
-     * of R × columns that is copied to out at the end. Each block is first copied into a native
-     * scratch panel (one memcpy per row piece, or one for the block when its rows lie back to
-     * back in X and in the panel), also when the rows lie one after another (the
-     * middle-mode product: X[b] is one contiguous slice): on a Zen 3 (AVX2) the kernel reading
-     * such slices in place made CP-ALS 200³ 21% and HOOI 16% slower per iteration (means of six
-     * and four alternating runs), and on an AVX-512 host the two were even. Reduction order over
-     * the rows is fixed, so results do not depend on the thread count.
+     * of R × columns that is copied to out at the end. Above {@link #inPlaceMaxBytes} of X each
+     * block is first copied into a native scratch panel (one memcpy per row piece, or one for the
+     * block when its rows lie back to back in X and in the panel), also when the rows lie one
+     * after another (the middle-mode product: X[b] is one contiguous slice): on a Zen 3 (AVX2)
+     * the kernel reading such slices of a 32 MB X in place made CP-ALS 200³ 21% and HOOI 16%
+     * slower per iteration (means of six and four alternating runs), and on an AVX-512 host the
+     * two were even. A smaller X, which stays in the last-level cache between passes, is read in
+     * place. The arithmetic is the same either way and the reduction order over the rows is
+     * fixed, so results depend neither on the thread count nor on the choice.
      */
     private static void panels(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out,
                                Dots dots) {
@@ -171,8 +183,9 @@ final class SkinnyProducts {
         MemorySegment os = out == null ? null : out.segment();
         long outOff = out == null ? 0 : out.offset(), outBatch = (long) rank * n;
         int wpMax = stride(kern.panelWidth(width)), kbMax = evenBlocks(k, PANEL_ROWS);
+        boolean inPlace = (long) batch * k * n * Float.BYTES <= inPlaceMaxBytes;
         runTasks(tasks, threads, () -> {
-            MemorySegment panel = scratch(PANEL, (long) kbMax * wpMax);
+            MemorySegment panel = inPlace ? null : scratch(PANEL, (long) kbMax * wpMax);
             MemorySegment block = dots == null ? null : scratch(BLOCK, (long) rank * n);
             float[] acc = new float[rows * wpMax];
             return task -> {
@@ -181,6 +194,10 @@ final class SkinnyProducts {
                 long xb = xOff + b * xBatch + j0;
                 for (int i0 = 0; i0 < k; i0 += kbMax) {
                     int kb = Math.min(kbMax, k - i0);
+                    if (inPlace) {
+                        kern.panel(xs, xb + i0 * xStride, xStride, kb, up, i0 * rows, rows, rows, acc, wp, cols, i0 == 0);
+                        continue;
+                    }
                     if (cols == wp && xStride == wp) { // rows back to back in X and in the panel: one copy
                         MemorySegment.copy(xs, (xb + i0 * xStride) * Float.BYTES, panel, 0, (long) kb * wp * Float.BYTES);
                     } else {

@@ -45,12 +45,22 @@ class SkinnyKernelsProperties {
                 Tensor u = scope.normal(rng.nextLong(), 0f, 1f, k, rank);
                 Tensor out = scope.zeros(rank, n);
                 double[][] want = naive(x.toArray(), rows, cols, u.toArray(), k, rank, rowsOfX);
-                // 0: through SkinnyProducts (threads, small-product shortcut); 1, 2: each kernel directly
-                for (int variant = 0; variant < 3; variant++) {
+                // 0: through SkinnyProducts (threads, small-product shortcut; X this small is read in
+                // place); 3: the same with the panels copied; 1, 2: each kernel directly
+                float[] direct = null;
+                for (int variant = 0; variant < 4; variant++) {
                     out.fill(Float.NaN);
-                    if (variant == 0) {
-                        if (rowsOfX) SkinnyProducts.rowsTimesFactor(x, u, out);
-                        else SkinnyProducts.factorTimesRows(x, u, out);
+                    if (variant == 0 || variant == 3) {
+                        long keep = SkinnyProducts.inPlaceMaxBytes;
+                        SkinnyProducts.inPlaceMaxBytes = variant == 3 ? -1 : keep;
+                        try {
+                            if (rowsOfX) SkinnyProducts.rowsTimesFactor(x, u, out);
+                            else SkinnyProducts.factorTimesRows(x, u, out);
+                        } finally {
+                            SkinnyProducts.inPlaceMaxBytes = keep;
+                        }
+                        if (variant == 0) direct = out.toArray();
+                        else assertArrayEquals(direct, out.toArray(), "copied panels vs X in place: the same bits");
                     } else {
                         SkinnyKernels kern = variant == 1 ? SkinnyKernels.get() : SkinnyKernels.SCALAR;
                         if (rowsOfX) {
@@ -125,8 +135,17 @@ class SkinnyKernelsProperties {
                 Tensor u = scope.normal(rng.nextLong(), 0f, 1f, k, rank), kr = scope.normal(rng.nextLong(), 0f, 1f, c, rank);
                 SkinnyKernels dots = SkinnyProducts.kernelsFor((long) rank * a * c);
                 Tensor fused = scope.zeros(rank, a), z = scope.zeros(a, rank, c), twoStep = scope.zeros(rank, a);
-                SkinnyProducts.middleModeDots(x, u, kr, dots, fused);
-                SkinnyProducts.middleMode(x, u, z);
+                // the fused pass with X in place (this size) and the product with copied panels, or the reverse
+                boolean copyFused = rng.nextBoolean();
+                long keep = SkinnyProducts.inPlaceMaxBytes;
+                try {
+                    SkinnyProducts.inPlaceMaxBytes = copyFused ? -1 : keep;
+                    SkinnyProducts.middleModeDots(x, u, kr, dots, fused);
+                    SkinnyProducts.inPlaceMaxBytes = copyFused ? keep : -1;
+                    SkinnyProducts.middleMode(x, u, z);
+                } finally {
+                    SkinnyProducts.inPlaceMaxBytes = keep;
+                }
                 float[] krv = kr.toArray(), krT = new float[krv.length];
                 for (int i = 0; i < c; i++) for (int r = 0; r < rank; r++) krT[r * c + i] = krv[i * rank + r];
                 dots.rowDots(z.segment(), z.offset(), c, (long) rank * c, 0, a, c, krT, c, twoStep.segment(), twoStep.offset(), a, 1, 0, rank);
