@@ -192,22 +192,33 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         }
         for (; c < cols; c += L) {
             // a vector past the real columns is harmless (acc columns cols … width − 1 are scratch)
-            // unless it runs past the segment: only those rows (at the very end) use a masked load
+            // unless it runs past the segment: those rows (at the very end of X read in place) are
+            // copied into a zero-padded native row first — masked loads cost several times more,
+            // and the masked load in this loop ran through the Vector API's fallback code (JFR:
+            // 2–6% of CP-ALS 100³ samples in AbstractMask/VectorSupport frames)
             long room = p.byteSize() / Float.BYTES - pOff - c - L;
             int plain = room < 0 ? 0 : (int) Math.min(kb, room / ldp + 1);
-            if (plain > 0) tail(p, pOff + c, ldp, plain, u, uOff, ldu, rows, acc, c, lda, null);
+            if (plain > 0) tail(p, pOff + c, ldp, plain, u, uOff, ldu, rows, acc, c, lda);
             if (plain < kb) {
-                tail(p, pOff + c + plain * ldp, ldp, kb - plain, u, uOff + plain * ldu, ldu, rows, acc, c, lda, F.indexInRange(c, cols));
+                int rest = kb - plain, valid = Math.min(L, cols - c);
+                try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) { // native, like X: one segment type in the loop
+                    MemorySegment pad = arena.allocate((long) rest * L * Float.BYTES, 64);
+                    for (int i = 0; i < rest; i++) {
+                        MemorySegment.copy(p, (pOff + c + (plain + i) * ldp) * Float.BYTES, pad, (long) i * L * Float.BYTES,
+                                (long) valid * Float.BYTES);
+                    }
+                    tail(pad, 0, L, rest, u, uOff + plain * ldu, ldu, rows, acc, c, lda);
+                }
             }
         }
     }
 
-    /** One vector of columns (loaded under {@code m} when not null) × every component group, over kb rows. */
+    /** One vector of columns × every component group, over kb rows. */
     private static void tail(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, int rows, float[] acc, int c,
-                             int lda, VectorMask<Float> m) {
+                             int lda) {
         int rb = 0;
-        for (; rb + 2 * PC <= rows; rb += 2 * PC) oneByTen(p, po, ldp, kb, u, uo + rb, ldu, acc, rb * lda + c, lda, m, false);
-        if (rb < rows) oneByTen(p, po, ldp, kb, u, uo + rb, ldu, acc, rb * lda + c, lda, m, true);
+        for (; rb + 2 * PC <= rows; rb += 2 * PC) oneByTen(p, po, ldp, kb, u, uo + rb, ldu, acc, rb * lda + c, lda, false);
+        if (rb < rows) oneByTen(p, po, ldp, kb, u, uo + rb, ldu, acc, rb * lda + c, lda, true);
     }
 
     private static void fourByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
@@ -322,7 +333,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
      * not; the flag is loop-invariant, so the JIT unswitches the loop into the two forms.
      */
     private static void oneByTen(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda,
-                                 VectorMask<Float> m, boolean five) {
+                                 boolean five) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0 = FloatVector.fromArray(F, acc, ao), a1 = FloatVector.fromArray(F, acc, ao + lda);
         FloatVector a2 = FloatVector.fromArray(F, acc, ao + 2 * lda), a3 = FloatVector.fromArray(F, acc, ao + 3 * lda);
@@ -333,7 +344,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         long pb = po * Float.BYTES, step = ldp * Float.BYTES;
         for (int i = 0; i < kb; i++, pb += step) {
             int ui = uo + i * ldu;
-            FloatVector x = m == null ? FloatVector.fromMemorySegment(F, p, pb, LE) : FloatVector.fromMemorySegment(F, p, pb, LE, m);
+            FloatVector x = FloatVector.fromMemorySegment(F, p, pb, LE);
             a0 = x.fma(FloatVector.broadcast(F, u[ui]), a0);
             a1 = x.fma(FloatVector.broadcast(F, u[ui + 1]), a1);
             a2 = x.fma(FloatVector.broadcast(F, u[ui + 2]), a2);
