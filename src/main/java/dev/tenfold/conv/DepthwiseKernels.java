@@ -38,8 +38,26 @@ interface DepthwiseKernels {
     /** {@code Σ_{i<n} a[aOff + i]·b[bOff + i]} (float accumulators, several independent chains). */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
 
-    /** {@code Σ_{i<n} a[aOff + i]} (float accumulators, several independent chains): row sums of a staged block. */
-    float sum(float[] a, int aOff, int n);
+    /**
+     * {@code Σ_{i<n} a[aOff + i]}: row sums of a staged block, as {@link #dot} with ones over
+     * pieces of at most 1024 (float accumulators per piece, several independent chains).
+     */
+    default float sum(float[] a, int aOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i += Ones.VALUES.length) s += dot(a, aOff + i, Ones.VALUES, 0, Math.min(Ones.VALUES.length, n - i));
+        return s;
+    }
+
+    /** The ones {@link #sum} multiplies by. */
+    final class Ones {
+        static final float[] VALUES = new float[1024];
+
+        static {
+            java.util.Arrays.fill(VALUES, 1f);
+        }
+
+        private Ones() { }
+    }
 
     /**
      * {@link #combine} (overwriting) whose term weights repeat with the column {@code x mod period}:

@@ -335,27 +335,6 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
     }
 
     @Override
-    public float sum(float[] a, int aOff, int n) {
-        FloatVector s0 = FloatVector.zero(F);
-        FloatVector s1 = s0;
-        FloatVector s2 = s0;
-        FloatVector s3 = s0;
-        int i = 0;
-        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
-            s0 = s0.add(FloatVector.fromArray(F, a, aOff + i));
-            s1 = s1.add(FloatVector.fromArray(F, a, aOff + i + L));
-            s2 = s2.add(FloatVector.fromArray(F, a, aOff + i + 2 * L));
-            s3 = s3.add(FloatVector.fromArray(F, a, aOff + i + 3 * L));
-        }
-        for (int bound = n - L; i <= bound; i += L) s0 = s0.add(FloatVector.fromArray(F, a, aOff + i));
-        float[] lanes = new float[L];
-        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
-        float s = sumLanes(lanes, 0);
-        for (; i < n; i++) s += a[aOff + i];
-        return s;
-    }
-
-    @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         FloatVector s0 = FloatVector.zero(F);
         FloatVector s1 = s0;

@@ -25,21 +25,6 @@ final class DepthwiseKernelsScalar implements DepthwiseKernels {
     }
 
     @Override
-    public float sum(float[] a, int aOff, int n) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0;
-        for (; i + 4 <= n; i += 4) {
-            s0 += a[aOff + i];
-            s1 += a[aOff + i + 1];
-            s2 += a[aOff + i + 2];
-            s3 += a[aOff + i + 3];
-        }
-        float s = (s0 + s1) + (s2 + s3);
-        for (; i < n; i++) s += a[aOff + i];
-        return s;
-    }
-
-    @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = 0;

@@ -144,7 +144,8 @@ class CpConvFusedBackwardProperties {
                 CpConv.fusedBackward(spec, dev.tenfold.tensor.Shape.of(1, 32, 64, 64, 64), 16));
     }
 
-    private static float[] flat(CpConvGradients g) {
+    /** Every gradient of g, flattened in a fixed order (x, λ, U_T, U_C, U_K…, bias). */
+    static float[] flat(CpConvGradients g) {
         List<float[]> parts = new ArrayList<>(List.of(g.x().toArray(), g.lambda().toArray(), g.uT().toArray(), g.uC().toArray()));
         for (Tensor t : g.uK()) parts.add(t.toArray());
         if (g.bias() != null) parts.add(g.bias().toArray());

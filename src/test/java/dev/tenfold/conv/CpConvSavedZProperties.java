@@ -8,8 +8,6 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -42,14 +40,14 @@ class CpConvSavedZProperties {
                 assertArrayEquals(plain.toArray(), y.toArray(), "y, " + c);
                 checkZ(x.toArray(), w.uC().toArray(), z.toArray(), c.batch(), c.spec().inChannels(), rank, c);
                 for (CpConv.BackwardPath path : new CpConv.BackwardPath[] {CpConv.BackwardPath.STAGED, CpConv.BackwardPath.AUTO}) {
-                    float[] want = flat(CpConv.backward(c.spec(), w, x, gy, PointwiseConv.MAX_BLOCK, path, CpConvFusedBackward.STEP_COLUMNS));
-                    float[] got = flat(CpConv.backward(c.spec(), w, x, gy, null, z, path, CpConvFusedBackward.STEP_COLUMNS));
+                    float[] want = CpConvFusedBackwardProperties.flat(CpConv.backward(c.spec(), w, x, gy, PointwiseConv.MAX_BLOCK, path, CpConvFusedBackward.STEP_COLUMNS));
+                    float[] got = CpConvFusedBackwardProperties.flat(CpConv.backward(c.spec(), w, x, gy, null, z, path, CpConvFusedBackward.STEP_COLUMNS));
                     assertArrayEquals(want, got, path + " rank " + rank + ", " + c);
                 }
                 try (TensorScope into = TensorScope.open()) {
                     CpConvGradients pub = CpConv.backward(c.spec(), w, x, gy, z, null, into);
                     assertTrue(pub.x().scope() == into, "dL/dx allocated in into");
-                    assertArrayEquals(flat(CpConv.backward(c.spec(), w, x, gy)), flat(pub), "public overload, " + c);
+                    assertArrayEquals(CpConvFusedBackwardProperties.flat(CpConv.backward(c.spec(), w, x, gy)), CpConvFusedBackwardProperties.flat(pub), "public overload, " + c);
                 }
             }
         });
@@ -105,12 +103,5 @@ class CpConvSavedZProperties {
     private static void rejects(Executable e, String... fragments) {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
         for (String f : fragments) assertTrue(ex.getMessage().contains(f), "message '" + ex.getMessage() + "' lacks '" + f + "'");
-    }
-
-    private static float[] flat(CpConvGradients g) {
-        List<float[]> parts = new ArrayList<>(List.of(g.x().toArray(), g.lambda().toArray(), g.uT().toArray(), g.uC().toArray()));
-        for (Tensor t : g.uK()) parts.add(t.toArray());
-        if (g.bias() != null) parts.add(g.bias().toArray());
-        return CpConvProperties.concat(parts.toArray(new float[0][]));
     }
 }
