@@ -90,11 +90,13 @@ final class ConvBench {
                     TuckerConvWeights w = TuckerConvWeights.random(scope, spec, c.rank(), c.rank(), 5);
                     flops = (form == ConvForm.RECONSTRUCTED ? spec.denseFlops(xs) : tuckerFlops(spec, xs, c.rank()))
                             * (c.backward() ? 3 : 1);
-                    body = () -> { // Tucker allocates y in x's scope: run on a per-call copy of x
-                        try (TensorScope tmp = TensorScope.open()) {
-                            Tensor xt = x.copyTo(tmp);
-                            TuckerConv.forward(spec, w, xt, form);
-                            if (c.backward()) TuckerConv.backward(spec, w, xt, gy.copyTo(tmp));
+                    Tensor y = scope.zeros(ys.dims());
+                    body = () -> {
+                        TuckerConv.forward(spec, w, x, form, y);
+                        if (c.backward()) {
+                            try (TensorScope tmp = TensorScope.open()) { // the gradients, freed after each call
+                                TuckerConv.backward(spec, w, x, gy, tmp);
+                            }
                         }
                     };
                 }

@@ -58,12 +58,7 @@ public final class CpConv {
 
     private static void forward(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y, Tensor z) {
         w.validate(spec);
-        Shape yShape = spec.outputShape(x.shape());
-        if (!y.shape().equals(yShape) || !y.isContiguous()) {
-            throw new IllegalArgumentException("y of shape " + y.shape() + (y.isContiguous() ? "" : " (not contiguous)")
-                    + " must be a contiguous " + yShape + " for x of shape " + x.shape());
-        }
-        if (CpConvOperands.overlaps(y, x)) throw new IllegalArgumentException("y of shape " + y.shape() + " must not overlap x " + x.shape());
+        ConvOperands.checkOutput(spec, x, y);
         if (form == ConvForm.RECONSTRUCTED) {
             try (TensorScope tmp = TensorScope.open()) {
                 DenseConv.forward(spec, x, w.reconstruct(tmp), w.bias(), y);
@@ -84,8 +79,8 @@ public final class CpConv {
      *                                  overlaps x or y
      */
     public static void forward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor y, Tensor z) {
-        CpConvOperands.checkSavedZ(spec, w, x, z);
-        if (CpConvOperands.overlaps(z, y)) throw new IllegalArgumentException("z of shape " + z.shape() + " must not overlap y " + y.shape());
+        ConvOperands.checkSavedZ(spec, w, x, z);
+        if (ConvOperands.overlaps(z, y)) throw new IllegalArgumentException("z of shape " + z.shape() + " must not overlap y " + y.shape());
         forward(spec, w, x, ConvForm.FACTORIZED, y, z);
     }
 
@@ -207,7 +202,7 @@ public final class CpConv {
     public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, Tensor gradX,
                                            TensorScope into) {
         if (gradX == null) throw new IllegalArgumentException("gradX: the tensor for dL/dx must not be null");
-        CpConvOperands.checkGradX(x, gradY, gradX);
+        ConvOperands.checkGradX(x, gradY, gradX);
         return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into, gradX, null, BackwardPath.AUTO,
                 CpConvFusedBackward.STEP_COLUMNS);
     }
@@ -228,8 +223,8 @@ public final class CpConv {
      */
     public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, Tensor z, Tensor gradX,
                                            TensorScope into) {
-        CpConvOperands.checkSavedZ(spec, w, x, z);
-        if (gradX != null) CpConvOperands.checkGradX(x, gradY, gradX);
+        ConvOperands.checkSavedZ(spec, w, x, z);
+        if (gradX != null) ConvOperands.checkGradX(x, gradY, gradX);
         return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into, gradX, z, BackwardPath.AUTO,
                 CpConvFusedBackward.STEP_COLUMNS);
     }

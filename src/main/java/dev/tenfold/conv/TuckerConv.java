@@ -22,17 +22,32 @@ public final class TuckerConv {
      *                                  weights do not fit the spec
      */
     public static Tensor forward(ConvSpec spec, TuckerConvWeights w, Tensor x, ConvForm form) {
-        w.validate(spec);
-        Shape yShape = spec.outputShape(x.shape());
-        if (form == ConvForm.MOBILENET) {
-            throw new IllegalArgumentException("form MOBILENET exists for CP convs only; Tucker supports FACTORIZED and RECONSTRUCTED");
-        }
+        checkForm(spec, w, form);
+        Tensor y = x.scope().zeros(spec.outputShape(x.shape()));
+        forward(spec, w, x, form, y);
+        return y;
+    }
+
+    /**
+     * The same into a preallocated contiguous {@code y} of shape {@code spec.outputShape(x.shape())}
+     * (every element overwritten): a training loop reuses y instead of allocating a tensor in
+     * x's scope on every call.
+     *
+     * @throws IllegalArgumentException as {@link #forward(ConvSpec, TuckerConvWeights, Tensor, ConvForm)},
+     *                                  or when y has the wrong shape, is not contiguous or overlaps x
+     */
+    public static void forward(ConvSpec spec, TuckerConvWeights w, Tensor x, ConvForm form, Tensor y) {
+        checkForm(spec, w, form);
+        ConvOperands.checkOutput(spec, x, y);
+        Shape yShape = y.shape();
         try (TensorScope tmp = TensorScope.open()) {
-            if (form == ConvForm.RECONSTRUCTED) return DenseConv.forward(spec, x, w.reconstruct(tmp), w.bias());
+            if (form == ConvForm.RECONSTRUCTED) {
+                DenseConv.forward(spec, x, w.reconstruct(tmp), w.bias(), y);
+                return;
+            }
             Tensor xc = x.contiguous();
             Tensor z = projectIn(tmp, spec, w, xc);
             Tensor h = DenseConv.forward(coreSpec(spec, w), z, w.core(), null).contiguous();
-            Tensor y = x.scope().zeros(yShape);
             int b = x.dim(0);
             int t = spec.outChannels();
             long so = yShape.size() / ((long) b * t);
@@ -44,7 +59,13 @@ public final class TuckerConv {
             long[] us = w.uT().strides();
             PointwiseConv.forward(b, t, w.rankT(), so, w.uT().segment(), w.uT().offset(), us[0], us[1],
                     h.segment(), h.offset(), beta, y.segment(), y.offset());
-            return y;
+        }
+    }
+
+    private static void checkForm(ConvSpec spec, TuckerConvWeights w, ConvForm form) {
+        w.validate(spec);
+        if (form == ConvForm.MOBILENET) {
+            throw new IllegalArgumentException("form MOBILENET exists for CP convs only; Tucker supports FACTORIZED and RECONSTRUCTED");
         }
     }
 
@@ -56,13 +77,27 @@ public final class TuckerConv {
      * @throws IllegalArgumentException when shapes do not fit the spec or gradY is not (B, T, O…)
      */
     public static TuckerConvGradients backward(ConvSpec spec, TuckerConvWeights w, Tensor x, Tensor gradY) {
+        return backward(spec, w, x, gradY, gradY.scope());
+    }
+
+    /**
+     * The same with every result a new tensor in {@code into} (e.g. a per-step scope of a
+     * training loop that frees the gradients once applied, while x and gradY live on).
+     *
+     * @throws IllegalArgumentException as {@link #backward(ConvSpec, TuckerConvWeights, Tensor, Tensor)},
+     *                                  or when {@code into} is null
+     * @throws IllegalStateException    when {@code into} is closed
+     */
+    public static TuckerConvGradients backward(ConvSpec spec, TuckerConvWeights w, Tensor x, Tensor gradY, TensorScope into) {
+        if (into == null) throw new IllegalArgumentException("into: the scope for the gradients must not be null");
+        if (!into.isOpen()) throw new IllegalStateException("into: the scope for the gradients is closed");
         w.validate(spec);
         Shape yShape = spec.outputShape(x.shape());
         if (!gradY.shape().equals(yShape)) {
             throw new IllegalArgumentException("gradY of shape " + gradY.shape() + " must be the output shape "
                     + yShape + " for x of shape " + x.shape());
         }
-        TensorScope out = gradY.scope();
+        TensorScope out = into;
         int b = x.dim(0);
         int t = spec.outChannels();
         int c = spec.inChannels();

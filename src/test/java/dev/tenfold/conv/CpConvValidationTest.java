@@ -121,6 +121,35 @@ class CpConvValidationTest {
         }
     }
 
+    @Test
+    void tuckerOutputsIntoAGivenTensorOrScope() {
+        try (TensorScope s = TensorScope.open()) {
+            TuckerConvWeights tw = TuckerConvWeights.random(s, SPEC, 2, 3, 1);
+            Tensor x = s.normal(3L, 0f, 1f, 2, 4, 6, 7);
+            Tensor gy = s.normal(4L, 0f, 1f, SPEC.outputShape(x.shape()).dims());
+            TuckerConvGradients own = TuckerConv.backward(SPEC, tw, x, gy);
+            try (TensorScope into = TensorScope.open()) {
+                TuckerConvGradients got = TuckerConv.backward(SPEC, tw, x, gy, into);
+                List<Tensor> want = List.of(own.x(), own.core(), own.uT(), own.uC(), own.bias());
+                List<Tensor> have = List.of(got.x(), got.core(), got.uT(), got.uC(), got.bias());
+                for (int i = 0; i < want.size(); i++) {
+                    assertTrue(have.get(i).scope() == into, "Tucker gradient " + i + " not in the given scope");
+                    assertArrayEquals(want.get(i).toArray(), have.get(i).toArray(), "Tucker gradient " + i);
+                }
+            }
+            rejects(() -> TuckerConv.backward(SPEC, tw, x, gy, null), "into");
+            TensorScope closed = TensorScope.open();
+            closed.close();
+            assertThrows(IllegalStateException.class, () -> TuckerConv.backward(SPEC, tw, x, gy, closed));
+            rejects(() -> TuckerConv.forward(SPEC, tw, x, ConvForm.FACTORIZED, s.zeros(2, 5, 6, 7)), "y of shape (2, 5, 6, 7)", "(2, 5, 6, 8)");
+            rejects(() -> TuckerConv.forward(SPEC, tw, x, ConvForm.FACTORIZED, s.zeros(2, 5, 8, 6).transpose(2, 3)), "not contiguous");
+            rejects(() -> TuckerConv.forward(SPEC, tw, x, ConvForm.MOBILENET, s.zeros(2, 5, 6, 8)), "MOBILENET");
+            Tensor xy = s.zeros(2 * 5 * 6 * 8);
+            Tensor xv = xy.narrow(0, 0, (int) x.size()).view(x.dims());
+            rejects(() -> TuckerConv.forward(SPEC, tw, xv, ConvForm.RECONSTRUCTED, xy.view(2, 5, 6, 8)), "overlap");
+        }
+    }
+
     private static List<Tensor> all(CpConvGradients g) {
         List<Tensor> l = new java.util.ArrayList<>(List.of(g.x(), g.lambda(), g.uT(), g.uC(), g.bias()));
         l.addAll(g.uK());

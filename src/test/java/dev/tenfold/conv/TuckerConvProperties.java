@@ -1,5 +1,6 @@
 package dev.tenfold.conv;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.quicktheories.QuickTheory.qt;
@@ -48,6 +49,10 @@ class TuckerConvProperties {
                     Tensor y = TuckerConv.forward(c.spec(), w, x, form);
                     assertEquals(c.spec().outputShape(x.shape()), y.shape());
                     check(ConvFormCases.compare(ref, y.toArray(), 2e-5), form + " ranks " + rt + "x" + rc, c);
+                    // into a preallocated y full of NaN: every element overwritten, the same bits
+                    Tensor into = scope.zeros(y.dims()).fill(Float.NaN);
+                    TuckerConv.forward(c.spec(), w, x, form, into);
+                    assertArrayEquals(y.toArray(), into.toArray(), form + " into y, " + c);
                 }
             }
         });

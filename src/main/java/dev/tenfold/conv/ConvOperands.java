@@ -5,12 +5,24 @@ import dev.tenfold.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Checks of the caller-provided tensors of {@link CpConv}'s forward and backward: the kept Z
- * (B, R, D…), dL/dx (x's shape) and outputs that must not share memory with an input the same
- * call reads. Each failure names the argument and the shapes.
+ * Checks of the caller-provided tensors of the factorized convs' forward and backward
+ * ({@link CpConv}, {@link TuckerConv}): outputs of the right shape that must not share memory
+ * with an input the same call reads, the kept Z (B, R, D…) and dL/dx (x's shape). Each failure
+ * names the argument and the shapes.
  */
-final class CpConvOperands {
-    private CpConvOperands() { }
+final class ConvOperands {
+    private ConvOperands() { }
+
+    /** y must be a contiguous tensor of the output shape apart from x. */
+    static void checkOutput(ConvSpec spec, Tensor x, Tensor y) {
+        if (y == null) throw new IllegalArgumentException("y: the output tensor must not be null");
+        Shape yShape = spec.outputShape(x.shape());
+        if (!y.shape().equals(yShape) || !y.isContiguous()) {
+            throw new IllegalArgumentException("y of shape " + y.shape() + (y.isContiguous() ? "" : " (not contiguous)")
+                    + " must be a contiguous " + yShape + " for x of shape " + x.shape());
+        }
+        if (overlaps(y, x)) throw new IllegalArgumentException("y of shape " + y.shape() + " must not overlap x " + x.shape());
+    }
 
     /** z must be a contiguous (B, R, D…) tensor apart from x. */
     static void checkSavedZ(ConvSpec spec, CpConvWeights w, Tensor x, Tensor z) {
