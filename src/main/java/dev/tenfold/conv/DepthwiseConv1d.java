@@ -156,12 +156,7 @@ final class DepthwiseConv1d {
             int gb = gOff + a * outBlock;
             int ib = inOff + a * inBlock;
             if (p.stride == 1) {
-                for (int k = 0; k < p.k; k++) {
-                    int shift = (k * p.dilation - p.pad) * p.inner;
-                    int from = Math.max(0, -shift);
-                    int to = Math.min(outBlock, inBlock - shift);
-                    if (to > from) gw[gwOff + k] += kernels.dot(g, gb + from, in, ib + from + shift, to - from);
-                }
+                strideOneTaps(g, gb, in, ib, p, outBlock, inBlock, gw, gwOff, sc);
             } else if (p.inner > 1) {
                 for (int o = 0; o < p.outLen; o++) {
                     for (int k = 0; k < p.k; k++) {
@@ -184,6 +179,41 @@ final class DepthwiseConv1d {
                     if (to > from) gw[gwOff + k] += kernels.dot(g, gb + from, ph, q * phaseLen + from + m, to - from);
                 }
             }
+        }
+    }
+
+    /**
+     * The tap gradients of one stride-1 block: gw[k] += Σ_x g[x]·in[x + shift_k] over the x where
+     * both exist. Three taps go through one pass over g ({@link DepthwiseKernels#dot3}) on the
+     * columns all three share, plus single dots on the few columns only some of them reach;
+     * other tap counts take one dot per tap.
+     */
+    private void strideOneTaps(float[] g, int gb, float[] in, int ib, Pass p, int outBlock, int inBlock, double[] gw,
+                               int gwOff, DepthwiseScratch sc) {
+        int step = p.dilation * p.inner;
+        int shift0 = -p.pad * p.inner;
+        int lo = 0, hi = outBlock; // the columns every tap reaches
+        for (int k = 0; k < p.k; k++) {
+            int shift = shift0 + k * step;
+            lo = Math.max(lo, -shift);
+            hi = Math.min(hi, inBlock - shift);
+        }
+        boolean three = p.k == 3 && hi - lo >= 64;
+        if (three) {
+            float[] sums = sc.taps3;
+            kernels.dot3(g, gb + lo, in, ib + lo + shift0, step, hi - lo, sums, 0);
+            for (int k = 0; k < 3; k++) gw[gwOff + k] += sums[k];
+        }
+        for (int k = 0; k < p.k; k++) {
+            int shift = shift0 + k * step;
+            int from = Math.max(0, -shift);
+            int to = Math.min(outBlock, inBlock - shift);
+            if (!three) {
+                if (to > from) gw[gwOff + k] += kernels.dot(g, gb + from, in, ib + from + shift, to - from);
+                continue;
+            }
+            if (lo > from) gw[gwOff + k] += kernels.dot(g, gb + from, in, ib + from + shift, lo - from);
+            if (to > hi) gw[gwOff + k] += kernels.dot(g, gb + hi, in, ib + hi + shift, to - hi);
         }
     }
 

@@ -39,6 +39,13 @@ interface DepthwiseKernels {
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
 
     /**
+     * Three dot products sharing a in one pass over it: {@code out[outOff + t] =
+     * Σ_{i<n} a[aOff + i]·b[bOff + t·step + i]} for t = 0, 1, 2 (the tap gradients of a 3-tap
+     * correlation; float accumulators, several independent chains per tap).
+     */
+    void dot3(float[] a, int aOff, float[] b, int bOff, int step, int n, float[] out, int outOff);
+
+    /**
      * {@code Σ_{i<n} a[aOff + i]}: row sums of a staged block, as {@link #dot} with ones over
      * pieces of at most 1024 (float accumulators per piece, several independent chains).
      */

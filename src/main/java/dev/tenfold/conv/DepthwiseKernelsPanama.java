@@ -334,6 +334,38 @@ final class DepthwiseKernelsPanama implements DepthwiseKernels {
         return sumLanes(lanes, 0);
     }
 
+    /** Two chains per tap (6 accumulators), each vector of a loaded once for the three taps. */
+    @Override
+    public void dot3(float[] a, int aOff, float[] b, int bOff, int step, int n, float[] out, int outOff) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, t0 = s0, t1 = s0, t2 = s0;
+        int b1 = bOff + step, b2 = bOff + 2 * step;
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            FloatVector x = FloatVector.fromArray(F, a, aOff + i);
+            FloatVector y = FloatVector.fromArray(F, a, aOff + i + L);
+            s0 = x.fma(FloatVector.fromArray(F, b, bOff + i), s0);
+            s1 = x.fma(FloatVector.fromArray(F, b, b1 + i), s1);
+            s2 = x.fma(FloatVector.fromArray(F, b, b2 + i), s2);
+            t0 = y.fma(FloatVector.fromArray(F, b, bOff + i + L), t0);
+            t1 = y.fma(FloatVector.fromArray(F, b, b1 + i + L), t1);
+            t2 = y.fma(FloatVector.fromArray(F, b, b2 + i + L), t2);
+        }
+        float[] lanes = new float[3 * L];
+        s0.add(t0).intoArray(lanes, 0);
+        s1.add(t1).intoArray(lanes, L);
+        s2.add(t2).intoArray(lanes, 2 * L);
+        float r0 = sumLanes(lanes, 0), r1 = sumLanes(lanes, L), r2 = sumLanes(lanes, 2 * L);
+        for (; i < n; i++) {
+            float x = a[aOff + i];
+            r0 += x * b[bOff + i];
+            r1 += x * b[b1 + i];
+            r2 += x * b[b2 + i];
+        }
+        out[outOff] = r0;
+        out[outOff + 1] = r1;
+        out[outOff + 2] = r2;
+    }
+
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         FloatVector s0 = FloatVector.zero(F);

@@ -25,6 +25,20 @@ final class DepthwiseKernelsScalar implements DepthwiseKernels {
     }
 
     @Override
+    public void dot3(float[] a, int aOff, float[] b, int bOff, int step, int n, float[] out, int outOff) {
+        float s0 = 0, s1 = 0, s2 = 0;
+        for (int i = 0; i < n; i++) {
+            float x = a[aOff + i];
+            s0 += x * b[bOff + i];
+            s1 += x * b[bOff + step + i];
+            s2 += x * b[bOff + 2 * step + i];
+        }
+        out[outOff] = s0;
+        out[outOff + 1] = s1;
+        out[outOff + 2] = s2;
+    }
+
+    @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = 0;

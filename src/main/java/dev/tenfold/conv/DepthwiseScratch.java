@@ -10,6 +10,8 @@ final class DepthwiseScratch {
     int[] lo = new int[16];
     int[] hi = new int[16];
     float[] w = new float[16];
+    /** The three tap sums of {@link DepthwiseKernels#dot3}. */
+    final float[] taps3 = new float[3];
     private float[] phase = new float[0];
     private float[] pattern = new float[0];
 

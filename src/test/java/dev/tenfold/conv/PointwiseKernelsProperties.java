@@ -150,6 +150,34 @@ class PointwiseKernelsProperties {
     }
 
     @Test
+    void threeTapDotsMatchADoubleLoop() {
+        qt().withExamples(300).forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int n = rnd.nextInt(4) == 0 ? rnd.nextInt(3) : columns(rnd);
+            int step = rnd.nextInt(3) == 0 ? 1 : 1 + rnd.nextInt(40);
+            int aOff = rnd.nextInt(5), bOff = rnd.nextInt(5);
+            float[] a = DepthwiseConv1dProperties.random(rnd, aOff + n + rnd.nextInt(3));
+            float[] b = DepthwiseConv1dProperties.random(rnd, bOff + 2 * step + n + rnd.nextInt(3));
+            for (DepthwiseKernels kern : IMPLS) {
+                float[] out = {7f, Float.NaN, Float.NaN, Float.NaN, 7f};
+                kern.dot3(a, aOff, b, bOff, step, n, out, 1);
+                assertEquals(7f, out[0], kern.name() + ": wrote before the output");
+                assertEquals(7f, out[4], kern.name() + ": wrote after the output");
+                for (int t = 0; t < 3; t++) {
+                    double want = 0, scale = 0;
+                    for (int i = 0; i < n; i++) {
+                        double term = (double) a[aOff + i] * b[bOff + t * step + i];
+                        want += term;
+                        scale += Math.abs(term);
+                    }
+                    assertTrue(Math.abs(out[1 + t] - want) <= 1e-5 * (1 + scale),
+                            kern.name() + " dot3 tap " + t + " n=" + n + " step=" + step + ": " + out[1 + t] + " vs " + want);
+                }
+            }
+        });
+    }
+
+    @Test
     void blocksCoverTheExtentOnce() {
         qt().withExamples(300).forAll(longs().all()).checkAssert(seed -> {
             SplittableRandom rnd = new SplittableRandom(seed);
