@@ -41,6 +41,7 @@ final class ConvOperands {
 
     /** gradX must be a contiguous tensor of x's shape apart from x and gradY. */
     static void checkGradX(Tensor x, Tensor gradY, Tensor gradX) {
+        if (gradY == null) throw new IllegalArgumentException("gradY must not be null");
         if (!gradX.shape().equals(x.shape()) || !gradX.isContiguous()) {
             throw new IllegalArgumentException("gradX of shape " + gradX.shape() + (gradX.isContiguous() ? "" : " (not contiguous)")
                     + " must be a contiguous " + x.shape() + " (the shape of x)");

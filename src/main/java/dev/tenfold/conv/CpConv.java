@@ -79,6 +79,8 @@ public final class CpConv {
      *                                  overlaps x or y
      */
     public static void forward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor y, Tensor z) {
+        w.validate(spec);
+        ConvOperands.checkOutput(spec, x, y);
         ConvOperands.checkSavedZ(spec, w, x, z);
         if (ConvOperands.overlaps(z, y)) throw new IllegalArgumentException("z of shape " + z.shape() + " must not overlap y " + y.shape());
         forward(spec, w, x, ConvForm.FACTORIZED, y, z);

@@ -83,6 +83,7 @@ class CpConvSavedZProperties {
             Tensor y = s.zeros(spec.outputShape(x.shape()).dims());
             Tensor gy = s.normal(4L, 0f, 1f, spec.outputShape(x.shape()).dims());
             rejects(() -> CpConv.forward(spec, w, x, y, null), "z", "null");
+            rejects(() -> CpConv.forward(spec, w, x, (Tensor) null, s.zeros(2, 3, 6, 7)), "y", "null");
             rejects(() -> CpConv.forward(spec, w, x, y, s.zeros(2, 4, 6, 7)), "z of shape (2, 4, 6, 7)", "(2, 3, 6, 7)");
             rejects(() -> CpConv.forward(spec, w, x, y, s.zeros(2, 3, 7, 6).transpose(2, 3)), "not contiguous");
             Tensor yz = s.zeros(2, 5, 6, 8);
