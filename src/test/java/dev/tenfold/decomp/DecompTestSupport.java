@@ -1,12 +1,18 @@
 package dev.tenfold.decomp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** Oracles for the decomposition tests: naive loops in double over every element. */
+/**
+ * Oracles for the decomposition tests: naive loops in double over every element. Each helper
+ * fails the calling test (through JUnit) when it is handed operands that do not fit together.
+ */
 final class DecompTestSupport {
     private DecompTestSupport() { }
 
@@ -68,6 +74,7 @@ final class DecompTestSupport {
 
     /** ‖a − b‖ / ‖b‖ in double. */
     static double relError(float[] a, double[] b) {
+        assertEquals(b.length, a.length, "relError: the two operands differ in length");
         double num = 0, den = 0;
         for (int i = 0; i < b.length; i++) {
             num += (a[i] - b[i]) * (a[i] - b[i]);
@@ -79,6 +86,7 @@ final class DecompTestSupport {
     /** ‖x − model‖ / ‖x‖ in double, the model given densely. */
     static double relError(Tensor x, double[] model) {
         float[] xv = x.toArray();
+        assertEquals(xv.length, model.length, () -> "relError: a model of " + model.length + " values for x of shape " + x.shape());
         double num = 0, den = 0;
         for (int i = 0; i < xv.length; i++) {
             num += (xv[i] - model[i]) * (xv[i] - model[i]);
@@ -88,6 +96,9 @@ final class DecompTestSupport {
     }
 
     static Tensor fromDoubles(TensorScope scope, double[] v, int... dims) {
+        long size = 1;
+        for (int d : dims) size *= d;
+        assertEquals(size, v.length, () -> "fromDoubles: " + v.length + " values for dims " + java.util.Arrays.toString(dims));
         float[] f = new float[v.length];
         for (int i = 0; i < f.length; i++) f[i] = (float) v[i];
         return scope.fromArray(f, dims);
@@ -102,13 +113,27 @@ final class DecompTestSupport {
 
     /** A Tucker tensor with a normal core and orthonormal factors (QR of normal matrices). */
     static TuckerTensor randomTucker(TensorScope scope, long seed, int[] dims, int[] ranks) {
+        assertEquals(dims.length, ranks.length, "randomTucker: one rank per mode");
         List<Tensor> us = new ArrayList<>();
         for (int n = 0; n < dims.length; n++) {
+            assertTrue(ranks[n] >= 1 && ranks[n] <= dims[n], "randomTucker: rank " + ranks[n] + " for a mode of size " + dims[n]);
             Tensor g = scope.normal(seed * 17 + n, 0f, 1f, dims[n], ranks[n]);
             double[] q = dev.tenfold.linalg.QR.factor(dev.tenfold.linalg.DenseMatrix.fromTensor(g)).q().data();
+            assertOrthonormalColumns(q, dims[n], ranks[n]);
             us.add(fromDoubles(scope, q, dims[n], ranks[n]));
         }
         return new TuckerTensor(scope.normal(seed, 0f, 1f, ranks), us);
+    }
+
+    /** QᵀQ = I to 1e-9 for the row-major (rows × cols) q: the factors the Tucker oracles promise. */
+    private static void assertOrthonormalColumns(double[] q, int rows, int cols) {
+        for (int a = 0; a < cols; a++) {
+            for (int b = 0; b < cols; b++) {
+                double s = 0;
+                for (int i = 0; i < rows; i++) s += q[i * cols + a] * q[i * cols + b];
+                assertEquals(a == b ? 1.0 : 0.0, s, 1e-9, "randomTucker: factor columns " + a + ", " + b);
+            }
+        }
     }
 
     static int[] randomDims(Random rng, int order, int max) {
@@ -119,6 +144,7 @@ final class DecompTestSupport {
 
     /** x + level·‖x‖/‖noise‖·noise (a new tensor in x's scope). */
     static Tensor withNoise(Tensor x, double level, long seed) {
+        assertTrue(level >= 0 && x.norm() > 0, "withNoise: level " + level + " on a tensor of norm " + x.norm());
         Tensor noise = x.scope().normal(seed, 0f, 1f, x.dims());
         return x.add(noise.scale((float) (level * x.norm() / noise.norm())));
     }

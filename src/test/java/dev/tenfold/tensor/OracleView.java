@@ -1,5 +1,8 @@
 package dev.tenfold.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
@@ -13,6 +16,7 @@ final class OracleView {
     final int[] map;
 
     OracleView(int[] dims, int[] map) {
+        assertEquals(TensorOracles.size(dims), map.length, () -> "OracleView: " + map.length + " elements for dims " + Arrays.toString(dims));
         this.dims = dims.clone();
         this.map = map;
     }
@@ -38,6 +42,10 @@ final class OracleView {
 
     /** Result axis i is this view's axis perm[i] (perm already normalized to 0..rank-1). */
     OracleView permute(int[] perm) {
+        int[] sorted = perm.clone();
+        Arrays.sort(sorted);
+        for (int i = 0; i < sorted.length; i++) assertEquals(i, sorted[i], () -> "OracleView.permute " + Arrays.toString(perm) + " of " + this);
+        assertEquals(dims.length, perm.length, () -> "OracleView.permute " + Arrays.toString(perm) + " of " + this);
         int[] nd = new int[perm.length];
         for (int i = 0; i < perm.length; i++) nd[i] = dims[perm[i]];
         return remap(nd, idx -> {
@@ -48,6 +56,8 @@ final class OracleView {
     }
 
     OracleView slice(int axis, int start, int stop, int step) {
+        assertTrue(axis >= 0 && axis < dims.length && step >= 1 && start >= 0 && start <= stop && stop <= dims[axis],
+                () -> "OracleView.slice(" + axis + ", " + start + ", " + stop + ", " + step + ") of " + this);
         int[] nd = dims.clone();
         int count = 0;
         for (int i = start; i < stop; i += step) count++;
@@ -61,6 +71,8 @@ final class OracleView {
 
     /** The sub-view at {@code index} along {@code axis}, which is removed. */
     OracleView select(int axis, int index) {
+        assertTrue(axis >= 0 && axis < dims.length && index >= 0 && index < dims[axis],
+                () -> "OracleView.select(" + axis + ", " + index + ") of " + this);
         int[] nd = new int[dims.length - 1];
         for (int i = 0, j = 0; i < dims.length; i++) if (i != axis) nd[j++] = dims[i];
         return remap(nd, idx -> {
@@ -73,6 +85,11 @@ final class OracleView {
     /** Numpy broadcast_to: missing leading dims and size-1 dims repeat. */
     OracleView broadcastTo(int[] target) {
         int lead = target.length - dims.length;
+        assertTrue(lead >= 0, () -> "OracleView.broadcastTo " + Arrays.toString(target) + " has fewer dims than " + this);
+        for (int i = 0; i < dims.length; i++) {
+            int d = dims[i], t = target[i + lead];
+            assertTrue(d == 1 || d == t, () -> "OracleView.broadcastTo " + Arrays.toString(target) + " from " + this);
+        }
         return remap(target, idx -> {
             int[] old = new int[dims.length];
             for (int i = 0; i < dims.length; i++) old[i] = dims[i] == 1 ? 0 : idx[i + lead];
@@ -82,7 +99,7 @@ final class OracleView {
 
     /** Same elements in row-major order, new dims (also covers squeeze/unsqueeze/flatten). */
     OracleView reshape(int[] target) {
-        if (TensorOracles.size(target) != map.length) throw new AssertionError("bad oracle reshape " + Arrays.toString(target));
+        assertEquals(map.length, TensorOracles.size(target), () -> "OracleView.reshape to " + Arrays.toString(target) + " of " + this);
         return new OracleView(target, map);
     }
 
