@@ -24,24 +24,20 @@ final class ConvOperands {
         if (overlaps(y, x)) throw new IllegalArgumentException("y of shape " + y.shape() + " must not overlap x " + x.shape());
     }
 
-    /** z must be a contiguous (B, R, D…) tensor apart from x. */
-    static void checkSavedZ(ConvSpec spec, CpConvWeights w, Tensor x, Tensor z) {
-        if (z == null) throw new IllegalArgumentException("z: the tensor for Z = U_Cᵀ·x must not be null");
-        w.validate(spec);
-        spec.outputShape(x.shape()); // x must fit the spec first
+    /** z must be a contiguous (B, R, D…) tensor apart from x (x already checked against the spec). */
+    static void checkSavedZ(Tensor x, int rank, Tensor z) {
         int[] want = x.dims();
-        want[1] = w.rank();
+        want[1] = rank;
         Shape zShape = Shape.of(want);
         if (!z.shape().equals(zShape) || !z.isContiguous()) {
             throw new IllegalArgumentException("z of shape " + z.shape() + (z.isContiguous() ? "" : " (not contiguous)")
-                    + " must be a contiguous " + zShape + " (x's shape " + x.shape() + " with rank " + w.rank() + " channels)");
+                    + " must be a contiguous " + zShape + " (x's shape " + x.shape() + " with rank " + rank + " channels)");
         }
         if (overlaps(z, x)) throw new IllegalArgumentException("z of shape " + z.shape() + " must not overlap x " + x.shape());
     }
 
     /** gradX must be a contiguous tensor of x's shape apart from x and gradY. */
     static void checkGradX(Tensor x, Tensor gradY, Tensor gradX) {
-        if (gradY == null) throw new IllegalArgumentException("gradY must not be null");
         if (!gradX.shape().equals(x.shape()) || !gradX.isContiguous()) {
             throw new IllegalArgumentException("gradX of shape " + gradX.shape() + (gradX.isContiguous() ? "" : " (not contiguous)")
                     + " must be a contiguous " + x.shape() + " (the shape of x)");

@@ -56,9 +56,14 @@ public final class CpConv {
         forward(spec, w, x, form, y, null);
     }
 
+    /** The forward; Z also kept in {@code z} when not null (checked here, after the weights and y). */
     private static void forward(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y, Tensor z) {
         w.validate(spec);
         ConvOperands.checkOutput(spec, x, y);
+        if (z != null) {
+            ConvOperands.checkSavedZ(x, w.rank(), z);
+            if (ConvOperands.overlaps(z, y)) throw new IllegalArgumentException("z of shape " + z.shape() + " must not overlap y " + y.shape());
+        }
         if (form == ConvForm.RECONSTRUCTED) {
             try (TensorScope tmp = TensorScope.open()) {
                 DenseConv.forward(spec, x, w.reconstruct(tmp), w.bias(), y);
@@ -79,10 +84,7 @@ public final class CpConv {
      *                                  overlaps x or y
      */
     public static void forward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor y, Tensor z) {
-        w.validate(spec);
-        ConvOperands.checkOutput(spec, x, y);
-        ConvOperands.checkSavedZ(spec, w, x, z);
-        if (ConvOperands.overlaps(z, y)) throw new IllegalArgumentException("z of shape " + z.shape() + " must not overlap y " + y.shape());
+        if (z == null) throw new IllegalArgumentException("z: the tensor for Z = U_Cᵀ·x must not be null");
         forward(spec, w, x, ConvForm.FACTORIZED, y, z);
     }
 
@@ -204,7 +206,6 @@ public final class CpConv {
     public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, Tensor gradX,
                                            TensorScope into) {
         if (gradX == null) throw new IllegalArgumentException("gradX: the tensor for dL/dx must not be null");
-        ConvOperands.checkGradX(x, gradY, gradX);
         return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into, gradX, null, BackwardPath.AUTO,
                 CpConvFusedBackward.STEP_COLUMNS);
     }
@@ -225,14 +226,10 @@ public final class CpConv {
      */
     public static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, Tensor z, Tensor gradX,
                                            TensorScope into) {
-        ConvOperands.checkSavedZ(spec, w, x, z);
-        if (gradX != null) ConvOperands.checkGradX(x, gradY, gradX);
+        if (z == null) throw new IllegalArgumentException("z: the tensor for Z = U_Cᵀ·x must not be null");
         return backward(spec, w, x, gradY, PointwiseConv.MAX_BLOCK, into, gradX, z, BackwardPath.AUTO,
                 CpConvFusedBackward.STEP_COLUMNS);
     }
-
-    private static final java.lang.foreign.ValueLayout.OfFloat F32 =
-            java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** Which backward runs: chosen by {@link #fusedBackward}, or one of the two forced (tests). */
     enum BackwardPath { AUTO, FUSED, STAGED }
@@ -288,18 +285,22 @@ public final class CpConv {
     }
 
     /**
-     * The backward; dL/dx into {@code gxInto} when not null (checked by the caller), else a new zero
-     * tensor in {@code out}; Z read from {@code z} on the staged path when not null (checked).
+     * The backward; dL/dx into {@code gxInto} when not null, else a new zero tensor in {@code out};
+     * Z read from {@code z} on the staged path when not null (both checked here, after the weights
+     * and gradY).
      */
     private static CpConvGradients backward(ConvSpec spec, CpConvWeights w, Tensor x, Tensor gradY, int maxBlock,
                                             TensorScope out, Tensor gxInto, Tensor z, BackwardPath path, int stepColumns) {
         if (out == null) throw new IllegalArgumentException("into: the scope for the gradients must not be null");
+        if (gradY == null) throw new IllegalArgumentException("gradY must not be null");
         w.validate(spec);
         Shape yShape = spec.outputShape(x.shape());
         if (!gradY.shape().equals(yShape)) {
             throw new IllegalArgumentException("gradY of shape " + gradY.shape() + " must be the output shape "
                     + yShape + " for x of shape " + x.shape());
         }
+        if (gxInto != null) ConvOperands.checkGradX(x, gradY, gxInto);
+        if (z != null) ConvOperands.checkSavedZ(x, w.rank(), z);
         int r = w.rank();
         int t = spec.outChannels();
         int c = spec.inChannels();
@@ -381,7 +382,7 @@ public final class CpConv {
                     long zOff = zOff0 + (long) (j / ni) * r * g.inSize;
                     int s0 = g.in.start(j % ni), len = g.in.length(j % ni);
                     for (int rr = 0; rr < r; rr++) {
-                        MemorySegment.copy(zSaved.segment(), F32, (zOff + (long) rr * g.inSize + s0) * Float.BYTES, z,
+                        MemorySegment.copy(zSaved.segment(), PointwiseConv.LE_FLOAT, (zOff + (long) rr * g.inSize + s0) * Float.BYTES, z,
                                 ((j / ni) * r + rr) * g.inSlab + s0, len);
                     }
                 } else if (j < nb * ni) {

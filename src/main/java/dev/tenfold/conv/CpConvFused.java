@@ -2,7 +2,6 @@ package dev.tenfold.conv;
 
 import dev.tenfold.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.ref.SoftReference;
 
 /**
@@ -327,12 +326,11 @@ final class CpConvFused {
     /** Copies Z of input rows [row, row + g) of every rank (src row r at srcOff + r·srcStride) into z at item offset zOff. */
     private void keep(float[] src, int srcOff, int srcStride, Tensor z, long zOff, int row, int g) {
         for (int r = 0; r < rank; r++) {
-            MemorySegment.copy(src, srcOff + r * srcStride, z.segment(), F32,
+            MemorySegment.copy(src, srcOff + r * srcStride, z.segment(), PointwiseConv.LE_FLOAT,
                     (zOff + (long) r * inSize + (long) row * inRow) * Float.BYTES, g * inRow);
         }
     }
 
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private static int gcd(int a, int b) {
         return b == 0 ? a : gcd(b, a % b);

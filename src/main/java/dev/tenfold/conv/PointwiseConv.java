@@ -108,7 +108,8 @@ final class PointwiseConv {
         return st;
     }
 
-    private static final java.lang.foreign.ValueLayout.OfFloat LE_FLOAT =
+    /** Little-endian floats at any alignment: the layout of the off-heap activations this package copies. */
+    static final java.lang.foreign.ValueLayout.OfFloat LE_FLOAT =
             java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /**

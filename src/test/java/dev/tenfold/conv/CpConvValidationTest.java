@@ -89,9 +89,7 @@ class CpConvValidationTest {
                 }
             }
             rejects(() -> CpConv.backward(SPEC, w, x, gy, null), "into");
-            TensorScope closed = TensorScope.open();
-            closed.close();
-            assertThrows(IllegalStateException.class, () -> CpConv.backward(SPEC, w, x, gy, closed));
+            refusesAClosedScope(closed -> CpConv.backward(SPEC, w, x, gy, closed));
         }
     }
 
@@ -115,9 +113,7 @@ class CpConvValidationTest {
                 Tensor xv = xy.narrow(0, 0, (int) x.size()).view(x.dims());
                 rejects(() -> CpConv.forward(SPEC, w, xv, ConvForm.FACTORIZED, xy.view(gy.dims())), "overlap");
             }
-            TensorScope closed = TensorScope.open();
-            closed.close();
-            assertThrows(IllegalStateException.class, () -> CpConv.backward(SPEC, w, x, gy, s.zeros(2, 4, 6, 7), closed));
+            refusesAClosedScope(closed -> CpConv.backward(SPEC, w, x, gy, s.zeros(2, 4, 6, 7), closed));
         }
     }
 
@@ -138,9 +134,7 @@ class CpConvValidationTest {
                 }
             }
             rejects(() -> TuckerConv.backward(SPEC, tw, x, gy, null), "into");
-            TensorScope closed = TensorScope.open();
-            closed.close();
-            assertThrows(IllegalStateException.class, () -> TuckerConv.backward(SPEC, tw, x, gy, closed));
+            refusesAClosedScope(closed -> TuckerConv.backward(SPEC, tw, x, gy, closed));
             rejects(() -> TuckerConv.forward(SPEC, tw, x, ConvForm.FACTORIZED, s.zeros(2, 5, 6, 7)), "y of shape (2, 5, 6, 7)", "(2, 5, 6, 8)");
             rejects(() -> TuckerConv.forward(SPEC, tw, x, ConvForm.FACTORIZED, s.zeros(2, 5, 8, 6).transpose(2, 3)), "not contiguous");
             rejects(() -> TuckerConv.forward(SPEC, tw, x, ConvForm.MOBILENET, s.zeros(2, 5, 6, 8)), "MOBILENET");
@@ -148,6 +142,13 @@ class CpConvValidationTest {
             Tensor xv = xy.narrow(0, 0, (int) x.size()).view(x.dims());
             rejects(() -> TuckerConv.forward(SPEC, tw, xv, ConvForm.RECONSTRUCTED, xy.view(2, 5, 6, 8)), "overlap");
         }
+    }
+
+    /** The call, given a scope that is already closed, throws IllegalStateException. */
+    static void refusesAClosedScope(java.util.function.Consumer<TensorScope> call) {
+        TensorScope closed = TensorScope.open();
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> call.accept(closed));
     }
 
     private static List<Tensor> all(CpConvGradients g) {
