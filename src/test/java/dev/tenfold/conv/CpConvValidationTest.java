@@ -74,9 +74,9 @@ class CpConvValidationTest {
     @Test
     void gradientsLandInTheGivenScopeWithTheSameValues() {
         try (TensorScope s = TensorScope.open()) {
-            CpConvWeights w = CpConvWeights.random(s, SPEC, 3, 1);
-            Tensor x = s.normal(3L, 0f, 1f, 2, 4, 6, 7);
-            Tensor gy = s.normal(4L, 0f, 1f, SPEC.outputShape(x.shape()).dims());
+            Layer l = Layer.of(s);
+            CpConvWeights w = l.w();
+            Tensor x = l.x(), gy = l.gy();
             CpConvGradients own = CpConv.backward(SPEC, w, x, gy);
             List<Tensor> expected = all(own);
             for (Tensor t : expected) assertTrue(t.scope() == s, "default overload: gradients in gradY's scope");
@@ -96,9 +96,9 @@ class CpConvValidationTest {
     @Test
     void gradXIntoMustBeASeparateContiguousTensorOfXsShape() {
         try (TensorScope s = TensorScope.open()) {
-            CpConvWeights w = CpConvWeights.random(s, SPEC, 3, 1);
-            Tensor x = s.normal(3L, 0f, 1f, 2, 4, 6, 7);
-            Tensor gy = s.normal(4L, 0f, 1f, SPEC.outputShape(x.shape()).dims());
+            Layer l = Layer.of(s);
+            CpConvWeights w = l.w();
+            Tensor x = l.x(), gy = l.gy();
             try (TensorScope into = TensorScope.open()) {
                 rejects(() -> CpConv.backward(SPEC, w, x, gy, null, into), "gradX", "null");
                 rejects(() -> CpConv.backward(SPEC, w, x, gy, s.zeros(2, 4, 6, 6), into), "gradX of shape (2, 4, 6, 6)", "(2, 4, 6, 7)");
@@ -141,6 +141,14 @@ class CpConvValidationTest {
             Tensor xy = s.zeros(2 * 5 * 6 * 8);
             Tensor xv = xy.narrow(0, 0, (int) x.size()).view(x.dims());
             rejects(() -> TuckerConv.forward(SPEC, tw, xv, ConvForm.RECONSTRUCTED, xy.view(2, 5, 6, 8)), "overlap");
+        }
+    }
+
+    /** A rank-3 layer of {@link #SPEC} with x (2, 4, 6, 7) and a gradient of y's shape, seeded. */
+    private record Layer(CpConvWeights w, Tensor x, Tensor gy) {
+        static Layer of(TensorScope s) {
+            Tensor x = s.normal(3L, 0f, 1f, 2, 4, 6, 7);
+            return new Layer(CpConvWeights.random(s, SPEC, 3, 1), x, s.normal(4L, 0f, 1f, SPEC.outputShape(x.shape()).dims()));
         }
     }
 
