@@ -33,7 +33,7 @@ class SkinnyKernelsProperties {
     void bothKernelsMatchTheNaiveTwinOnOddShapesStridesAndThreads() {
         qt().withExamples(60).forAll(integers().between(1, 40), longs().all()).checkAssert((rank, seed) -> {
             Random rng = new Random(seed);
-            int k = 1 + rng.nextInt(rng.nextBoolean() ? 37 : 230), n = 1 + rng.nextInt(3000 / (1 + rank / 8)), pad = rng.nextInt(3);
+            int k = 1 + rng.nextInt(rng.nextBoolean() ? 37 : 230), n = 1 + rng.nextInt(6000 / (1 + rank / 4)), pad = rng.nextInt(3);
             boolean rowsOfX = rng.nextBoolean();
             int before = Gemm.threads();
             Gemm.setThreads(1 + rng.nextInt(2));
