@@ -6,6 +6,10 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECONDS = os.environ.get("SECONDS_PER_RUN", "1")
+# REPEATS=k runs each workload k times, tenfold and its peer alternating (a host whose speed swings
+# from second to second then slows both sides alike), and reports the median of each side's k
+# figures; the ratio column is the ratio of those medians, followed by the k pair ratios.
+REPEATS = os.environ.get("REPEATS", "1")
 
 
 def workloads():
@@ -69,7 +73,20 @@ def run_json(cmd, env=None):
     return json.loads(lines[-1])
 
 
+def median_pair(pairs):
+    """The run of each side whose ms is the median of that side's runs (the lower middle one for an even count)."""
+    def middle(runs):
+        return sorted(runs, key=lambda r: r["ms"])[(len(runs) - 1) // 2]
+    return middle([o for o, _ in pairs]), middle([t for _, t in pairs])
+
+
 def main(args):
+    try:
+        repeats = int(REPEATS)
+    except ValueError:
+        sys.exit(f"bench/compare: REPEATS must be a positive integer, got '{REPEATS}'")
+    if repeats < 1:
+        sys.exit(f"bench/compare: REPEATS must be a positive integer, got '{REPEATS}'")
     table = workloads()
     chosen = args or list(table)
     for c in chosen:
@@ -88,15 +105,19 @@ def main(args):
                 if peer_args and peer_args[0].startswith("@"):
                     script, peer_args = peer_args[0][1:], peer_args[1:]
                 peer_cmd = ["/usr/bin/python3", os.path.join(ROOT, "bench", "peers", script), *peer_args]
-                if ours_args[0].startswith("!"):  # decompositions: the peer runs first and writes the inputs
-                    theirs = run_json(peer_cmd, env)
-                    ours = run_json([os.path.join(ROOT, "tenfold"), "bench", ours_args[0][1:], *ours_args[1:], "--json"])
-                else:
-                    ours = run_json([os.path.join(ROOT, "tenfold"), "bench", *ours_args, "--seconds", SECONDS, "--json"])
-                    theirs = run_json(peer_cmd + [f"seconds={SECONDS}"], env)
+                pairs = []
+                for _ in range(repeats):
+                    if ours_args[0].startswith("!"):  # decompositions: the peer runs first and writes the inputs
+                        theirs = run_json(peer_cmd, env)
+                        ours = run_json([os.path.join(ROOT, "tenfold"), "bench", ours_args[0][1:], *ours_args[1:], "--json"])
+                    else:
+                        ours = run_json([os.path.join(ROOT, "tenfold"), "bench", *ours_args, "--seconds", SECONDS, "--json"])
+                        theirs = run_json(peer_cmd + [f"seconds={SECONDS}"], env)
+                    pairs.append((ours, theirs))
             except RuntimeError as e:
                 print(f"{label:58s} error: {e}")
                 continue
+            ours, theirs = median_pair(pairs)
             ratio = theirs["ms"] / ours["ms"]
             extra = ""
             if "gflops" in ours and "gflops" in theirs:
@@ -111,6 +132,8 @@ def main(args):
                 d = dense_ms[label.split(" CP ")[0]]
                 flop_cut = ours.get("dense_flops", 0) / (ours["gflops"] * ours["ms"] * 1e6) if ours.get("gflops") else 0
                 extra += f"  [{d / ours['ms']:.1f}x faster than our dense; FLOPs cut {flop_cut:.1f}x]"
+            if len(pairs) > 1:
+                extra += "  [pairs: " + " ".join(f"{t['ms'] / o['ms']:.2f}" for o, t in pairs) + "]"
             print(f"{label:58s} {ours['ms']:11.4f} {theirs['ms']:11.4f} {ratio:6.2f}x  {theirs['peer']}{extra}",
                   flush=True)
 
