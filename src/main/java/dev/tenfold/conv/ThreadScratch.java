@@ -14,7 +14,9 @@ final class ThreadScratch {
     static final int Z = 0, H = 1, GRAD_H = 2, GRAD_Z = 3;
     /** A 1×1 block job's copied rows and packed block ({@link PointwiseConv}). */
     static final int ROWS = 4, PACKED = 5;
-    private static final int SLOTS = 6;
+    /** One slab of a kept Z, copied for the depthwise chain ({@link CpConv}). */
+    static final int Z_SLAB = 6;
+    private static final int SLOTS = 7;
 
     private static final ThreadLocal<SoftReference<float[]>[]> SLOT_ARRAYS = ThreadLocal.withInitial(ThreadScratch::empty);
 
