@@ -51,7 +51,10 @@ public final class Main {
             err.println("tenfold " + cmd.name() + ": " + e.getMessage() + "\n");
             err.println(cmd.usage());
             return 2;
-        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
+        } catch (java.io.IOException e) {
+            err.println("tenfold " + cmd.name() + ": " + describe(e));
+            return 1;
+        } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("tenfold " + cmd.name() + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {
@@ -59,6 +62,19 @@ public final class Main {
             e.printStackTrace(err);
             return 1;
         }
+    }
+
+    /**
+     * A file error in words: the file-system exceptions' own messages are often just the path
+     * ("/data/x.npy"), which reads like no error at all.
+     */
+    static String describe(java.io.IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException f) return "no such file or directory: " + f.getFile();
+        if (e instanceof java.nio.file.AccessDeniedException f) return "permission denied: " + f.getFile();
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) return "already exists (and is not a directory): " + f.getFile();
+        if (e instanceof java.nio.file.NotDirectoryException f) return "not a directory: " + f.getFile();
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getFile() + ": " + f.getReason();
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private static Command find(String name) {

@@ -111,6 +111,7 @@ public final class Npy {
         requireOpen(scope);
         requireNonNull(file, "file");
         String source = file.toString();
+        if (Files.isDirectory(file)) throw new IOException(source + ": is a directory, not a .npy file");
         if (!Files.isRegularFile(file) && Files.exists(file)) { // a pipe or device: no mapping, no size
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK_BYTES)) {
                 return read(scope, in, source);

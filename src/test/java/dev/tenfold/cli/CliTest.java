@@ -40,6 +40,27 @@ class CliTest {
     }
 
     @Test
+    void fileErrorsSayWhatIsWrongWithWhichPath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String missing = dir.resolve("missing.npy").toString();
+        Result r = run("decompose", "--method", "cp", "--rank", "2", missing, dir.resolve("out").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("no such file or directory: " + missing), r.err());
+        r = run("compress", "--factorization", "cp", "--rank", "2", missing, dir.resolve("out").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("no such file or directory: " + missing), r.err());
+
+        // an output "directory" that is a file
+        java.nio.file.Path input = dir.resolve("x.npy"), file = dir.resolve("taken");
+        java.nio.file.Files.writeString(file, "not a directory");
+        try (TensorScope s = TensorScope.open()) {
+            dev.tenfold.io.Npy.write(s.normal(1, 0f, 1f, 4, 5, 6), input);
+        }
+        r = run("decompose", "--method", "cp", "--rank", "2", "--max-iter", "2", input.toString(), file.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains(file.toString()) && r.err().contains("not a directory"), r.err());
+    }
+
+    @Test
     void demoRunsAndLeaksNothing() {
         long before = TensorScope.liveBytes();
         Result r = run("demo", "--quick");

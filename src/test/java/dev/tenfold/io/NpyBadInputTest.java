@@ -72,6 +72,16 @@ class NpyBadInputTest {
     }
 
     @Test
+    void aDirectoryIsRefusedByName() {
+        long live = TensorScope.liveBytes();
+        try (TensorScope scope = TensorScope.open()) {
+            IOException e = assertThrows(IOException.class, () -> Npy.read(scope, dir));
+            assertEquals(dir + ": is a directory, not a .npy file", e.getMessage());
+        }
+        assertEquals(live, TensorScope.liveBytes());
+    }
+
+    @Test
     void wrongMagic() throws IOException {
         assertRejected("hello, world, this is text".getBytes(), "wrong magic", "68 65 6c 6c 6f 2c");
         byte[] g = golden();
