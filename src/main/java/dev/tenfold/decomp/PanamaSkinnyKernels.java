@@ -19,7 +19,6 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
     private static final int L = F.length();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
-    private static final int MR = 6;
     /**
      * Column vectors per register tile of {@link #panel}: 4 with 512-bit vectors (AVX-512: 32
      * registers hold {@link #fourByFive}'s 20 accumulators), else 2 ({@link #twoByFive}, 10
@@ -36,12 +35,6 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
             case "512" -> FloatVector.SPECIES_512;
             default -> FloatVector.SPECIES_PREFERRED;
         };
-    }
-
-    @Override
-    public int paddedRank(int rank) {
-        int six = (rank + MR - 1) / MR * MR;
-        return (six + 2 * L - 1) / (2 * L) * (2 * L);
     }
 
     /** Per block: 4 vector accumulators, their lanes summed in double in lane order. */
@@ -368,172 +361,5 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         a7.intoArray(acc, ao + 7 * lda);
         a8.intoArray(acc, ao + 8 * lda);
         a9.intoArray(acc, ao + 9 * lda);
-    }
-
-    /**
-     * Tile: 6 rows of X (copied once into a heap buffer) × 2 vectors of r; per i, 6 broadcasts of
-     * X[j, i], 2 loads of U[i, r…], 12 FMAs. Row tail: 1 row × 2 vectors.
-     */
-    @Override
-    public void rowsTimesFactor(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
-                                MemorySegment out, long outOff, long outStride, int j0, int j1) {
-        if (k >= L) { // dot form; the broadcast form below serves reductions shorter than a vector
-            dotForm(x, xOff, xStride, k, u, rank, rp, out, outOff, outStride, j0, j1);
-            return;
-        }
-        int width = j1 - j0;
-        float[] xb = new float[MR * k];
-        float[] tile = new float[MR * 2 * L];
-        float[] ob = new float[rank * width]; // the (R × width) output block, copied out row by row
-        int j = j0;
-        for (; j + MR <= j1; j += MR) {
-            for (int m = 0; m < MR; m++) {
-                MemorySegment.copy(x, F32, (xOff + (j + m) * xStride) * 4, xb, m * k, k);
-            }
-            for (int rb = 0; rb < rank; rb += 2 * L) {
-                sixRows(xb, k, u, rp, rb, tile);
-                scatter(tile, MR, rb, rank, ob, width, j - j0);
-            }
-        }
-        for (; j < j1; j++) {
-            MemorySegment.copy(x, F32, (xOff + j * xStride) * 4, xb, 0, k);
-            for (int rb = 0; rb < rank; rb += 2 * L) {
-                FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
-                for (int i = 0; i < k; i++) {
-                    FloatVector xv = FloatVector.broadcast(F, xb[i]);
-                    a0 = xv.fma(FloatVector.fromArray(F, u, i * rp + rb), a0);
-                    a1 = xv.fma(FloatVector.fromArray(F, u, i * rp + rb + L), a1);
-                }
-                a0.intoArray(tile, 0);
-                a1.intoArray(tile, L);
-                scatter(tile, 1, rb, rank, ob, width, j - j0);
-            }
-        }
-        for (int r = 0; r < rank; r++) {
-            MemorySegment.copy(ob, r * width, out, F32, (outOff + r * outStride + j0) * 4, width);
-        }
-    }
-
-    /**
-     * Dot form of {@link #rowsTimesFactor}: U transposed into a heap buffer (R × kp, zero-padded
-     * to whole vectors), tiles of 4 rows of X × 3 components, vectorized along the reduction
-     * index i (12 accumulators, 7 loads per 12 FMAs, no broadcasts, no padded lanes); the 12
-     * horizontal sums ({@link #laneSum}, fixed order) are taken once per tile, after the loop.
-     */
-    private static void dotForm(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
-                                MemorySegment out, long outOff, long outStride, int j0, int j1) {
-        int kp = (k + L - 1) / L * L;
-        int r3 = (rank + 2) / 3 * 3;
-        float[] ut = new float[r3 * kp];
-        for (int i = 0; i < k; i++) {
-            for (int r = 0; r < rank; r++) ut[r * kp + i] = u[i * rp + r];
-        }
-        int width = j1 - j0;
-        float[] xb = new float[4 * kp];
-        float[] ob = new float[rank * width];
-        int j = j0;
-        for (; j < j1; j += 4) {
-            int rows = Math.min(4, j1 - j);
-            for (int m = 0; m < 4; m++) {
-                if (m < rows) MemorySegment.copy(x, F32, (xOff + (j + m) * xStride) * 4, xb, m * kp, k);
-                else java.util.Arrays.fill(xb, m * kp, m * kp + k, 0f);
-            }
-            for (int rb = 0; rb < rank; rb += 3) fourByThree(xb, ut, kp, rb, rank, rows, ob, width, j - j0);
-        }
-        for (int r = 0; r < rank; r++) {
-            MemorySegment.copy(ob, r * width, out, F32, (outOff + r * outStride + j0) * 4, width);
-        }
-    }
-
-    private static void fourByThree(float[] xb, float[] ut, int kp, int rb, int rank, int rows, float[] ob, int width, int col) {
-        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F);
-        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F);
-        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F);
-        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F);
-        int u0 = rb * kp, u1 = u0 + kp, u2 = u1 + kp;
-        for (int i = 0; i < kp; i += L) {
-            FloatVector w0 = FloatVector.fromArray(F, ut, u0 + i);
-            FloatVector w1 = FloatVector.fromArray(F, ut, u1 + i);
-            FloatVector w2 = FloatVector.fromArray(F, ut, u2 + i);
-            FloatVector x0 = FloatVector.fromArray(F, xb, i);
-            a00 = x0.fma(w0, a00);
-            a01 = x0.fma(w1, a01);
-            a02 = x0.fma(w2, a02);
-            FloatVector x1 = FloatVector.fromArray(F, xb, kp + i);
-            a10 = x1.fma(w0, a10);
-            a11 = x1.fma(w1, a11);
-            a12 = x1.fma(w2, a12);
-            FloatVector x2 = FloatVector.fromArray(F, xb, 2 * kp + i);
-            a20 = x2.fma(w0, a20);
-            a21 = x2.fma(w1, a21);
-            a22 = x2.fma(w2, a22);
-            FloatVector x3 = FloatVector.fromArray(F, xb, 3 * kp + i);
-            a30 = x3.fma(w0, a30);
-            a31 = x3.fma(w1, a31);
-            a32 = x3.fma(w2, a32);
-        }
-        put(ob, width, col, rb, rank, rows, 0, a00, a01, a02);
-        put(ob, width, col, rb, rank, rows, 1, a10, a11, a12);
-        put(ob, width, col, rb, rank, rows, 2, a20, a21, a22);
-        put(ob, width, col, rb, rank, rows, 3, a30, a31, a32);
-    }
-
-    /** ob[(rb + c)·width + col + m] = Σ lanes of a_c, for the valid rows and components. */
-    private static void put(float[] ob, int width, int col, int rb, int rank, int rows, int m,
-                            FloatVector a0, FloatVector a1, FloatVector a2) {
-        if (m >= rows) return;
-        ob[rb * width + col + m] = laneSum(a0);
-        if (rb + 1 < rank) ob[(rb + 1) * width + col + m] = laneSum(a1);
-        if (rb + 2 < rank) ob[(rb + 2) * width + col + m] = laneSum(a2);
-    }
-
-    private static void sixRows(float[] xb, int k, float[] u, int rp, int rb, float[] tile) {
-        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
-        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
-        FloatVector a40 = FloatVector.zero(F), a41 = FloatVector.zero(F), a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
-        for (int i = 0; i < k; i++) {
-            FloatVector u0 = FloatVector.fromArray(F, u, i * rp + rb);
-            FloatVector u1 = FloatVector.fromArray(F, u, i * rp + rb + L);
-            FloatVector x0 = FloatVector.broadcast(F, xb[i]);
-            a00 = x0.fma(u0, a00);
-            a01 = x0.fma(u1, a01);
-            FloatVector x1 = FloatVector.broadcast(F, xb[k + i]);
-            a10 = x1.fma(u0, a10);
-            a11 = x1.fma(u1, a11);
-            FloatVector x2 = FloatVector.broadcast(F, xb[2 * k + i]);
-            a20 = x2.fma(u0, a20);
-            a21 = x2.fma(u1, a21);
-            FloatVector x3 = FloatVector.broadcast(F, xb[3 * k + i]);
-            a30 = x3.fma(u0, a30);
-            a31 = x3.fma(u1, a31);
-            FloatVector x4 = FloatVector.broadcast(F, xb[4 * k + i]);
-            a40 = x4.fma(u0, a40);
-            a41 = x4.fma(u1, a41);
-            FloatVector x5 = FloatVector.broadcast(F, xb[5 * k + i]);
-            a50 = x5.fma(u0, a50);
-            a51 = x5.fma(u1, a51);
-        }
-        int w = 2 * L;
-        a00.intoArray(tile, 0);
-        a01.intoArray(tile, L);
-        a10.intoArray(tile, w);
-        a11.intoArray(tile, w + L);
-        a20.intoArray(tile, 2 * w);
-        a21.intoArray(tile, 2 * w + L);
-        a30.intoArray(tile, 3 * w);
-        a31.intoArray(tile, 3 * w + L);
-        a40.intoArray(tile, 4 * w);
-        a41.intoArray(tile, 4 * w + L);
-        a50.intoArray(tile, 5 * w);
-        a51.intoArray(tile, 5 * w + L);
-    }
-
-    /** tile[m·2L + c] is ob[(rb + c)·width + col + m]. */
-    private static void scatter(float[] tile, int rows, int rb, int rank, float[] ob, int width, int col) {
-        int rEnd = Math.min(rank, rb + 2 * L);
-        for (int r = rb; r < rEnd; r++) {
-            int o = r * width + col;
-            for (int m = 0; m < rows; m++) ob[o + m] = tile[m * 2 * L + r - rb];
-        }
     }
 }

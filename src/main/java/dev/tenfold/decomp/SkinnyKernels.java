@@ -6,29 +6,17 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 
 /**
- * Kernels for the two products with a skinny factor that dominate CP-ALS and HOOI — a pass over
- * a big float32 matrix X held off-heap:
- * <ul>
- *   <li>{@link #rowsTimesFactor}: out[r, j] = Σ_i X[j, i]·U[i, r] (X rows contiguous along the
- *       reduction index i), X read in place; U (k × R) packed by the caller with rows
- *       {@link #paddedRank} apart, zero past R; output (R × n) row-major at {@code outOff} with
- *       row stride {@code outStride}, only columns [j0, j1) written;</li>
- *   <li>{@link #panel}: acc[r, c] += Σ_i U[i, r]·P[i, c] on a heap panel P of rows of X (X rows
- *       contiguous along the output index c) that the caller copied (see {@code SkinnyProducts}).</li>
- * </ul>
+ * Kernels for the products with a skinny factor that dominate CP-ALS and HOOI — passes over
+ * a big float32 matrix X held off-heap: {@link #panel}, acc[r, c] += Σ_i U[i, r]·P[i, c] on a
+ * panel P of rows of X (X rows contiguous along the output index c, read in place or copied by
+ * {@code SkinnyProducts}), and the batched dot and vector-matrix products of the CP chains.
+ * (Products whose reduction runs along X's contiguous rows go through {@link LastModeKernels}.)
  * Each output element is reduced over i in increasing order by one thread, so results do not
  * depend on the thread split.
  * Offsets count floats. The Vector API implementation is loaded reflectively (as
  * {@link Kernels}) so a JVM without {@code jdk.incubator.vector} runs {@link #SCALAR}.
  */
 interface SkinnyKernels {
-    /** out[r, j] = Σ_{i<k} X[j, i]·U[i, r] for j in [j0, j1), r &lt; R; X row j at xOff + j·xStride. */
-    void rowsTimesFactor(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
-                         MemorySegment out, long outOff, long outStride, int j0, int j1);
-
-    /** Row length of the packed U this implementation wants for rank R. */
-    int paddedRank(int rank);
-
     /**
      * The panel kernel of the passes over X: acc[r, c] = (first ? 0 : acc[r, c]) +
      * Σ_{i&lt;kb} u[uOff + i·ldu + r]·P[pOff + i·ldp + c] (fused multiply-adds) for r &lt; rows and
@@ -78,26 +66,6 @@ interface SkinnyKernels {
     /** Plain loops (float accumulation in the same order as the vector kernels' lanes). */
     SkinnyKernels SCALAR = new SkinnyKernels() {
         private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
-
-        @Override
-        public void rowsTimesFactor(MemorySegment x, long xOff, long xStride, int k, float[] u, int rank, int rp,
-                                    MemorySegment out, long outOff, long outStride, int j0, int j1) {
-            float[] acc = new float[rank];
-            for (int j = j0; j < j1; j++) {
-                java.util.Arrays.fill(acc, 0);
-                long row = xOff + j * xStride;
-                for (int i = 0; i < k; i++) {
-                    float xv = x.getAtIndex(F32, row + i);
-                    for (int r = 0; r < rank; r++) acc[r] += xv * u[i * rp + r];
-                }
-                for (int r = 0; r < rank; r++) out.setAtIndex(F32, outOff + r * outStride + j, acc[r]);
-            }
-        }
-
-        @Override
-        public int paddedRank(int rank) {
-            return rank;
-        }
 
         @Override
         public double squaredNorm(MemorySegment x, long off, long n) {

@@ -5,13 +5,14 @@ import dev.tenfold.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The passes over X of CP-ALS and HOOI as products with one skinny factor U (k × R), computed by
- * {@link SkinnyKernels}:
+ * The passes over X of CP-ALS and HOOI as products with one skinny factor U (k × R):
  * <ul>
  *   <li>{@link #rowsTimesFactor}: out (R × n) = Uᵀ · Xᵀ for X (n × k) with contiguous rows, i.e.
- *       X ×_{last} Uᵀ with the new mode first — X read in place;</li>
+ *       X ×_{last} Uᵀ with the new mode first — X read in place by the register tiles of
+ *       {@link LastModeKernels}, a block of rows at a time, each block's (rows × R) result
+ *       transposed into its columns of out;</li>
  *   <li>{@link #factorTimesRows}: out (R × n) = Uᵀ · X for X (k × n) with contiguous rows, i.e.
- *       X ×_0 Uᵀ, and {@link #middleMode} — a task copies blocks of {@link #PANEL_ROWS} rows of
+ *       X ×_0 Uᵀ, and {@link #middleMode}, by {@link SkinnyKernels} — a task copies blocks of {@link #PANEL_ROWS} rows of
  *       its column range (sequential reads) into a heap panel that the
  *       {@link SkinnyKernels#panel} register tiles reuse from L1 for every group of 5 components
  *       (reading X in place re-read it from memory per group, across rows a page or more apart).</li>
@@ -21,8 +22,8 @@ import java.lang.foreign.MemorySegment;
  * whatever the split, so results are bitwise independent of the thread count.
  */
 final class SkinnyProducts {
-    /** Output columns per task (multiple of the tiles). */
-    private static final int COLUMNS_PER_TASK = 1536;
+    /** Rows of X per task of {@link #rowsTimesFactor} (a multiple of the 3- and 4-row tiles). */
+    static final int ROWS_PER_TASK = 192;
     /** Rows of X per packed panel (an L1-sized tile of 4 vectors × this many rows). */
     static final int PANEL_ROWS = 96;
     /** Columns of X per panel task when X is read in place. */
@@ -52,14 +53,41 @@ final class SkinnyProducts {
 
     /** out (R × n, contiguous) = Uᵀ·Xᵀ for X (n × k) with unit column stride, U (k × R). */
     static void rowsTimesFactor(Tensor x, Tensor u, Tensor out) {
+        rowsTimesFactor(x, u, out, LastModeProducts.kernel(2L * x.dim(0) * u.dim(0) * u.dim(1)));
+    }
+
+    /**
+     * {@link #rowsTimesFactor(Tensor, Tensor, Tensor)} with the given kernels: tasks of
+     * {@link #ROWS_PER_TASK} rows of X (times U into a heap block of rows × R, then transposed
+     * into the task's columns of out) over the compute pool. (It replaced a dot-product kernel
+     * that ran the last-mode pass of a 200³ X 4× slower, and 2-way CP-ALS with it.)
+     */
+    static void rowsTimesFactor(Tensor x, Tensor u, Tensor out, LastModeKernels kern) {
         check(x, u, out, true);
-        run(x.segment(), x.offset(), x.strides()[0], 0, 1, x.dim(0), u, out, true);
+        int n = x.dim(0), k = u.dim(0), rank = u.dim(1), ldu = kern.paddedRank(rank);
+        float[] packed = packRows(u, ldu);
+        MemorySegment xs = x.segment(), os = out.segment();
+        long xOff = x.offset(), xStride = x.strides()[0], outOff = out.offset();
+        int tasks = (n + ROWS_PER_TASK - 1) / ROWS_PER_TASK, width = Math.min(n, ROWS_PER_TASK);
+        int threads = 2L * n * k * rank < LastModeProducts.PARALLEL_FLOPS ? 1 : Math.min(Gemm.threads(), tasks);
+        runTasks(tasks, threads, () -> {
+            float[] block = new float[width * rank], row = new float[width];
+            MemorySegment bs = MemorySegment.ofArray(block);
+            return task -> {
+                int j0 = (int) task * ROWS_PER_TASK, rows = Math.min(n - j0, ROWS_PER_TASK);
+                kern.product(xs, xOff + j0 * xStride, xStride, rows, k, packed, ldu, rank, bs, 0, rank);
+                for (int r = 0; r < rank; r++) {
+                    for (int j = 0; j < rows; j++) row[j] = block[j * rank + r];
+                    MemorySegment.copy(row, 0, os, F32, (outOff + (long) r * n + j0) * Float.BYTES, rows);
+                }
+            };
+        });
     }
 
     /** out (R × n, contiguous) = Uᵀ·X for X (k × n) with unit column stride, U (k × R). */
     static void factorTimesRows(Tensor x, Tensor u, Tensor out) {
         check(x, u, out, false);
-        run(x.segment(), x.offset(), x.strides()[0], 0, 1, x.dim(1), u, out, false);
+        panels(x.segment(), x.offset(), x.strides()[0], 0, 1, x.dim(1), u, out, null);
     }
 
     /**
@@ -73,7 +101,7 @@ final class SkinnyProducts {
                 || out.dim(0) != a || out.dim(1) != rank || out.dim(2) != c) {
             throw new IllegalStateException("SkinnyProducts.middleMode: x " + x.shape() + ", u " + u.shape() + ", out " + out.shape());
         }
-        run(x.segment(), x.offset(), c, (long) k * c, a, c, u, out, false);
+        panels(x.segment(), x.offset(), c, (long) k * c, a, c, u, out, null);
     }
 
     /**
@@ -135,32 +163,6 @@ final class SkinnyProducts {
             throw new IllegalStateException("SkinnyProducts: x " + x.shape() + " strides " + java.util.Arrays.toString(x.strides())
                     + ", u " + u.shape() + ", out " + out.shape());
         }
-    }
-
-    /**
-     * {@code batch} products, item b reading X at xOff + b·xBatch (rows xStride apart) and writing
-     * the (R × n) block at out.offset() + b·R·n; tasks are (item, column range) pairs.
-     */
-    private static void run(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out,
-                            boolean rowsOfX) {
-        if (!rowsOfX) {
-            panels(xs, xOff, xStride, xBatch, batch, n, u, out, null);
-            return;
-        }
-        int k = u.dim(0), rank = u.dim(1);
-        SkinnyKernels kern = kernelsFor((long) batch * n * k * rank);
-        int rp = kern.paddedRank(rank);
-        float[] packed = packRows(u, rp);
-        int chunks = (n + COLUMNS_PER_TASK - 1) / COLUMNS_PER_TASK;
-        long tasks = (long) chunks * batch;
-        int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
-        MemorySegment os = out.segment();
-        long outOff = out.offset(), outBatch = (long) rank * n;
-        runTasks(tasks, threads, () -> task -> {
-            int b = (int) (task / chunks), chunk = (int) (task % chunks);
-            int j0 = chunk * COLUMNS_PER_TASK, j1 = Math.min(n, j0 + COLUMNS_PER_TASK);
-            kern.rowsTimesFactor(xs, xOff + b * xBatch, xStride, k, packed, rank, rp, os, outOff + b * outBatch, n, j0, j1);
-        });
     }
 
     /**

@@ -62,18 +62,11 @@ class SkinnyKernelsProperties {
                         if (variant == 0) direct = out.toArray();
                         else assertArrayEquals(direct, out.toArray(), "copied panels vs X in place: the same bits");
                     } else {
-                        SkinnyKernels kern = variant == 1 ? SkinnyKernels.get() : SkinnyKernels.SCALAR;
-                        if (rowsOfX) {
-                            int rp = kern.paddedRank(rank);
-                            float[] uv = u.toArray(), packed = new float[k * rp];
-                            for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, packed, i * rp, rank);
-                            int split = rng.nextInt(n + 1); // two column ranges, as two tasks would
-                            for (int[] range : new int[][] {{0, split}, {split, n}}) {
-                                if (range[0] == range[1]) continue;
-                                kern.rowsTimesFactor(x.segment(), x.offset(), x.strides()[0], k, packed, rank, rp, out.segment(), 0, n, range[0], range[1]);
-                            }
+                        if (rowsOfX) { // tasks of rows through the vector kernel or its scalar twin
+                            SkinnyProducts.rowsTimesFactor(x, u, out, variant == 1 ? LastModeKernels.get() : LastModeKernels.SCALAR);
+                            if (variant == 2) assertArrayEquals(direct, out.toArray(), "rowsTimesFactor: scalar twin vs vector kernel, the same bits");
                         } else {
-                            panelProduct(kern, x.toArray(), k, n, u.toArray(), rank, rng, out);
+                            panelProduct(variant == 1 ? SkinnyKernels.get() : SkinnyKernels.SCALAR, x.toArray(), k, n, u.toArray(), rank, rng, out);
                         }
                     }
                     float[] got = out.toArray();
