@@ -85,6 +85,10 @@ public final class Hosvd {
 
     /** Leading r left singular vectors of unfold(y, n), row-major (I_n × r). */
     static double[] leading(Tensor y, int n, int r, LeadingSingularVectors.Options svd) {
+        if (svd.method() != LeadingSingularVectors.Method.RANDOMIZED) {
+            double[] u = ShortSideGram.leading(y, n, r);
+            if (u != null) return u;
+        }
         DenseMatrix v = LeadingSingularVectors.ofUnfolding(y, n, r, svd).vectors();
         return v.data();
     }

@@ -98,7 +98,9 @@ public final class MemoryBudget {
         boolean gram = o.method() == LeadingSingularVectors.Method.GRAM
                 || (o.method() == LeadingSingularVectors.Method.AUTO && (rows <= o.gramMaxRows() || l >= rows));
         long block = (long) rows * w;
-        return gram ? 2L * rows * rows + block : block + 4L * rows * l + 2L * l * w + 2 * l * l;
+        long general = gram ? 2L * rows * rows + block : block + 4L * rows * l + 2L * l * w + 2 * l * l;
+        boolean shortSide = o.method() != LeadingSingularVectors.Method.RANDOMIZED && ShortSideGram.applies(rows, cols);
+        return shortSide ? Math.max(general, ShortSideGram.doubles(rows, cols)) : general;
     }
 
     static String mib(long bytes) {

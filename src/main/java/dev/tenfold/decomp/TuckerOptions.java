@@ -12,9 +12,12 @@ import dev.tenfold.tensor.Shape;
  * come from {@link LeadingSingularVectors}: for the HOSVD (init and {@link Hosvd}) with its default
  * options (exact Gram method up to 512 rows). Inside the HOOI iterations each factor is refined by
  * subspace iteration warm-started from its previous value (one or two products with the small
- * projected unfolding, then a Rayleigh–Ritz rotation); {@link #svdOptions()} (randomized range
- * finder, oversampling 10, 2 power iterations, by default) serves when that does not converge.
- * Pass {@code svdOptions(defaults().withMethod(GRAM))} for the exact Gram method at every step.
+ * projected unfolding, then a Rayleigh–Ritz rotation) when it converges with a certified
+ * spectral gap; otherwise {@link #svdOptions()} decide (by default the exact Gram method of the
+ * shorter side up to 512 rows or 1024 columns, the randomized range finder beyond — see
+ * {@code ShortSideGram}). Pass {@code svdOptions(defaults().withMethod(GRAM))} for the exact
+ * Gram method at every step, or {@code withMethod(RANDOMIZED)} for the range finder whenever the
+ * warm refinement does not converge (the default before: approximate on flat spectra).
  */
 public final class TuckerOptions {
     /** How HOOI starts. */
@@ -108,8 +111,7 @@ public final class TuckerOptions {
         private double tol = 1e-6;
         private int maxIter = 100;
         private long seed;
-        private LeadingSingularVectors.Options svdOptions =
-                LeadingSingularVectors.Options.defaults().withMethod(LeadingSingularVectors.Method.RANDOMIZED);
+        private LeadingSingularVectors.Options svdOptions = LeadingSingularVectors.Options.defaults();
         private LeadingSingularVectors.Options initSvdOptions = LeadingSingularVectors.Options.defaults();
         private IterationListener<TuckerTensor> listener;
         private long memoryBudgetBytes;
