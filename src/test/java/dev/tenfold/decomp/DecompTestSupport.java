@@ -148,4 +148,21 @@ final class DecompTestSupport {
         Tensor noise = x.scope().normal(seed, 0f, 1f, x.dims());
         return x.add(noise.scale((float) (level * x.norm() / noise.norm())));
     }
+
+    /**
+     * Asserts that the row-major (rows × r) bases span the same subspace: their projectors U·Uᵀ
+     * agree entry by entry within {@code tol} (single vectors are ill-defined for close singular values).
+     */
+    static void assertSameSubspace(double[] want, double[] got, int rows, int r, double tol, String ctx) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < rows; j++) {
+                double pw = 0, pg = 0;
+                for (int c = 0; c < r; c++) {
+                    pw += want[i * r + c] * want[j * r + c];
+                    pg += got[i * r + c] * got[j * r + c];
+                }
+                assertEquals(pw, pg, tol, "projector (" + i + ", " + j + ") of " + ctx);
+            }
+        }
+    }
 }

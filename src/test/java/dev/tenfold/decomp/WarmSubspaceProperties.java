@@ -51,16 +51,7 @@ class WarmSubspaceProperties {
                 assertNotNull(got, "did not converge: " + ctx);
                 // the same subspace (projectors U·Uᵀ agree; individual vectors are ill-defined for close singular values)
                 int rows = dims[n];
-                for (int i = 0; i < rows; i++) {
-                    for (int j = 0; j < rows; j++) {
-                        double pe = 0, pg = 0;
-                        for (int c = 0; c < r; c++) {
-                            pe += exact[i * r + c] * exact[j * r + c];
-                            pg += got[i * r + c] * got[j * r + c];
-                        }
-                        assertEquals(pe, pg, 1e-4, "projector (" + i + ", " + j + ") of " + ctx);
-                    }
-                }
+                DecompTestSupport.assertSameSubspace(exact, got, rows, r, 1e-4, ctx);
                 double[] g = FactorMath.gram(got, rows, r);
                 for (int i = 0; i < r; i++) for (int j = 0; j < r; j++) assertEquals(i == j ? 1 : 0, g[i * r + j], 1e-6, "UᵀU of " + ctx);
             }
