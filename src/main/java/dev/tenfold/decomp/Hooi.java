@@ -194,6 +194,12 @@ public final class Hooi {
         long partial = Math.max(size / dims[last] * ranks[last], size / dims[0] * ranks[0]);
         partial = Math.max(partial, size / dims[1] * ranks[1]);
         b.floats("iteration partials", (dims.length + 2) * partial);
+        long svd = 0, core = 1;
+        for (int r : ranks) core *= r;
+        for (int n = 0; n < dims.length; n++) { // the projected unfolding of mode n: I_n × ∏_{k≠n} R_k
+            svd = Math.max(svd, MemoryBudget.svdDoubles(dims[n], core / ranks[n], ranks[n], o.svdOptions()));
+        }
+        b.doubles("singular vectors of the projected unfoldings", svd);
         return b;
     }
 }
