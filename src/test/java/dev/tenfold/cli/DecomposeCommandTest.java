@@ -36,7 +36,7 @@ class DecomposeCommandTest {
         String json = run("--method", "cp", "--rank", "2", "--max-iter", "50", "--threads", "1", "--json", in.toString(),
                 dir.resolve("cp").toString()).trim();
         assertEquals(1, json.lines().count(), json);
-        for (String f : new String[] {"\"rel_error\":", "\"iterations\":", "\"ms_per_iter\":", "\"method\": \"cp\""}) {
+        for (String f : new String[] {"\"rel_error\":", "\"iterations\":", "\"ms_per_iter\":", "\"median_ms_per_iter\":", "\"first_iter_ms\":", "\"method\": \"cp\""}) {
             assertTrue(json.contains(f), f + " missing in " + json);
         }
         for (String f : new String[] {"weights.npy", "factor_0.npy", "factor_1.npy", "factor_2.npy"}) {
@@ -48,7 +48,7 @@ class DecomposeCommandTest {
         }
         String text = run("--method", "tucker", "--rank", "2,3,2", "--init", "random", "--seed", "4", in.toString(),
                 dir.resolve("tucker").toString());
-        assertTrue(text.contains("relative error") && text.contains("ms per iteration"), text);
+        assertTrue(text.contains("relative error") && text.contains("ms per iteration") && text.contains("(median "), text);
         try (TensorScope scope = TensorScope.open()) {
             assertArrayEquals(new int[] {2, 3, 2}, Npy.read(scope, dir.resolve("tucker").resolve("core.npy")).dims());
             assertArrayEquals(new int[] {7, 3}, Npy.read(scope, dir.resolve("tucker").resolve("factor_1.npy")).dims());
