@@ -13,7 +13,7 @@ REPEATS = os.environ.get("REPEATS", "1")
 
 
 def workloads():
-    w = {"add": [], "dot": [], "gemm": [], "einsum": [], "conv": [], "decomp": []}
+    w = {"add": [], "dot": [], "gemm": [], "einsum": [], "conv": [], "decomp": [], "decomp-shapes": []}
     w["add"].append(("add 16M floats, 1 thread", ["add", "--n", "16777216", "--no-scalar"],
                      ["add", "n=16777216"], 1))
     w["add"].append(("add 1M floats, 1 thread", ["add", "--n", "1048576", "--no-scalar"],
@@ -60,6 +60,13 @@ def workloads():
         w["decomp"].append((f"{'CP-ALS' if method == 'cp' else 'Tucker HOOI'} {size}^3 rank {rank}, ms/iter",
                             ["!" + method, *common, "--threads", "2"],
                             ["@numpy_decomp.py", "--method", method, *common, "--dump", "target/decomp-data"], 2))
+    # beyond the cubes: a matrix (2-way passes) and a 4-way tensor
+    for method, shape, rank in (("cp", "4000x2000", 20), ("tucker", "4000x2000", 20), ("cp", "50x50x50x50", 10),
+                                ("tucker", "50x50x50x50", 10)):
+        common = ["--shape", shape, "--rank", str(rank), "--iters", "20", "--seed", "0"]
+        w["decomp-shapes"].append((f"{'CP-ALS' if method == 'cp' else 'Tucker HOOI'} {shape} rank {rank}, ms/iter",
+                                   ["!" + method, *common, "--threads", "2"],
+                                   ["@numpy_decomp.py", "--method", method, *common, "--dump", "target/decomp-data"], 2))
     return w
 
 

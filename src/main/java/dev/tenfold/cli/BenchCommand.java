@@ -23,7 +23,7 @@ final class BenchCommand implements Command {
                        tenfold bench conv --dims N --batch B --in C --out T --size S --kernel K [--stride s]
                              [--padding p] [--rank R --factorization dense|cp|tucker
                              --form factorized|mobilenet|reconstructed] [--backward] [--threads T] [--json]
-                       tenfold bench cp|ntf|tucker --size I --rank R [--iters N] [--seed S] [--threads T] [--json]
+                       tenfold bench cp|ntf|tucker --size I | --shape AxB... --rank R [--iters N] [--seed S] [--threads T] [--json]
                   add, dot   N floats (default 1048576) through the SIMD kernels and the scalar kernels;
                              prints GB/s and the SIMD/scalar ratio (single thread)
                   gemm       C = A·B, A (M×K), B (K×N); M and K default to N; GFLOP/s = 2MNK/time
@@ -31,8 +31,8 @@ final class BenchCommand implements Command {
                   conv       N-D conv on (B, C, S..S); padding defaults to K/2; --backward times forward +
                              all gradients; GFLOP/s counts the FLOPs of the form computed
                   cp, ntf, tucker  --size I --rank R [--iters N] [--seed S]: ms per ALS/HALS/HOOI iteration on an
-                             I^3 rank-R tensor + 1% noise (the arrays bench/peers/numpy_decomp.py --dump wrote
-                             to target/decomp-data when present)
+                             I^3 rank-R tensor + 1% noise, or --shape 4000x2000 (order 2 to 8) instead of --size
+                             (the arrays bench/peers/numpy_decomp.py --dump wrote to target/decomp-data when present)
                   --threads  GEMM threads (default: available processors)
                   --seconds  measuring time per variant (default 1)
                   --json     one JSON object on stdout""";
@@ -40,7 +40,7 @@ final class BenchCommand implements Command {
 
     @Override
     public int run(String[] argv, PrintStream out) {
-        Args args = Args.parse(argv, Set.of("n", "m", "k", "seconds", "threads", "expr", "shapes", "dims",
+        Args args = Args.parse(argv, Set.of("n", "m", "k", "seconds", "threads", "expr", "shapes", "shape", "dims",
                 "batch", "in", "out", "size", "kernel", "stride", "padding", "rank", "factorization", "form",
                 "iters", "seed"),
                 Set.of("json", "no-scalar", "path", "backward"));
@@ -77,7 +77,7 @@ final class BenchCommand implements Command {
                         args.getPositiveInt("rank", 32), fact, form, args.flag("backward"),
                         args.getPositiveInt("threads", Runtime.getRuntime().availableProcessors())), seconds);
             }
-            case "cp", "ntf", "tucker" -> DecompositionBench.run(what, args.getPositiveInt("size", 100),
+            case "cp", "ntf", "tucker" -> DecompositionBench.run(what, decompositionShape(args),
                     args.getPositiveInt("rank", 10), args.getPositiveInt("iters", 20), args.getInt("seed", 0),
                     args.getPositiveInt("threads", Runtime.getRuntime().availableProcessors()));
             default -> throw new Args.UsageException("unknown workload '" + what + "'");
@@ -88,5 +88,23 @@ final class BenchCommand implements Command {
             r.forEach((k, v) -> out.printf("%-18s %s%n", k, v instanceof Double d ? String.format("%.4g", d) : v));
         }
         return 0;
+    }
+
+    /** --shape AxBx… (order 2 to 8), else a --size³ cube (default 100). */
+    private static int[] decompositionShape(Args args) {
+        String spec = args.get("shape", null);
+        if (spec == null) {
+            int size = args.getPositiveInt("size", 100);
+            return new int[] {size, size, size};
+        }
+        String usage = "--shape must be one shape of 2 to 8 positive sizes, like 4000x2000, got '" + spec + "'";
+        int[] dims;
+        try {
+            dims = EinsumBench.parseShapes(spec)[0].dims();
+        } catch (Args.UsageException e) {
+            throw new Args.UsageException(usage);
+        }
+        if (spec.contains(",") || dims.length < 2 || dims.length > 8) throw new Args.UsageException(usage);
+        return dims;
     }
 }

@@ -25,16 +25,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decomposition benchmark ({@code cp}, {@code ntf}, {@code tucker}) on a size³ tensor of CP rank R
- * plus 1% noise, timed per iteration, the same workload as {@code bench/peers/numpy_decomp.py}.
+ * Decomposition benchmark ({@code cp}, {@code ntf}, {@code tucker}) on a tensor of CP rank R plus
+ * 1% noise — size³ by default, or any shape (order 2 to 8) — timed per iteration, the same
+ * workload as {@code bench/peers/numpy_decomp.py}.
  *
  * <p>Input: when the directory {@code -Dtenfold.decomp.data} (default {@code target/decomp-data})
- * holds {@code decomp_x_{size}_{rank}_{seed}.npy} and {@code decomp_init_{size}_{rank}_{seed}_{n}.npy}
- * — written by {@code numpy_decomp.py --dump DIR} — both sides use those very arrays (field
+ * holds {@code decomp_x_{key}_{rank}_{seed}.npy} and {@code decomp_init_{key}_{rank}_{seed}_{n}.npy}
+ * (key: the size of a size³ cube, else the shape as in {@code 4000x2000}) — written by
+ * {@code numpy_decomp.py --dump DIR} — both sides use those very arrays (field
  * {@code source = "peer files"}). Otherwise the same construction with tenfold's generator
- * (same distribution, other values): factors A_n standard normal (I × R), X0 = Σ_r A_0[:, r] ∘
- * A_1[:, r] ∘ A_2[:, r], X = X0 + 0.01·‖X0‖/‖N‖·N with N standard normal; CP init uniform [0, 1)
- * ({@link CpTensor#random} with seed + 1). Tucker (ranks R, R, R) starts from the truncated HOSVD.
+ * (same distribution, other values): factors A_n standard normal (I_n × R), X0 = Σ_r A_0[:, r] ∘
+ * … ∘ A_{N−1}[:, r], X = X0 + 0.01·‖X0‖/‖N‖·N with N standard normal; CP init uniform [0, 1)
+ * ({@link CpTensor#random} with seed + 1). Tucker (ranks min(R, I_n)) starts from the truncated HOSVD.
  *
  * <p>Timing: short untimed warm-up fits for at least 3 s (JIT), then the measured fit with tol = 0; {@code ms}
  * is the median milliseconds per iteration (also {@code mean_ms}, {@code best_ms}; {@code init_ms}
@@ -43,15 +45,17 @@ import java.util.Map;
 final class DecompositionBench {
     private DecompositionBench() { }
 
-    static Map<String, Object> run(String method, int size, int rank, int iters, long seed, int threads) {
+    static Map<String, Object> run(String method, int[] dims, int rank, int iters, long seed, int threads) {
         int before = Gemm.threads();
         Gemm.setThreads(threads);
         try (TensorScope scope = TensorScope.open()) {
             Path dir = Path.of(System.getProperty("tenfold.decomp.data", "target/decomp-data"));
-            Path xFile = dir.resolve("decomp_x_" + size + "_" + rank + "_" + seed + ".npy");
+            String key = cube(dims) ? Integer.toString(dims[0]) : shape(dims);
+            Path xFile = dir.resolve("decomp_x_" + key + "_" + rank + "_" + seed + ".npy");
             boolean fromPeer = Files.isRegularFile(xFile);
-            Tensor x = fromPeer ? Npy.read(scope, xFile) : build(scope, size, rank, seed);
-            CpTensor init = fromPeer ? readInit(scope, dir, size, rank, seed) : CpTensor.random(scope, seed + 1, rank, size, size, size);
+            Tensor x = fromPeer ? Npy.read(scope, xFile) : build(scope, dims, rank, seed);
+            if (!Arrays.equals(x.dims(), dims)) throw new IllegalStateException(xFile + " holds " + x.shape() + ", not " + shape(dims));
+            CpTensor init = fromPeer ? readInit(scope, dir, key, dims, rank, seed) : CpTensor.random(scope, seed + 1, rank, dims);
             // warm-up: Vector API kernels run boxed until C2 compiles them, so repeat short fits
             // for at least 3 s (and 5 fits) before the measured one
             long warmEnd = System.nanoTime() + 3_000_000_000L;
@@ -65,7 +69,7 @@ final class DecompositionBench {
             ConvergenceTrace trace = (ConvergenceTrace) res[0];
             double[] ms = trace.millis();
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("name", method + " " + size + "^3 rank " + rank);
+            r.put("name", method + " " + (cube(dims) ? dims[0] + "^3" : shape(dims)) + " rank " + rank);
             r.put("ms", trace.medianMillis());
             r.put("mean_ms", trace.meanMillis());
             r.put("best_ms", Arrays.stream(ms).min().orElse(0));
@@ -93,28 +97,40 @@ final class DecompositionBench {
                 return new Object[] {r.trace(), r.relError()};
             }
             case "tucker" -> {
-                TuckerResult r = Hooi.fit(x, TuckerOptions.builder(rank, rank, rank).tol(0).maxIter(iters).build());
+                int[] ranks = new int[x.rank()];
+                for (int n = 0; n < ranks.length; n++) ranks[n] = Math.min(rank, x.dim(n));
+                TuckerResult r = Hooi.fit(x, TuckerOptions.builder(ranks).tol(0).maxIter(iters).build());
                 return new Object[] {r.trace(), r.relError()};
             }
             default -> throw new IllegalArgumentException("unknown decomposition benchmark '" + method + "' (cp, ntf, tucker)");
         }
     }
 
-    /** X = Σ_r A_0[:, r] ∘ A_1[:, r] ∘ A_2[:, r] + 1% noise (see the class comment). */
-    static Tensor build(TensorScope scope, int size, int rank, long seed) {
+    /** X = Σ_r A_0[:, r] ∘ … ∘ A_{N−1}[:, r] + 1% noise (see the class comment). */
+    static Tensor build(TensorScope scope, int[] dims, int rank, long seed) {
         List<Tensor> a = new ArrayList<>();
-        for (int n = 0; n < 3; n++) a.add(scope.normal(seed * 7 + n, 0f, 1f, size, rank));
+        for (int n = 0; n < dims.length; n++) a.add(scope.normal(seed * 7 + n, 0f, 1f, dims[n], rank));
         Tensor x = new CpTensor(scope.ones(rank), a).toTensor();
-        Tensor noise = scope.normal(seed * 7 + 3, 0f, 1f, size, size, size);
+        Tensor noise = scope.normal(seed * 7 + dims.length, 0f, 1f, dims);
         return x.axpyInPlace((float) (0.01 * x.norm() / noise.norm()), noise);
     }
 
-    private static CpTensor readInit(TensorScope scope, Path dir, int size, int rank, long seed) throws IOException {
+    private static CpTensor readInit(TensorScope scope, Path dir, String key, int[] dims, int rank, long seed) throws IOException {
         List<Tensor> us = new ArrayList<>();
-        for (int n = 0; n < 3; n++) {
-            Path f = dir.resolve("decomp_init_" + size + "_" + rank + "_" + seed + "_" + n + ".npy");
-            us.add(Files.isRegularFile(f) ? Npy.read(scope, f) : scope.uniform(seed + 1 + n, 0f, 1f, size, rank));
+        for (int n = 0; n < dims.length; n++) {
+            Path f = dir.resolve("decomp_init_" + key + "_" + rank + "_" + seed + "_" + n + ".npy");
+            us.add(Files.isRegularFile(f) ? Npy.read(scope, f) : scope.uniform(seed + 1 + n, 0f, 1f, dims[n], rank));
         }
         return CpTensor.withUnitWeights(us);
+    }
+
+    private static boolean cube(int[] dims) {
+        return dims.length == 3 && dims[0] == dims[1] && dims[1] == dims[2];
+    }
+
+    private static String shape(int[] dims) {
+        StringBuilder b = new StringBuilder();
+        for (int d : dims) b.append(b.length() == 0 ? "" : "x").append(d);
+        return b.toString();
     }
 }

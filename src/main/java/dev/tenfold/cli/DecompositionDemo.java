@@ -17,7 +17,7 @@ final class DecompositionDemo {
 
     static void run(PrintStream out) {
         try (TensorScope scope = TensorScope.open()) {
-            Tensor x = DecompositionBench.build(scope, 30, 5, 1);
+            Tensor x = DecompositionBench.build(scope, new int[] {30, 30, 30}, 5, 1);
             out.println("x: 30x30x30, CP rank 5 + 1% noise (norm " + String.format(Locale.ROOT, "%.3f", x.norm()) + ")");
             CpResult cp = CpAls.fit(x, CpOptions.builder(5).tol(1e-6).maxIter(50).build());
             out.printf(Locale.ROOT, "CP-ALS rank 5 (SVD init): relative error %.5f after %d iterations, %.3f ms/iteration%n",

@@ -82,10 +82,14 @@ class DecomposeCommandTest {
         assertTrue(text.contains("CP-ALS rank 5") && text.contains("Tucker HOOI"), text);
         assertEquals(before, TensorScope.liveBytes());
         for (String m : new String[] {"cp", "ntf", "tucker"}) {
-            Map<String, Object> r = DecompositionBench.run(m, 12, 3, 4, 0, 1);
-            for (String f : new String[] {"name", "ms", "rel_error", "iterations"}) assertTrue(r.containsKey(f), f + " in " + r);
-            assertEquals(4, r.get("iterations"));
-            assertTrue((Double) r.get("rel_error") < 1);
+            for (int[] dims : new int[][] {{12, 12, 12}, {30, 20}, {6, 5, 4, 3}}) {
+                Map<String, Object> r = DecompositionBench.run(m, dims, 3, 4, 0, 1);
+                for (String f : new String[] {"name", "ms", "rel_error", "iterations"}) assertTrue(r.containsKey(f), f + " in " + r);
+                assertEquals(4, r.get("iterations"));
+                assertTrue((Double) r.get("rel_error") < 1);
+                String want = dims.length == 3 ? "12^3" : dims.length == 2 ? "30x20" : "6x5x4x3";
+                assertEquals(m + " " + want + " rank 3", r.get("name"));
+            }
         }
         assertEquals(before, TensorScope.liveBytes());
     }
