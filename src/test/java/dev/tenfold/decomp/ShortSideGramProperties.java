@@ -52,7 +52,10 @@ class ShortSideGramProperties {
                 int[] dims = new int[order];
                 for (int k = 0; k < order; k++) dims[k] = 2 + rng.nextInt(order == 2 ? 12 : 5);
                 int n = rng.nextInt(order);
-                dims[n] = 30 + rng.nextInt(90); // the tall mode
+                dims[n] = 1;
+                int others = 1;
+                for (int d : dims) others *= d;
+                dims[n] = others + 3 + rng.nextInt(90); // the tall mode: I > m
                 Tensor x = scope.normal(rng.nextLong(), 0f, 1f, dims);
                 int rows = dims[n];
                 int m = (int) (x.size() / rows);
