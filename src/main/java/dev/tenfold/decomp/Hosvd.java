@@ -85,7 +85,7 @@ public final class Hosvd {
 
     /** Leading r left singular vectors of unfold(y, n), row-major (I_n × r). */
     static double[] leading(Tensor y, int n, int r, LeadingSingularVectors.Options svd) {
-        if (svd.method() != LeadingSingularVectors.Method.RANDOMIZED) {
+        if (ShortSideGram.serves(y.dim(n), y.size() / y.dim(n), svd)) {
             double[] u = ShortSideGram.leading(y, n, r);
             if (u != null) return u;
         }

@@ -99,8 +99,7 @@ public final class MemoryBudget {
                 || (o.method() == LeadingSingularVectors.Method.AUTO && (rows <= o.gramMaxRows() || l >= rows));
         long block = (long) rows * w;
         long general = gram ? 2L * rows * rows + block : block + 4L * rows * l + 2L * l * w + 2 * l * l;
-        boolean shortSide = o.method() != LeadingSingularVectors.Method.RANDOMIZED && ShortSideGram.applies(rows, cols);
-        return shortSide ? Math.max(general, ShortSideGram.doubles(rows, cols)) : general;
+        return ShortSideGram.serves(rows, cols, o) ? Math.max(general, ShortSideGram.doubles(rows, cols)) : general;
     }
 
     static String mib(long bytes) {

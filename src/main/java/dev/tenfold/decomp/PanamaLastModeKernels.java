@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * or 4 rows × 2 vectors (8 accumulators, 2 loads, 4 broadcasts) or 4 rows × 1 vector, then one
  * row at a time. Stores past the rank are masked. For rank 20 with 8 lanes the 3 × 3 tile
  * reads each X element once instead of twice (a 2-vector block and a 1-vector block): a
- * (3000 × 200)·(200 × 20) product ran at 51–57 GFLOP/s on one Zen 3 core against 37–38
- * before. (Six-row tiles were no faster once compiled, and C1 ran out of registers on them,
+ * (3000 × 200)·(200 × 20) product ran at 38–57 GFLOP/s on one Zen 3 core against 24–38
+ * before (medians of 60 calls in three rounds after warm-up, the two alternating). (Six-row tiles were no faster once compiled, and C1 ran out of registers on them,
  * which left the method in boxed tier-2 code for good in some runs.)
  */
 final class PanamaLastModeKernels implements LastModeKernels {

@@ -1,6 +1,7 @@
 package dev.tenfold.decomp;
 
 import dev.tenfold.linalg.DenseMatrix;
+import dev.tenfold.linalg.LeadingSingularVectors;
 import dev.tenfold.linalg.SymmetricEigen;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
@@ -32,6 +33,14 @@ final class ShortSideGram {
     /** Whether the method applies to an (rows × m) unfolding. */
     static boolean applies(int rows, long m) {
         return m < rows && m <= MAX_COLUMNS && rows * m <= MAX_ELEMENTS;
+    }
+
+    /**
+     * Whether it serves an (rows × m) unfolding under these options: it applies and they do not
+     * ask for the randomized range finder (the one rule {@link Hosvd} and {@link MemoryBudget} follow).
+     */
+    static boolean serves(int rows, long m, LeadingSingularVectors.Options o) {
+        return o.method() != LeadingSingularVectors.Method.RANDOMIZED && applies(rows, m);
     }
 
     /** Doubles it holds for an (rows × m) unfolding (A, the Gram and its eigenvectors), for memory estimates. */

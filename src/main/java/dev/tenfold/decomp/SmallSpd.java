@@ -33,9 +33,10 @@ final class SmallSpd {
 
     /** G⁻¹ = L⁻ᵀ·L⁻¹ (row-major, symmetric), or null when G is not certainly well conditioned. */
     static double[] inverse(double[] g, int r) {
-        double[] l = factor(g, r);
+        double[] l = cholesky(g, r);
         if (l == null) return null;
-        double[] w = lowerInverse(l, r);
+        double[] w = lowerInverse(l, r); // once: it serves the conditioning check and the inverse
+        if (!certified(g, w, r)) return null;
         double[] inv = new double[r * r];
         for (int i = 0; i < r; i++) {
             for (int j = 0; j <= i; j++) {
@@ -63,8 +64,13 @@ final class SmallSpd {
 
     /** L (row-major lower triangle) of G = LLᵀ, or null when G is not certainly well conditioned. */
     static double[] factor(double[] g, int r) {
-        double trace = 0;
-        for (int i = 0; i < r; i++) trace += g[i * r + i];
+        double[] l = cholesky(g, r);
+        return l != null && certified(g, lowerInverse(l, r), r) ? l : null;
+    }
+
+    /** L of G = LLᵀ by the plain algorithm, or null when a pivot is not positive or trace G is not positive and finite. */
+    private static double[] cholesky(double[] g, int r) {
+        double trace = trace(g, r);
         if (!(trace > 0) || !Double.isFinite(trace)) return null;
         double[] l = new double[r * r];
         for (int j = 0; j < r; j++) {
@@ -79,10 +85,20 @@ final class SmallSpd {
                 }
             }
         }
+        return l;
+    }
+
+    /** Whether λ_min/λ_max ≥ 1 / (‖L⁻¹‖_F²·trace G) exceeds {@link #RCOND_FAST}, given W = L⁻¹. */
+    private static boolean certified(double[] g, double[] w, int r) {
         double inv2 = 0; // ‖L⁻¹‖_F²
-        for (double v : lowerInverse(l, r)) inv2 += v * v;
-        double bound = 1 / (inv2 * trace);
-        return bound > RCOND_FAST && Double.isFinite(inv2) ? l : null;
+        for (double v : w) inv2 += v * v;
+        return 1 / (inv2 * trace(g, r)) > RCOND_FAST && Double.isFinite(inv2);
+    }
+
+    private static double trace(double[] g, int r) {
+        double t = 0;
+        for (int i = 0; i < r; i++) t += g[i * r + i];
+        return t;
     }
 
     /** UᵀU (R×R, row-major) of a row-major (rows × r) matrix, each sum over rows in increasing order. */
