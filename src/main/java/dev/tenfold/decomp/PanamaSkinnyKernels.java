@@ -170,17 +170,18 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
      * stored once per tile.
      */
     @Override
-    public void panel(MemorySegment p, long pOff, long ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda,
+    public void panel(MemorySegment p, long pOff, long ldp, int kb, float[] u, int row0, int k, int rows, float[] acc, int lda,
                       int cols, boolean first) {
+        int groupStride = k * PC; // component group g of row i at u[g·k·PC + i·PC]
         int width = panelWidth(cols);
         if (first) {
             for (int r = 0; r < rows; r++) java.util.Arrays.fill(acc, r * lda, r * lda + width, 0f);
         }
         int c = 0;
         for (; c + PANEL_VECTORS * L <= cols; c += PANEL_VECTORS * L) {
-            for (int rb = 0; rb < rows; rb += PC) {
-                if (PANEL_VECTORS == 4) fourByFive(p, pOff + c, ldp, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
-                else twoByFive(p, pOff + c, ldp, kb, u, uOff + rb, ldu, acc, rb * lda + c, lda);
+            for (int rb = 0, ug = row0 * PC; rb < rows; rb += PC, ug += groupStride) {
+                if (PANEL_VECTORS == 4) fourByFive(p, pOff + c, ldp, kb, u, ug, acc, rb * lda + c, lda);
+                else twoByFive(p, pOff + c, ldp, kb, u, ug, acc, rb * lda + c, lda);
             }
         }
         for (; c < cols; c += L) {
@@ -191,7 +192,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
             // 2–6% of CP-ALS 100³ samples in AbstractMask/VectorSupport frames)
             long room = p.byteSize() / Float.BYTES - pOff - c - L;
             int plain = room < 0 ? 0 : (int) Math.min(kb, room / ldp + 1);
-            if (plain > 0) tail(p, pOff + c, ldp, plain, u, uOff, ldu, rows, acc, c, lda);
+            if (plain > 0) tail(p, pOff + c, ldp, plain, u, row0 * PC, groupStride, rows, acc, c, lda);
             if (plain < kb) {
                 int rest = kb - plain, valid = Math.min(L, cols - c);
                 try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) { // native, like X: one segment type in the loop
@@ -200,21 +201,23 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
                         MemorySegment.copy(p, (pOff + c + (plain + i) * ldp) * Float.BYTES, pad, (long) i * L * Float.BYTES,
                                 (long) valid * Float.BYTES);
                     }
-                    tail(pad, 0, L, rest, u, uOff + plain * ldu, ldu, rows, acc, c, lda);
+                    tail(pad, 0, L, rest, u, (row0 + plain) * PC, groupStride, rows, acc, c, lda);
                 }
             }
         }
     }
 
-    /** One vector of columns × every component group, over kb rows. */
-    private static void tail(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, int rows, float[] acc, int c,
-                             int lda) {
+    /** One vector of columns × every component group, over kb rows (group g's first row at u[uo + g·groupStride]). */
+    private static void tail(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int groupStride, int rows, float[] acc,
+                             int c, int lda) {
         int rb = 0;
-        for (; rb + 2 * PC <= rows; rb += 2 * PC) oneByTen(p, po, ldp, kb, u, uo + rb, ldu, acc, rb * lda + c, lda, false);
-        if (rb < rows) oneByTen(p, po, ldp, kb, u, uo + rb, ldu, acc, rb * lda + c, lda, true);
+        for (; rb + 2 * PC <= rows; rb += 2 * PC, uo += 2 * groupStride) {
+            oneByTen(p, po, ldp, kb, u, uo, uo + groupStride, acc, rb * lda + c, lda, false);
+        }
+        if (rb < rows) oneByTen(p, po, ldp, kb, u, uo, uo, acc, rb * lda + c, lda, true);
     }
 
-    private static void fourByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
+    private static void fourByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int ui, float[] acc, int ao, int lda) {
         FloatVector a00 = FloatVector.fromArray(F, acc, ao), a01 = FloatVector.fromArray(F, acc, ao + L);
         FloatVector a02 = FloatVector.fromArray(F, acc, ao + 2 * L), a03 = FloatVector.fromArray(F, acc, ao + 3 * L);
         FloatVector a10 = FloatVector.fromArray(F, acc, ao + lda), a11 = FloatVector.fromArray(F, acc, ao + lda + L);
@@ -226,8 +229,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         FloatVector a40 = FloatVector.fromArray(F, acc, ao + 4 * lda), a41 = FloatVector.fromArray(F, acc, ao + 4 * lda + L);
         FloatVector a42 = FloatVector.fromArray(F, acc, ao + 4 * lda + 2 * L), a43 = FloatVector.fromArray(F, acc, ao + 4 * lda + 3 * L);
         long pb = po * Float.BYTES, step = ldp * Float.BYTES;
-        for (int i = 0; i < kb; i++, pb += step) {
-            int ui = uo + i * ldu;
+        for (int i = 0; i < kb; i++, pb += step, ui += PC) {
             FloatVector x0 = FloatVector.fromMemorySegment(F, p, pb, LE);
             FloatVector x1 = FloatVector.fromMemorySegment(F, p, pb + 4 * L, LE);
             FloatVector x2 = FloatVector.fromMemorySegment(F, p, pb + 8 * L, LE);
@@ -281,15 +283,14 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
     }
 
     /** {@link #fourByFive} for two vectors of columns (10 accumulators: fits 16 registers). */
-    private static void twoByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda) {
+    private static void twoByFive(MemorySegment p, long po, long ldp, int kb, float[] u, int ui, float[] acc, int ao, int lda) {
         FloatVector a00 = FloatVector.fromArray(F, acc, ao), a01 = FloatVector.fromArray(F, acc, ao + L);
         FloatVector a10 = FloatVector.fromArray(F, acc, ao + lda), a11 = FloatVector.fromArray(F, acc, ao + lda + L);
         FloatVector a20 = FloatVector.fromArray(F, acc, ao + 2 * lda), a21 = FloatVector.fromArray(F, acc, ao + 2 * lda + L);
         FloatVector a30 = FloatVector.fromArray(F, acc, ao + 3 * lda), a31 = FloatVector.fromArray(F, acc, ao + 3 * lda + L);
         FloatVector a40 = FloatVector.fromArray(F, acc, ao + 4 * lda), a41 = FloatVector.fromArray(F, acc, ao + 4 * lda + L);
         long pb = po * Float.BYTES, step = ldp * Float.BYTES;
-        for (int i = 0; i < kb; i++, pb += step) {
-            int ui = uo + i * ldu;
+        for (int i = 0; i < kb; i++, pb += step, ui += PC) {
             FloatVector x0 = FloatVector.fromMemorySegment(F, p, pb, LE);
             FloatVector x1 = FloatVector.fromMemorySegment(F, p, pb + 4 * L, LE);
             FloatVector w = FloatVector.broadcast(F, u[ui]);
@@ -324,8 +325,9 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
      * One vector of columns × 10 components (or × 5 when {@code five}: the odd group of a rank
      * that is an odd multiple of 5). 10 independent accumulators hide the FMA latency that 5 do
      * not; the flag is loop-invariant, so the JIT unswitches the loop into the two forms.
+     * Components 0–4 come from the group whose row i is at u[ui + 5i], 5–9 from the one at u[vi + 5i].
      */
-    private static void oneByTen(MemorySegment p, long po, long ldp, int kb, float[] u, int uo, int ldu, float[] acc, int ao, int lda,
+    private static void oneByTen(MemorySegment p, long po, long ldp, int kb, float[] u, int ui, int vi, float[] acc, int ao, int lda,
                                  boolean five) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a0 = FloatVector.fromArray(F, acc, ao), a1 = FloatVector.fromArray(F, acc, ao + lda);
@@ -335,8 +337,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         FloatVector a7 = five ? z : FloatVector.fromArray(F, acc, ao + 7 * lda), a8 = five ? z : FloatVector.fromArray(F, acc, ao + 8 * lda);
         FloatVector a9 = five ? z : FloatVector.fromArray(F, acc, ao + 9 * lda);
         long pb = po * Float.BYTES, step = ldp * Float.BYTES;
-        for (int i = 0; i < kb; i++, pb += step) {
-            int ui = uo + i * ldu;
+        for (int i = 0; i < kb; i++, pb += step, ui += PC, vi += PC) {
             FloatVector x = FloatVector.fromMemorySegment(F, p, pb, LE);
             a0 = x.fma(FloatVector.broadcast(F, u[ui]), a0);
             a1 = x.fma(FloatVector.broadcast(F, u[ui + 1]), a1);
@@ -344,11 +345,11 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
             a3 = x.fma(FloatVector.broadcast(F, u[ui + 3]), a3);
             a4 = x.fma(FloatVector.broadcast(F, u[ui + 4]), a4);
             if (five) continue;
-            a5 = x.fma(FloatVector.broadcast(F, u[ui + 5]), a5);
-            a6 = x.fma(FloatVector.broadcast(F, u[ui + 6]), a6);
-            a7 = x.fma(FloatVector.broadcast(F, u[ui + 7]), a7);
-            a8 = x.fma(FloatVector.broadcast(F, u[ui + 8]), a8);
-            a9 = x.fma(FloatVector.broadcast(F, u[ui + 9]), a9);
+            a5 = x.fma(FloatVector.broadcast(F, u[vi]), a5);
+            a6 = x.fma(FloatVector.broadcast(F, u[vi + 1]), a6);
+            a7 = x.fma(FloatVector.broadcast(F, u[vi + 2]), a7);
+            a8 = x.fma(FloatVector.broadcast(F, u[vi + 3]), a8);
+            a9 = x.fma(FloatVector.broadcast(F, u[vi + 4]), a9);
         }
         a0.intoArray(acc, ao);
         a1.intoArray(acc, ao + lda);

@@ -19,15 +19,33 @@ import java.lang.invoke.MethodHandles;
 interface SkinnyKernels {
     /**
      * The panel kernel of the passes over X: acc[r, c] = (first ? 0 : acc[r, c]) +
-     * Σ_{i&lt;kb} u[uOff + i·ldu + r]·P[pOff + i·ldp + c] (fused multiply-adds) for r &lt; rows and
+     * Σ_{i&lt;kb} U[row0 + i, r]·P[pOff + i·ldp + c] (fused multiply-adds) for r &lt; rows and
      * c &lt; cols, each element accumulated over i in increasing order, so a reduction split into
      * blocks of rows gives the same bits as one call. P is read only at those elements (rows of X
-     * in place, or a copy). {@code rows} must be {@link #panelRank}(rank) ≤ ldu (u holds zeros
-     * past the rank); acc rows are {@code lda} ≥ {@link #panelWidth}(cols) apart, and columns
-     * cols … panelWidth(cols) − 1 of acc are scratch.
+     * in place, or a copy). U (k × rows) comes in the grouped layout of {@link #groupedFactor}:
+     * component r of row i at u[(r / {@link #PANEL_GROUP})·k·PANEL_GROUP + i·PANEL_GROUP + r % PANEL_GROUP],
+     * so a register tile walks its group's rows with a constant stride (the JIT then drops the
+     * bounds checks and the index multiply from the loop). {@code rows} must be
+     * {@link #panelRank}(rank) (u holds zeros past the rank); acc rows are {@code lda} ≥
+     * {@link #panelWidth}(cols) apart, and columns cols … panelWidth(cols) − 1 of acc are scratch.
      */
-    void panel(MemorySegment p, long pOff, long ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda,
+    void panel(MemorySegment p, long pOff, long ldp, int kb, float[] u, int row0, int k, int rows, float[] acc, int lda,
                int cols, boolean first);
+
+    /** Components per group of the factor layout {@link #panel} reads (its register tiles' height). */
+    int PANEL_GROUP = 5;
+
+    /**
+     * U (k × rank, row-major values) in the grouped layout of {@link #panel}, {@code rows} =
+     * {@link #panelRank}(rank) components, zeros past the rank.
+     */
+    static float[] groupedFactor(float[] u, int k, int rank, int rows) {
+        float[] g = new float[k * rows];
+        for (int i = 0; i < k; i++) {
+            for (int r = 0; r < rank; r++) g[(r / PANEL_GROUP) * k * PANEL_GROUP + i * PANEL_GROUP + r % PANEL_GROUP] = u[i * rank + r];
+        }
+        return g;
+    }
 
     /** Rows of U and of the accumulator block {@link #panel} touches for rank R (R rounded up to its component tile). */
     int panelRank(int rank);
@@ -121,13 +139,13 @@ interface SkinnyKernels {
         }
 
         @Override
-        public void panel(MemorySegment p, long pOff, long ldp, int kb, float[] u, int uOff, int ldu, int rows, float[] acc, int lda,
+        public void panel(MemorySegment p, long pOff, long ldp, int kb, float[] u, int row0, int k, int rows, float[] acc, int lda,
                           int cols, boolean first) {
             for (int r = 0; r < rows; r++) {
-                int a = r * lda;
+                int a = r * lda, ur = (r / PANEL_GROUP) * k * PANEL_GROUP + r % PANEL_GROUP;
                 if (first) java.util.Arrays.fill(acc, a, a + cols, 0f);
                 for (int i = 0; i < kb; i++) {
-                    float w = u[uOff + i * ldu + r];
+                    float w = u[ur + (row0 + i) * PANEL_GROUP];
                     long pi = pOff + i * ldp;
                     for (int c = 0; c < cols; c++) acc[a + c] = Math.fma(w, p.getAtIndex(F32, pi + c), acc[a + c]);
                 }
@@ -136,7 +154,7 @@ interface SkinnyKernels {
 
         @Override
         public int panelRank(int rank) {
-            return rank;
+            return (rank + PANEL_GROUP - 1) / PANEL_GROUP * PANEL_GROUP;
         }
 
         @Override

@@ -183,7 +183,7 @@ final class SkinnyProducts {
         int k = u.dim(0), rank = u.dim(1);
         SkinnyKernels kern = kernelsFor((long) batch * n * k * rank);
         int rows = kern.panelRank(rank);
-        float[] up = packRows(u, rows);
+        float[] up = SkinnyKernels.groupedFactor(u.toArray(), k, rank, rows);
         boolean inPlace = (long) batch * k * n * Float.BYTES <= inPlaceMaxBytes;
         int maxWidth = inPlace ? PANEL_COLS : COPY_PANEL_COLS;
         int width = n <= maxWidth + maxWidth / 4 ? n : maxWidth;
@@ -205,7 +205,7 @@ final class SkinnyProducts {
                 for (int i0 = 0; i0 < k; i0 += kbMax) {
                     int kb = Math.min(kbMax, k - i0);
                     if (inPlace) {
-                        kern.panel(xs, xb + i0 * xStride, xStride, kb, up, i0 * rows, rows, rows, acc, wp, cols, i0 == 0);
+                        kern.panel(xs, xb + i0 * xStride, xStride, kb, up, i0, k, rows, acc, wp, cols, i0 == 0);
                         continue;
                     }
                     if (cols == wp && xStride == wp) { // rows back to back in X and in the panel: one copy
@@ -216,7 +216,7 @@ final class SkinnyProducts {
                                     (long) cols * Float.BYTES);
                         }
                     }
-                    kern.panel(panel, 0, wp, kb, up, i0 * rows, rows, rows, acc, wp, cols, i0 == 0);
+                    kern.panel(panel, 0, wp, kb, up, i0, k, rows, acc, wp, cols, i0 == 0);
                 }
                 if (dots != null) { // the (R × n) block of item b, contracted with kr while it is in cache
                     for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, block, F32, (long) r * n * Float.BYTES, cols);

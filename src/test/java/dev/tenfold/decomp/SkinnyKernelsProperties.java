@@ -92,8 +92,7 @@ class SkinnyKernelsProperties {
      */
     private static void panelProduct(SkinnyKernels kern, float[] xv, int k, int n, float[] uv, int rank, Random rng, Tensor out) {
         int rows = kern.panelRank(rank), pw = kern.panelWidth(n), ldp = n + rng.nextInt(5), lda = pw + rng.nextInt(5);
-        float[] up = new float[k * rows];
-        for (int i = 0; i < k; i++) System.arraycopy(uv, i * rank, up, i * rows, rank);
+        float[] up = SkinnyKernels.groupedFactor(uv, k, rank, rows);
         float[] acc = new float[rows * lda];
         java.util.Arrays.fill(acc, Float.NaN); // `first` must not read it
         int split = 1 + rng.nextInt(k);
@@ -105,7 +104,7 @@ class SkinnyKernelsProperties {
             try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
                 MemorySegment panel = arena.allocate((long) (off + kb * ldp) * Float.BYTES, 64);
                 for (int i = 0; i < kb; i++) MemorySegment.copy(xv, (block[0] + i) * n, panel, java.lang.foreign.ValueLayout.JAVA_FLOAT, (long) (off + i * ldp) * Float.BYTES, n);
-                kern.panel(panel, off, ldp, kb, up, block[0] * rows, rows, rows, acc, lda, n, block[0] == 0);
+                kern.panel(panel, off, ldp, kb, up, block[0], k, rows, acc, lda, n, block[0] == 0);
             }
         }
         float[] res = new float[rank * n];
