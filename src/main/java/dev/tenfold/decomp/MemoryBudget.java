@@ -99,7 +99,7 @@ public final class MemoryBudget {
                 || (o.method() == LeadingSingularVectors.Method.AUTO && (rows <= o.gramMaxRows() || l >= rows));
         long block = (long) rows * w;
         long general = gram ? 2L * rows * rows + block : block + 4L * rows * l + 2L * l * w + 2 * l * l;
-        return ShortSideGram.serves(rows, cols, o) ? Math.max(general, ShortSideGram.doubles(rows, cols)) : general;
+        return ShortSideGram.serves(rows, cols, o) ? Math.max(general, ShortSideGram.doubles(rows, cols, k)) : general;
     }
 
     static String mib(long bytes) {

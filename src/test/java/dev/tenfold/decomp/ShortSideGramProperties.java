@@ -17,28 +17,6 @@ import org.junit.jupiter.api.Test;
 
 class ShortSideGramProperties {
 
-    /** The blocked Gram equals AᵀA summed in double by plain loops, across block boundaries and odd widths. */
-    @Test
-    void blockedGramMatchesPlainLoops() {
-        qt().withExamples(30).forAll(integers().between(1, 60), longs().all()).checkAssert((m, seed) -> {
-            Random rng = new Random(seed);
-            int rows = 1 + rng.nextInt(rng.nextBoolean() ? 20 : 3000);
-            double[] a = new double[rows * m];
-            for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian();
-            double[] g = ShortSideGram.gram(a, rows, m);
-            for (int p = 0; p < m; p++) {
-                for (int q = 0; q < m; q++) {
-                    double s = 0, mag = 0;
-                    for (int i = 0; i < rows; i++) {
-                        s += a[i * m + p] * a[i * m + q];
-                        mag += Math.abs(a[i * m + p] * a[i * m + q]);
-                    }
-                    assertEquals(s, g[p * m + q], 1e-13 * (1 + mag), "G[" + p + "," + q + "] rows " + rows + " m " + m);
-                }
-            }
-        });
-    }
-
     /**
      * On tall unfoldings (I &gt; m) of tensors of order 2–3 with odd sizes, the short-side Gram
      * gives the subspace and the sign convention of the I × I Gram method of
@@ -79,6 +57,49 @@ class ShortSideGramProperties {
         });
     }
 
+    /**
+     * An unfolding above the old 4M-element cap (A was held whole as doubles), strided (mode 1 of
+     * a 3-way tensor), with a nearly flat spectrum on the wanted subspace: the streamed blocks
+     * give its exact left singular subspace (known factors).
+     */
+    @Test
+    void streamsUnfoldingsAboveTheOldElementCap() {
+        try (TensorScope scope = TensorScope.open()) {
+            int rows = 30_000, a = 12, c = 12, r = 6; // unfold(x, 1): 30000 × 144 = 4.3M elements
+            Random rng = new Random(7);
+            double[] q = dev.tenfold.linalg.QR.factor(dev.tenfold.linalg.DenseMatrix.wrap(rows, r, gaussian(rng, rows * r))).q().data();
+            double[] b = gaussian(rng, r * a * c);
+            float[] x = new float[a * rows * c]; // x[i, j, k] = Σ_s q[j, s]·σ_s·b[s, (i, k)] + small noise, σ nearly flat
+            for (int i = 0; i < a; i++) {
+                for (int j = 0; j < rows; j++) {
+                    for (int k = 0; k < c; k++) {
+                        double v = 0;
+                        for (int s = 0; s < r; s++) v += q[j * r + s] * (1 - 0.01 * s) * b[s * a * c + i * c + k];
+                        x[(i * rows + j) * c + k] = (float) (v + 1e-4 * rng.nextGaussian() / Math.sqrt(rows));
+                    }
+                }
+            }
+            Tensor t = scope.fromArray(x, a, rows, c);
+            assertTrue((long) rows * a * c > 1L << 22 && ShortSideGram.applies(rows, (long) a * c));
+            double[] got = ShortSideGram.leading(t, 1, r);
+            assertNotNull(got);
+            double[] m = new double[r * r]; // Qᵀ·U: orthogonal exactly when the two orthonormal bases span the same space
+            for (int j = 0; j < rows; j++) {
+                for (int s1 = 0; s1 < r; s1++) for (int s2 = 0; s2 < r; s2++) m[s1 * r + s2] += q[j * r + s1] * got[j * r + s2];
+            }
+            double[] mtm = FactorMath.gram(m, r, r);
+            for (int i = 0; i < r; i++) for (int j = 0; j < r; j++) assertEquals(i == j ? 1 : 0, mtm[i * r + j], 1e-6, "(QᵀU)ᵀ(QᵀU)");
+            double[] g = FactorMath.gram(got, rows, r);
+            for (int i = 0; i < r; i++) for (int j = 0; j < r; j++) assertEquals(i == j ? 1 : 0, g[i * r + j], 1e-9, "UᵀU");
+        }
+    }
+
+    private static double[] gaussian(Random rng, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = rng.nextGaussian();
+        return v;
+    }
+
     @Test
     void declinesWhereItDoesNotApply() {
         try (TensorScope scope = TensorScope.open()) {
@@ -87,7 +108,9 @@ class ShortSideGramProperties {
             // rank 1 data asked for 2 vectors: λ_2 is rounding noise
             Tensor u = scope.normal(3, 0f, 1f, 50, 1), v = scope.normal(4, 0f, 1f, 1, 4);
             assertNull(ShortSideGram.leading(dev.tenfold.linalg.Gemm.matmul(u, v), 0, 2), "rank-deficient");
-            assertTrue(ShortSideGram.applies(5000, 100) && !ShortSideGram.applies(100, 100) && !ShortSideGram.applies(100_000, 100));
+            assertTrue(ShortSideGram.applies(5000, 100) && ShortSideGram.applies(100_000, 100), "tall, within the flop cap");
+            assertTrue(!ShortSideGram.applies(100, 100) && !ShortSideGram.applies(5000, 2000), "not tall, or too many columns");
+            assertTrue(!ShortSideGram.applies(1_000_000, 1000), "I·m² above the cap");
         }
     }
 }
