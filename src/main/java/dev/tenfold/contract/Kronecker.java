@@ -33,16 +33,18 @@ public final class Kronecker {
             throw new IllegalArgumentException("Kronecker.of: result of " + a.shape() + " ⊗ " + b.shape() + " is too large");
         }
         Tensor out = target.zeros((int) rows, (int) cols);
-        Tensor bc = b.contiguous();
-        float[] av = a.toArray();
-        FloatKernels k = Kernels.get();
-        MemorySegment bs = bc.segment(), os = out.segment();
-        long bo = bc.offset();
-        for (int i = 0; i < m; i++) {
-            for (int kk = 0; kk < p; kk++) {
-                long row = ((long) i * p + kk) * cols;
-                for (int j = 0; j < n; j++) {
-                    k.unary(UnaryOp.SCALE, av[i * n + j], 0f, bs, bo + (long) kk * q, os, row + (long) j * q, q);
+        try (TensorScope tmp = b.isContiguous() ? null : TensorScope.open()) { // a strided b is copied here, then freed
+            Tensor bc = b.contiguousIn(tmp);
+            float[] av = a.toArray();
+            FloatKernels k = Kernels.get();
+            MemorySegment bs = bc.segment(), os = out.segment();
+            long bo = bc.offset();
+            for (int i = 0; i < m; i++) {
+                for (int kk = 0; kk < p; kk++) {
+                    long row = ((long) i * p + kk) * cols;
+                    for (int j = 0; j < n; j++) {
+                        k.unary(UnaryOp.SCALE, av[i * n + j], 0f, bs, bo + (long) kk * q, os, row + (long) j * q, q);
+                    }
                 }
             }
         }

@@ -107,7 +107,13 @@ public final class CpConv {
     static void factorized(ConvSpec spec, CpConvWeights w, Tensor x, ConvForm form, Tensor y, int maxBlock,
                            boolean fused, Tensor z) {
         if (z != null && !(fused && form == ConvForm.FACTORIZED)) throw new IllegalStateException("CpConv: Z is kept by the fused forward only");
-        Tensor xc = x.contiguous();
+        if (!x.isContiguous()) { // a strided x is copied into a scope of this call, not left in the caller's
+            try (TensorScope tmp = TensorScope.open()) {
+                factorized(spec, w, x.copyTo(tmp), form, y, maxBlock, fused, z);
+            }
+            return;
+        }
+        Tensor xc = x;
         float[] taps = w.spatialColumns();
         float[] ucT = transposed(w.uC());
         float[] m = scaledUt(w);
@@ -304,30 +310,33 @@ public final class CpConv {
         int r = w.rank();
         int t = spec.outChannels();
         int c = spec.inChannels();
-        Tensor xc = x.contiguous();
-        Tensor gy = gradY.contiguous();
-        float[] m = scaledUt(w);
-        float[] uc = w.uC().toArray();
-        Factors f = new Factors(transpose(m, t, r), uc, transpose(uc, c, r), w.spatialColumns());
-        Sums sums = new Sums(t, c, r);
-        if (!out.isOpen()) throw new IllegalStateException("into: the scope for the gradients is closed");
-        Tensor gx = gxInto != null ? gxInto : out.zeros(x.shape());
-        double[] gw;
-        int slabs;
-        boolean fused = path == BackwardPath.AUTO ? fusedBackward(spec, x.shape(), r)
-                : path == BackwardPath.FUSED && CpConvFusedBackward.applies(spec);
-        if (fused) {
-            int[] inDims = new int[spec.spatialDims()];
-            for (int i = 0; i < inDims.length; i++) inDims[i] = x.dim(2 + i);
-            CpConvFusedBackward fb = new CpConvFusedBackward(spec, inDims, x.dim(0), r, maxBlock, stepColumns);
-            gw = fb.run(xc, gy, f.uc, f.ucT, f.mT, f.taps, w.bias() != null, gx, sums.dm, sums.duc, sums.db);
-            slabs = fb.jobs();
-        } else {
-            Geometry g = new Geometry(spec, x.shape(), r, maxBlock);
-            gw = staged(spec, w.bias() != null, f, g, xc, gy, gx, sums, z);
-            slabs = g.batch;
+        // strided inputs are copied into a scope of this call, not left in the caller's
+        try (TensorScope tmp = x.isContiguous() && gradY.isContiguous() ? null : TensorScope.open()) {
+            Tensor xc = x.contiguousIn(tmp);
+            Tensor gy = gradY.contiguousIn(tmp);
+            float[] m = scaledUt(w);
+            float[] uc = w.uC().toArray();
+            Factors f = new Factors(transpose(m, t, r), uc, transpose(uc, c, r), w.spatialColumns());
+            Sums sums = new Sums(t, c, r);
+            if (!out.isOpen()) throw new IllegalStateException("into: the scope for the gradients is closed");
+            Tensor gx = gxInto != null ? gxInto : out.zeros(x.shape());
+            double[] gw;
+            int slabs;
+            boolean fused = path == BackwardPath.AUTO ? fusedBackward(spec, x.shape(), r)
+                    : path == BackwardPath.FUSED && CpConvFusedBackward.applies(spec);
+            if (fused) {
+                int[] inDims = new int[spec.spatialDims()];
+                for (int i = 0; i < inDims.length; i++) inDims[i] = x.dim(2 + i);
+                CpConvFusedBackward fb = new CpConvFusedBackward(spec, inDims, x.dim(0), r, maxBlock, stepColumns);
+                gw = fb.run(xc, gy, f.uc, f.ucT, f.mT, f.taps, w.bias() != null, gx, sums.dm, sums.duc, sums.db);
+                slabs = fb.jobs();
+            } else {
+                Geometry g = new Geometry(spec, x.shape(), r, maxBlock);
+                gw = staged(spec, w.bias() != null, f, g, xc, gy, gx, sums, z);
+                slabs = g.batch;
+            }
+            return gradients(spec, w, out, sums, gw, slabs, gx);
         }
-        return gradients(spec, w, out, sums, gw, slabs, gx);
     }
 
     /** The weights as both backward paths read them: mT = (U_T·diag λ)ᵀ (R × T), U_C (C × R), U_Cᵀ, the taps. */

@@ -45,7 +45,7 @@ public final class TuckerConv {
                 DenseConv.forward(spec, x, w.reconstruct(tmp), w.bias(), y);
                 return;
             }
-            Tensor xc = x.contiguous();
+            Tensor xc = x.contiguousIn(tmp);
             Tensor z = projectIn(tmp, spec, w, xc);
             Tensor h = DenseConv.forward(coreSpec(spec, w), z, w.core(), null).contiguous();
             int b = x.dim(0);
@@ -106,8 +106,8 @@ public final class TuckerConv {
         long so = yShape.size() / ((long) b * t);
         long si = x.size() / ((long) b * c);
         try (TensorScope tmp = TensorScope.open()) {
-            Tensor xc = x.contiguous();
-            Tensor gy = gradY.contiguous();
+            Tensor xc = x.contiguousIn(tmp);
+            Tensor gy = gradY.contiguousIn(tmp);
             ConvSpec cs = coreSpec(spec, w);
             Tensor z = projectIn(tmp, spec, w, xc);
             Tensor h = DenseConv.forward(cs, z, w.core(), null).contiguous();

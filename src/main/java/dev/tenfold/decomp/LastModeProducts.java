@@ -53,7 +53,7 @@ final class LastModeProducts {
         int k = u.dim(0), rank = u.dim(1);
         LastModeKernels kern = kernel(flops(y, rank));
         int ldu = kern.paddedRank(rank);
-        product(y, pack(u.contiguous().toArray(), rank, 1, k, rank, ldu, null), ldu, rank, out, kern);
+        product(y, pack(u.toArray(), rank, 1, k, rank, ldu, null), ldu, rank, out, kern);
     }
 
     /** out (B, n, R) = y (B, n, k)·U with U packed by {@link #pack} for {@code kern}. */

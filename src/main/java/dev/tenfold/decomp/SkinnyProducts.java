@@ -127,7 +127,7 @@ final class SkinnyProducts {
             throw new IllegalStateException("SkinnyProducts.middleModeDots: x " + x.shape() + ", u " + u.shape() + ", kr " + kr.shape()
                     + ", left " + left.shape());
         }
-        float[] kv = kr.contiguous().toArray(), krT = new float[kv.length];
+        float[] kv = kr.toArray(), krT = new float[kv.length];
         for (int i = 0; i < c; i++) {
             for (int r = 0; r < rank; r++) krT[r * c + i] = kv[i * rank + r];
         }
@@ -147,7 +147,7 @@ final class SkinnyProducts {
         if (x.rank() != 2 || !x.isContiguous() || w.dim(1) != k || !out.isContiguous() || out.dim(0) != rank || out.dim(1) != n) {
             throw new IllegalStateException("SkinnyProducts.timesTransposed: x " + x.shape() + ", w " + w.shape() + ", out " + out.shape());
         }
-        float[] wv = w.contiguous().toArray();
+        float[] wv = w.toArray();
         long fmas = (long) n * k * rank;
         SkinnyKernels kern = kernelsFor(fmas);
         int threads = kern == SkinnyKernels.SCALAR ? 1 : Math.min(Gemm.threads(), rank);

@@ -200,7 +200,7 @@ final class SweepMttkrp {
     /** Uᵀ (R × d) of a contiguous (d × R) factor, on the heap. */
     private static float[] transposed(Tensor u) {
         int d = u.dim(0), r = u.dim(1);
-        float[] f = u.contiguous().toArray(), t = new float[f.length];
+        float[] f = u.toArray(), t = new float[f.length];
         for (int i = 0; i < d; i++) {
             for (int c = 0; c < r; c++) t[c * d + i] = f[i * r + c];
         }

@@ -146,16 +146,19 @@ final class ReductionOps {
         int[] perm = new int[t.rank()];
         for (int i = 0, j = 0; i < t.rank(); i++) if (i != a) perm[j++] = i;
         perm[t.rank() - 1] = a;
-        Tensor p = t.permute(perm).contiguous();
+        Tensor moved = t.permute(perm);
         int len = t.dim(a);
         int outer = (int) (t.size() / len);
-        MemorySegment m = p.segment();
-        FloatKernels kern = Kernels.get();
         float[] out = new float[outer];
-        for (int r = 0; r < outer; r++) {
-            long base = p.offset() + (long) r * len;
-            long idx = kern.argmax(m, base, len);
-            out[r] = wantIndex ? idx : m.getAtIndex(F32, base + idx);
+        try (TensorScope tmp = moved.isContiguous() ? null : TensorScope.open()) { // a strided copy is freed here
+            Tensor p = moved.contiguousIn(tmp);
+            MemorySegment m = p.segment();
+            FloatKernels kern = Kernels.get();
+            for (int r = 0; r < outer; r++) {
+                long base = p.offset() + (long) r * len;
+                long idx = kern.argmax(m, base, len);
+                out[r] = wantIndex ? idx : m.getAtIndex(F32, base + idx);
+            }
         }
         return t.scope().fromArray(out, Views.remove(t.dims(), a));
     }

@@ -134,13 +134,22 @@ public final class Tensor {
         return segment.getAtIndex(F32, offset);
     }
 
-    /** Elements in row-major order, as a new heap array. */
+    /**
+     * Elements in row-major order, as a new heap array. A strided view is first gathered into a
+     * temporary copy that is freed before this returns (nothing is left in this tensor's scope).
+     */
     public float[] toArray() {
         scope.checkOpen();
         if (size() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("toArray: tensor of shape " + shape + " is too large for an array");
-        Tensor c = isContiguous() ? this : contiguous();
         float[] out = new float[(int) size()];
-        MemorySegment.copy(c.segment, F32, c.offset * 4, out, 0, out.length);
+        if (isContiguous()) {
+            MemorySegment.copy(segment, F32, offset * 4, out, 0, out.length);
+            return out;
+        }
+        try (TensorScope tmp = TensorScope.open()) {
+            Tensor c = copyTo(tmp);
+            MemorySegment.copy(c.segment, F32, c.offset * 4, out, 0, out.length);
+        }
         return out;
     }
 
@@ -287,9 +296,18 @@ public final class Tensor {
         return new Tensor(scope, segment, target, Views.broadcastStrides(shape, strides, target), offset);
     }
 
-    /** This tensor if contiguous, otherwise a contiguous copy. */
+    /** This tensor if contiguous, otherwise a contiguous copy (in this tensor's scope). */
     public Tensor contiguous() {
         return isContiguous() ? this : copy();
+    }
+
+    /**
+     * This tensor if contiguous, otherwise a contiguous copy allocated in {@code target} — for a
+     * temporary that must not outlive a call (a copy in this tensor's scope would stay there
+     * until that scope closes).
+     */
+    public Tensor contiguousIn(TensorScope target) {
+        return isContiguous() ? this : copyTo(target);
     }
 
     /** A new contiguous tensor with the same values, in this tensor's scope. */
