@@ -104,10 +104,17 @@ public final class Hooi {
          */
         Tensor fromMiddle() {
             int order = dims.length, last = order - 1;
-            Tensor w = Projections.passMiddle(x, ts.get(1), ws, "w");
-            List<Integer> rest = new ArrayList<>();
-            for (int k = 2; k < order; k++) rest.add(k);
-            update(0, Projections.projectAll(w, ts, rest, 0, ws, "w"));
+            if (order == 3 && x.isContiguous() && SkinnyProducts.middleModeDotsApplies(dims[2])) {
+                // W never stored: each slab's block of X[a] ×_1 U_1ᵀ is multiplied by U_2 while in cache
+                Tensor y0 = ws.take("y0", dims[0], ranks[1], ranks[2]);
+                SkinnyProducts.middleModeTimes(x, ts.get(1), ts.get(2), y0);
+                update(0, y0);
+            } else {
+                Tensor w = Projections.passMiddle(x, ts.get(1), ws, "w");
+                List<Integer> rest = new ArrayList<>();
+                for (int k = 2; k < order; k++) rest.add(k);
+                update(0, Projections.projectAll(w, ts, rest, 0, ws, "w"));
+            }
             Tensor q = Projections.project(x, ts.get(0), 0, ws, "q");
             Tensor y = null;
             for (int n = 1; n < order; n++) {

@@ -134,8 +134,35 @@ final class SkinnyProducts {
         panels(x.segment(), x.offset(), c, (long) k * c, a, c, u, null, new Dots(krT, dots, left));
     }
 
-    /** The contraction {@link #middleModeDots} applies to each finished block instead of storing it. */
-    private record Dots(float[] krT, SkinnyKernels kern, Tensor left) { }
+    /**
+     * The middle-mode product followed by a product over its trailing index:
+     * out[a] (R × R2) = (Uᵀ·X[a])·V for X contiguous (A × k × C), U (k × R), V (C × R2), out
+     * contiguous (A × R × R2) — {@link #middleMode} then {@link LastModeProducts#product} of its
+     * result with V (HOOI's X ×_1 U_1ᵀ ×_2 U_2ᵀ for a 3-way X), with the same values and
+     * summation order, but each (R × C) block is multiplied by V while it is in cache instead of
+     * being stored and read back. Requires {@link #middleModeDotsApplies}(C).
+     */
+    static void middleModeTimes(Tensor x, Tensor u, Tensor v, Tensor out) {
+        int a = x.dim(0), k = x.dim(1), c = x.dim(2), rank = u.dim(1), r2 = v.dim(1);
+        if (x.rank() != 3 || !x.isContiguous() || u.dim(0) != k || v.dim(0) != c || !out.isContiguous() || out.rank() != 3
+                || out.dim(0) != a || out.dim(1) != rank || out.dim(2) != r2 || !middleModeDotsApplies(c)) {
+            throw new IllegalStateException("SkinnyProducts.middleModeTimes: x " + x.shape() + ", u " + u.shape() + ", v " + v.shape()
+                    + ", out " + out.shape());
+        }
+        LastModeKernels kern = LastModeProducts.kernel(2L * a * rank * c * r2); // as LastModeProducts picks it for the whole product
+        int ldv = kern.paddedRank(r2);
+        float[] packed = LastModeProducts.pack(v.toArray(), r2, 1, c, r2, ldv, null);
+        panels(x.segment(), x.offset(), c, (long) k * c, a, c, u, null, new Times(packed, ldv, r2, kern, out));
+    }
+
+    /** What is done with each finished (R × n) block of item b, in place of storing it. */
+    private sealed interface BlockStep permits Dots, Times { }
+
+    /** {@link #middleModeDots}: the block's rows contracted with kr into left[:, b]. */
+    private record Dots(float[] krT, SkinnyKernels kern, Tensor left) implements BlockStep { }
+
+    /** {@link #middleModeTimes}: the block times V (packed for kern) into out[b]. */
+    private record Times(float[] v, int ldv, int rank, LastModeKernels kern, Tensor out) implements BlockStep { }
 
     /**
      * out (R × n, contiguous) = W·Xᵀ for W (R × k) and X (n × k), both contiguous: out[r, i] is
@@ -179,7 +206,7 @@ final class SkinnyProducts {
      * fixed, so results depend neither on the thread count nor on the choice.
      */
     private static void panels(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out,
-                               Dots dots) {
+                               BlockStep step) {
         int k = u.dim(0), rank = u.dim(1);
         SkinnyKernels kern = kernelsFor((long) batch * n * k * rank);
         int rows = kern.panelRank(rank);
@@ -190,13 +217,13 @@ final class SkinnyProducts {
         int chunks = (n + width - 1) / width;
         long tasks = (long) chunks * batch;
         int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
-        if (dots != null && width != n) throw new IllegalStateException("SkinnyProducts: contracted blocks need whole rows, width " + width);
+        if (step != null && width != n) throw new IllegalStateException("SkinnyProducts: contracted blocks need whole rows, width " + width);
         MemorySegment os = out == null ? null : out.segment();
         long outOff = out == null ? 0 : out.offset(), outBatch = (long) rank * n;
         int wpMax = stride(kern.panelWidth(width)), kbMax = evenBlocks(k, PANEL_ROWS);
         runTasks(tasks, threads, () -> {
             MemorySegment panel = inPlace ? null : scratch(PANEL, (long) kbMax * wpMax);
-            MemorySegment block = dots == null ? null : scratch(BLOCK, (long) rank * n);
+            MemorySegment block = step == null ? null : scratch(BLOCK, (long) rank * n);
             float[] acc = new float[rows * wpMax];
             return task -> {
                 int b = (int) (task / chunks), chunk = (int) (task % chunks);
@@ -218,10 +245,14 @@ final class SkinnyProducts {
                     }
                     kern.panel(panel, 0, wp, kb, up, i0, k, rows, acc, wp, cols, i0 == 0);
                 }
-                if (dots != null) { // the (R × n) block of item b, contracted with kr while it is in cache
+                if (step != null) { // the (R × n) block of item b, used while it is in cache
                     for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, block, F32, (long) r * n * Float.BYTES, cols);
-                    Tensor left = dots.left();
-                    dots.kern().rowDots(block, 0, n, 0, 0, 1, n, dots.krT(), n, left.segment(), left.offset() + b, batch, 1, 0, rank);
+                    switch (step) {
+                        case Dots d -> d.kern().rowDots(block, 0, n, 0, 0, 1, n, d.krT(), n, d.left().segment(), d.left().offset() + b,
+                                batch, 1, 0, rank);
+                        case Times t -> t.kern().product(block, 0, n, rank, n, t.v(), t.ldv(), t.rank(), t.out().segment(),
+                                t.out().offset() + (long) b * rank * t.rank(), t.rank());
+                    }
                     return;
                 }
                 long ob = outOff + b * outBatch + j0;
