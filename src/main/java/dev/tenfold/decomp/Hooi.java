@@ -100,7 +100,10 @@ public final class Hooi {
          * One sweep for N ≥ 3: W = X ×_1 U_1ᵀ (pass 1) serves mode 0; Q = X ×_0 U_0ᵀ (pass 2, new
          * U_0) serves modes 1 … N−1 in turn and the core. For N = 3, Q ×_2 U_2ᵀ is written straight
          * in the layout (I_1, R_0, R_2), whose mode-1 unfolding the subspace step reads in place,
-         * and Y_2 = Q ×_1 U_1ᵀ (R_0, R_1, I_2) is read transposed in place. Returns the core.
+         * and Y_2 = Q ×_1 U_1ᵀ (R_0, R_1, I_2) is read transposed in place. For a contiguous 3-way
+         * X the passes also do the next product on each block while it is in cache: pass 1 gives
+         * Y_0 = W ×_2 U_2ᵀ without storing W, pass 2 gives Q and Q ×_2 U_2ᵀ (the same bits as the
+         * separate products). Returns the core.
          */
         Tensor fromMiddle() {
             int order = dims.length, last = order - 1;
@@ -115,10 +118,20 @@ public final class Hooi {
                 for (int k = 2; k < order; k++) rest.add(k);
                 update(0, Projections.projectAll(w, ts, rest, 0, ws, "w"));
             }
-            Tensor q = Projections.project(x, ts.get(0), 0, ws, "q");
+            Tensor q, y1 = null;
+            if (order == 3 && x.isContiguous()) { // Q and Y_1 = Q ×_2 U_2ᵀ (I_1, R_0, R_2) in one pass: Q's blocks times U_2 while in cache
+                y1 = ws.take("y1", dims[1], ranks[0], ranks[2]);
+                Tensor q2 = ws.take("q", ranks[0], dims[1] * dims[2]);
+                SkinnyProducts.factorTimesRowsThenLast(x.view(dims[0], dims[1] * dims[2]), ts.get(0), q2, ts.get(2), y1);
+                q = q2.view(ranks[0], dims[1], dims[2]);
+            } else {
+                q = Projections.project(x, ts.get(0), 0, ws, "q");
+            }
             Tensor y = null;
             for (int n = 1; n < order; n++) {
-                if (order == 3 && n == 1 && q.isContiguous()) {
+                if (n == 1 && y1 != null) {
+                    y = y1.permute(1, 0, 2); // (R_0, I_1, R_2) in mode order
+                } else if (order == 3 && n == 1 && q.isContiguous()) {
                     y = ws.take("y1", dims[1], ranks[0], ranks[2]).permute(1, 0, 2); // (R_0, I_1, R_2) in mode order
                     LastModeProducts.product(q, ts.get(2), y);
                 } else {

@@ -155,8 +155,33 @@ final class SkinnyProducts {
         panels(x.segment(), x.offset(), c, (long) k * c, a, c, u, null, new Times(packed, ldv, r2, kern, out));
     }
 
-    /** What is done with each finished (R × n) block of item b, in place of storing it. */
-    private sealed interface BlockStep permits Dots, Times { }
+    /**
+     * {@link #factorTimesRows} (out = Uᵀ·X, R × n, n = rows·T) followed by the product of out,
+     * viewed as (R, rows, T), with V (T × R2) over its trailing index: y[i, r, q] =
+     * Σ_t out[r, i·T + t]·V[t, q] for a contiguous y (rows × R × R2) — HOOI's Q = X ×_0 U_0ᵀ
+     * and Q ×_2 U_2ᵀ for a 3-way X, written in the layout (I_1, R_0, R_2) the mode-1 update reads.
+     * Each task's column range holds whole rows of T, and its finished block is multiplied by V
+     * right after it is stored, while it is in cache; the values and summation order are those of
+     * {@link LastModeProducts#product} on out.
+     */
+    static void factorTimesRowsThenLast(Tensor x, Tensor u, Tensor out, Tensor v, Tensor y) {
+        check(x, u, out, false);
+        int n = x.dim(1), rank = u.dim(1), t = v.dim(0), r2 = v.dim(1);
+        if (t < 1 || n % t != 0 || !y.isContiguous() || y.rank() != 3 || y.dim(0) != n / t || y.dim(1) != rank || y.dim(2) != r2) {
+            throw new IllegalStateException("SkinnyProducts.factorTimesRowsThenLast: x " + x.shape() + ", u " + u.shape() + ", v "
+                    + v.shape() + ", y " + y.shape());
+        }
+        LastModeKernels kern = LastModeProducts.kernel(2L * rank * n * r2); // as LastModeProducts picks it for the whole product
+        int ldv = kern.paddedRank(r2);
+        float[] packed = LastModeProducts.pack(v.toArray(), r2, 1, t, r2, ldv, null);
+        panels(x.segment(), x.offset(), x.strides()[0], 0, 1, n, u, out, new ThenLast(t, packed, ldv, r2, kern, y));
+    }
+
+    /** What is done with each finished (R × n) block of item b: in place of storing it, or after. */
+    private sealed interface BlockStep permits Dots, Times, ThenLast { }
+
+    /** {@link #factorTimesRowsThenLast}: the stored block's rows of T times V into y. */
+    private record ThenLast(int trailing, float[] v, int ldv, int rank, LastModeKernels kern, Tensor y) implements BlockStep { }
 
     /** {@link #middleModeDots}: the block's rows contracted with kr into left[:, b]. */
     private record Dots(float[] krT, SkinnyKernels kern, Tensor left) implements BlockStep { }
@@ -213,17 +238,19 @@ final class SkinnyProducts {
         float[] up = SkinnyKernels.groupedFactor(u.toArray(), k, rank, rows);
         boolean inPlace = (long) batch * k * n * Float.BYTES <= inPlaceMaxBytes;
         int maxWidth = inPlace ? PANEL_COLS : COPY_PANEL_COLS;
-        int width = n <= maxWidth + maxWidth / 4 ? n : maxWidth;
+        int fit = n <= maxWidth + maxWidth / 4 ? n : maxWidth;
+        int width = step instanceof ThenLast last && fit != n ? Math.max(1, fit / last.trailing()) * last.trailing() : fit; // whole rows of T
         int chunks = (n + width - 1) / width;
         long tasks = (long) chunks * batch;
         int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
-        if (step != null && width != n) throw new IllegalStateException("SkinnyProducts: contracted blocks need whole rows, width " + width);
+        boolean consumes = step instanceof Dots || step instanceof Times; // the block is used instead of stored
+        if (consumes && width != n) throw new IllegalStateException("SkinnyProducts: contracted blocks need whole rows, width " + width);
         MemorySegment os = out == null ? null : out.segment();
         long outOff = out == null ? 0 : out.offset(), outBatch = (long) rank * n;
         int wpMax = stride(kern.panelWidth(width)), kbMax = evenBlocks(k, PANEL_ROWS);
         runTasks(tasks, threads, () -> {
             MemorySegment panel = inPlace ? null : scratch(PANEL, (long) kbMax * wpMax);
-            MemorySegment block = step == null ? null : scratch(BLOCK, (long) rank * n);
+            MemorySegment block = consumes ? scratch(BLOCK, (long) rank * n) : null;
             float[] acc = new float[rows * wpMax];
             return task -> {
                 int b = (int) (task / chunks), chunk = (int) (task % chunks);
@@ -245,18 +272,28 @@ final class SkinnyProducts {
                     }
                     kern.panel(panel, 0, wp, kb, up, i0, k, rows, acc, wp, cols, i0 == 0);
                 }
-                if (step != null) { // the (R × n) block of item b, used while it is in cache
+                if (consumes) { // the (R × n) block of item b, used while it is in cache
                     for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, block, F32, (long) r * n * Float.BYTES, cols);
                     switch (step) {
                         case Dots d -> d.kern().rowDots(block, 0, n, 0, 0, 1, n, d.krT(), n, d.left().segment(), d.left().offset() + b,
                                 batch, 1, 0, rank);
                         case Times t -> t.kern().product(block, 0, n, rank, n, t.v(), t.ldv(), t.rank(), t.out().segment(),
                                 t.out().offset() + (long) b * rank * t.rank(), t.rank());
+                        default -> throw new IllegalStateException("SkinnyProducts: " + step);
                     }
                     return;
                 }
                 long ob = outOff + b * outBatch + j0;
                 for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, os, F32, (ob + (long) r * n) * Float.BYTES, cols);
+                if (step instanceof ThenLast last) { // rows of T of the block just stored, times V, while in cache
+                    int t = last.trailing();
+                    Tensor y = last.y();
+                    long yRow = (long) rank * last.rank();
+                    for (int r = 0; r < rank; r++) {
+                        last.kern().product(os, ob + (long) r * n, t, cols / t, t, last.v(), last.ldv(), last.rank(), y.segment(),
+                                y.offset() + (j0 / t) * yRow + (long) r * last.rank(), yRow);
+                    }
+                }
             };
         });
     }

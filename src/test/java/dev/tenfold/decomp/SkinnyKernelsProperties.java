@@ -165,6 +165,56 @@ class SkinnyKernelsProperties {
     }
 
     @Test
+    void modeZeroPassThenLastModeEqualsTheTwoProductsBitForBit() {
+        // HOOI's pass 2: Q = Uᵀ·X and Q ×_2 V per block must give the bits of factorTimesRows and
+        // LastModeProducts on Q; trailing extents below, near and above the panel widths
+        qt().withExamples(25).forAll(integers().between(1, 24), longs().all()).checkAssert((rank, seed) -> {
+            Random rng = new Random(seed);
+            int k = 1 + rng.nextInt(40), rows = 1 + rng.nextInt(rng.nextBoolean() ? 4 : 60), r2 = 1 + rng.nextInt(24);
+            int t = rng.nextInt(5) == 0 ? 600 + rng.nextInt(2600) : 1 + rng.nextInt(rng.nextBoolean() ? 20 : 300);
+            int before = Gemm.threads();
+            Gemm.setThreads(1 + rng.nextInt(2));
+            try (TensorScope scope = TensorScope.open()) {
+                Tensor x = scope.normal(rng.nextLong(), 0f, 1f, k, rows * t);
+                Tensor u = scope.normal(rng.nextLong(), 0f, 1f, k, rank), v = scope.normal(rng.nextLong(), 0f, 1f, t, r2);
+                Tensor q = scope.zeros(rank, rows * t), y = scope.zeros(rows, rank, r2);
+                Tensor q2 = scope.zeros(rank, rows * t), y2 = scope.zeros(rows, rank, r2);
+                boolean copyFused = rng.nextBoolean(); // one of the two with copied panels, the other with X in place
+                long keep = SkinnyProducts.inPlaceMaxBytes;
+                try {
+                    SkinnyProducts.inPlaceMaxBytes = copyFused ? -1 : keep;
+                    SkinnyProducts.factorTimesRowsThenLast(x, u, q, v, y);
+                    SkinnyProducts.inPlaceMaxBytes = copyFused ? keep : -1;
+                    SkinnyProducts.factorTimesRows(x, u, q2);
+                } finally {
+                    SkinnyProducts.inPlaceMaxBytes = keep;
+                }
+                LastModeProducts.product(q2.view(rank, rows, t), v, y2.permute(1, 0, 2));
+                String ctx = "k=" + k + " rows=" + rows + " T=" + t + " R=" + rank + " R2=" + r2;
+                assertArrayEquals(q2.toArray(), q.toArray(), "Q, " + ctx);
+                assertArrayEquals(y2.toArray(), y.toArray(), "Q ×_2 V, " + ctx);
+                float[] qv = q.toArray(), vv = v.toArray(), yv = y.toArray(); // Q itself is tied to the oracle by the tests above
+                for (int i = 0; i < rows; i++) {
+                    for (int r = 0; r < rank; r++) {
+                        for (int c = 0; c < r2; c++) {
+                            double want = 0, scale = 0;
+                            for (int j = 0; j < t; j++) {
+                                double term = (double) qv[r * rows * t + i * t + j] * vv[j * r2 + c];
+                                want += term;
+                                scale += Math.abs(term);
+                            }
+                            float g = yv[(i * rank + r) * r2 + c];
+                            assertTrue(Math.abs(g - want) <= 1e-5 * scale + 1e-6, "oracle at (" + i + ", " + r + ", " + c + "), " + ctx);
+                        }
+                    }
+                }
+            } finally {
+                Gemm.setThreads(before);
+            }
+        });
+    }
+
+    @Test
     void fusedMiddleModeDotsEqualsTheProductThenTheDotsBitForBit() {
         // the fused pass must give the same bits as middleMode + rowDots (SweepMttkrp relies on it),
         // and be close to the double oracle; sizes cross the vector/scalar thresholds and the tails
