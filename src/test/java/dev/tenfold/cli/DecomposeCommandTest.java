@@ -84,7 +84,7 @@ class DecomposeCommandTest {
         for (String m : new String[] {"cp", "ntf", "tucker"}) {
             for (int[] dims : new int[][] {{12, 12, 12}, {30, 20}, {6, 5, 4, 3}}) {
                 Map<String, Object> r = DecompositionBench.run(m, dims, 3, 4, 0, 1);
-                for (String f : new String[] {"name", "ms", "rel_error", "iterations"}) assertTrue(r.containsKey(f), f + " in " + r);
+                for (String f : new String[] {"name", "ms", "rel_error", "iterations", "warmup_s", "warmup_fits"}) assertTrue(r.containsKey(f), f + " in " + r);
                 assertEquals(4, r.get("iterations"));
                 assertTrue((Double) r.get("rel_error") < 1);
                 String want = dims.length == 3 ? "12^3" : dims.length == 2 ? "30x20" : "6x5x4x3";
