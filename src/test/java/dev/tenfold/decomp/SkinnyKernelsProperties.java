@@ -126,16 +126,7 @@ class SkinnyKernelsProperties {
                 Tensor x = scope.normal(rng.nextLong(), 0f, 1f, a, k, c);
                 Tensor u = scope.normal(rng.nextLong(), 0f, 1f, k, rank), v = scope.normal(rng.nextLong(), 0f, 1f, c, r2);
                 Tensor fused = scope.zeros(a, rank, r2), w = scope.zeros(a, rank, c), twoStep = scope.zeros(a, rank, r2);
-                boolean copyFused = rng.nextBoolean(); // one of the two with copied panels, the other with X in place
-                long keep = SkinnyProducts.inPlaceMaxBytes;
-                try {
-                    SkinnyProducts.inPlaceMaxBytes = copyFused ? -1 : keep;
-                    SkinnyProducts.middleModeTimes(x, u, v, fused);
-                    SkinnyProducts.inPlaceMaxBytes = copyFused ? keep : -1;
-                    SkinnyProducts.middleMode(x, u, w);
-                } finally {
-                    SkinnyProducts.inPlaceMaxBytes = keep;
-                }
+                oneCopiedOneInPlace(rng, () -> SkinnyProducts.middleModeTimes(x, u, v, fused), () -> SkinnyProducts.middleMode(x, u, w));
                 LastModeProducts.product(w.view(1, a * rank, c), v, twoStep.view(1, a * rank, r2));
                 float[] got = fused.toArray();
                 String ctx = "A=" + a + " k=" + k + " C=" + c + " R=" + rank + " R2=" + r2;
@@ -179,16 +170,7 @@ class SkinnyKernelsProperties {
                 Tensor u = scope.normal(rng.nextLong(), 0f, 1f, k, rank), v = scope.normal(rng.nextLong(), 0f, 1f, t, r2);
                 Tensor q = scope.zeros(rank, rows * t), y = scope.zeros(rows, rank, r2);
                 Tensor q2 = scope.zeros(rank, rows * t), y2 = scope.zeros(rows, rank, r2);
-                boolean copyFused = rng.nextBoolean(); // one of the two with copied panels, the other with X in place
-                long keep = SkinnyProducts.inPlaceMaxBytes;
-                try {
-                    SkinnyProducts.inPlaceMaxBytes = copyFused ? -1 : keep;
-                    SkinnyProducts.factorTimesRowsThenLast(x, u, q, v, y);
-                    SkinnyProducts.inPlaceMaxBytes = copyFused ? keep : -1;
-                    SkinnyProducts.factorTimesRows(x, u, q2);
-                } finally {
-                    SkinnyProducts.inPlaceMaxBytes = keep;
-                }
+                oneCopiedOneInPlace(rng, () -> SkinnyProducts.factorTimesRowsThenLast(x, u, q, v, y), () -> SkinnyProducts.factorTimesRows(x, u, q2));
                 LastModeProducts.product(q2.view(rank, rows, t), v, y2.permute(1, 0, 2));
                 String ctx = "k=" + k + " rows=" + rows + " T=" + t + " R=" + rank + " R2=" + r2;
                 assertArrayEquals(q2.toArray(), q.toArray(), "Q, " + ctx);
@@ -230,16 +212,7 @@ class SkinnyKernelsProperties {
                 SkinnyKernels dots = SkinnyProducts.kernelsFor((long) rank * a * c);
                 Tensor fused = scope.zeros(rank, a), z = scope.zeros(a, rank, c), twoStep = scope.zeros(rank, a);
                 // the fused pass with X in place (this size) and the product with copied panels, or the reverse
-                boolean copyFused = rng.nextBoolean();
-                long keep = SkinnyProducts.inPlaceMaxBytes;
-                try {
-                    SkinnyProducts.inPlaceMaxBytes = copyFused ? -1 : keep;
-                    SkinnyProducts.middleModeDots(x, u, kr, dots, fused);
-                    SkinnyProducts.inPlaceMaxBytes = copyFused ? keep : -1;
-                    SkinnyProducts.middleMode(x, u, z);
-                } finally {
-                    SkinnyProducts.inPlaceMaxBytes = keep;
-                }
+                oneCopiedOneInPlace(rng, () -> SkinnyProducts.middleModeDots(x, u, kr, dots, fused), () -> SkinnyProducts.middleMode(x, u, z));
                 float[] krv = kr.toArray(), krT = new float[krv.length];
                 for (int i = 0; i < c; i++) for (int r = 0; r < rank; r++) krT[r * c + i] = krv[i * rank + r];
                 dots.rowDots(z.segment(), z.offset(), c, (long) rank * c, 0, a, c, krT, c, twoStep.segment(), twoStep.offset(), a, 1, 0, rank);
@@ -264,5 +237,22 @@ class SkinnyKernelsProperties {
                 Gemm.setThreads(before);
             }
         });
+    }
+
+    /**
+     * Runs a fused pass and its reference, one of them with copied panels and the other with X
+     * read in place (which one is drawn), so that both ways meet the reference.
+     */
+    private static void oneCopiedOneInPlace(Random rng, Runnable fused, Runnable reference) {
+        boolean copyFused = rng.nextBoolean();
+        long keep = SkinnyProducts.inPlaceMaxBytes;
+        try {
+            SkinnyProducts.inPlaceMaxBytes = copyFused ? -1 : keep;
+            fused.run();
+            SkinnyProducts.inPlaceMaxBytes = copyFused ? keep : -1;
+            reference.run();
+        } finally {
+            SkinnyProducts.inPlaceMaxBytes = keep;
+        }
     }
 }
