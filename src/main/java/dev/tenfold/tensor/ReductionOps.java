@@ -150,8 +150,8 @@ final class ReductionOps {
         int len = t.dim(a);
         int outer = (int) (t.size() / len);
         float[] out = new float[outer];
-        try (TensorScope tmp = moved.isContiguous() ? null : TensorScope.open()) { // a strided copy is freed here
-            Tensor p = moved.contiguousIn(tmp);
+        try (java.lang.foreign.Arena tmp = moved.isContiguous() ? null : java.lang.foreign.Arena.ofConfined()) { // a strided copy is freed here
+            Tensor p = tmp == null ? moved : moved.gatheredIn(tmp);
             MemorySegment m = p.segment();
             FloatKernels kern = Kernels.get();
             for (int r = 0; r < outer; r++) {

@@ -136,7 +136,9 @@ public final class Tensor {
 
     /**
      * Elements in row-major order, as a new heap array. A strided view is first gathered into a
-     * temporary copy that is freed before this returns (nothing is left in this tensor's scope).
+     * temporary native copy that is freed before this returns (nothing is left in this tensor's
+     * scope); it lives in a confined arena, whose close is cheap (a scope's shared arena costs
+     * ~30 µs to close, five times the gather of a 600-element view).
      */
     public float[] toArray() {
         scope.checkOpen();
@@ -146,9 +148,8 @@ public final class Tensor {
             MemorySegment.copy(segment, F32, offset * 4, out, 0, out.length);
             return out;
         }
-        try (TensorScope tmp = TensorScope.open()) {
-            Tensor c = copyTo(tmp);
-            MemorySegment.copy(c.segment, F32, c.offset * 4, out, 0, out.length);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) { // the gather runs on this thread
+            MemorySegment.copy(gatheredIn(arena).segment, F32, 0, out, 0, out.length);
         }
         return out;
     }
@@ -299,6 +300,15 @@ public final class Tensor {
     /** This tensor if contiguous, otherwise a contiguous copy (in this tensor's scope). */
     public Tensor contiguous() {
         return isContiguous() ? this : copy();
+    }
+
+    /**
+     * A contiguous copy in {@code arena} (offset 0), for a temporary of this package's operations,
+     * which run on the calling thread: a confined arena frees it cheaply.
+     */
+    Tensor gatheredIn(java.lang.foreign.Arena arena) {
+        MemorySegment tmp = arena.allocate(Math.max(1, size()) * Float.BYTES, TensorScope.ALIGNMENT);
+        return new Tensor(scope, tmp, shape, shape.contiguousStrides(), 0).copyFrom(this);
     }
 
     /**
