@@ -126,14 +126,15 @@ public final class Hooi {
                 q = q2.view(ranks[0], dims[1], dims[2]);
             } else {
                 q = Projections.project(x, ts.get(0), 0, ws, "q");
+                if (order == 3 && q.isContiguous()) { // Y_1 in the same layout, by a separate product
+                    y1 = ws.take("y1", dims[1], ranks[0], ranks[2]);
+                    LastModeProducts.product(q, ts.get(2), y1.permute(1, 0, 2));
+                }
             }
             Tensor y = null;
             for (int n = 1; n < order; n++) {
                 if (n == 1 && y1 != null) {
                     y = y1.permute(1, 0, 2); // (R_0, I_1, R_2) in mode order
-                } else if (order == 3 && n == 1 && q.isContiguous()) {
-                    y = ws.take("y1", dims[1], ranks[0], ranks[2]).permute(1, 0, 2); // (R_0, I_1, R_2) in mode order
-                    LastModeProducts.product(q, ts.get(2), y);
                 } else {
                     List<Integer> modes = Projections.allBut(order, n);
                     modes.remove(Integer.valueOf(0));

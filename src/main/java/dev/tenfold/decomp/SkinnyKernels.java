@@ -25,7 +25,7 @@ interface SkinnyKernels {
      * in place, or a copy). U (k × rows) comes in the grouped layout of {@link #groupedFactor}:
      * component r of row i at u[(r / {@link #PANEL_GROUP})·k·PANEL_GROUP + i·PANEL_GROUP + r % PANEL_GROUP],
      * so a register tile walks its group's rows with a constant stride (the JIT then drops the
-     * bounds checks and the index multiply from the loop). {@code rows} must be
+     * bounds checks on U and the index multiply from the loop). {@code rows} must be
      * {@link #panelRank}(rank) (u holds zeros past the rank); acc rows are {@code lda} ≥
      * {@link #panelWidth}(cols) apart, and columns cols … panelWidth(cols) − 1 of acc are scratch.
      */

@@ -149,10 +149,7 @@ final class SkinnyProducts {
             throw new IllegalStateException("SkinnyProducts.middleModeTimes: x " + x.shape() + ", u " + u.shape() + ", v " + v.shape()
                     + ", out " + out.shape());
         }
-        LastModeKernels kern = LastModeProducts.kernel(2L * a * rank * c * r2); // as LastModeProducts picks it for the whole product
-        int ldv = kern.paddedRank(r2);
-        float[] packed = LastModeProducts.pack(v.toArray(), r2, 1, c, r2, ldv, null);
-        panels(x.segment(), x.offset(), c, (long) k * c, a, c, u, null, new Times(packed, ldv, r2, kern, out));
+        panels(x.segment(), x.offset(), c, (long) k * c, a, c, u, null, new Times(PackedFactor.of(v, (long) a * rank), out));
     }
 
     /**
@@ -171,23 +168,38 @@ final class SkinnyProducts {
             throw new IllegalStateException("SkinnyProducts.factorTimesRowsThenLast: x " + x.shape() + ", u " + u.shape() + ", v "
                     + v.shape() + ", y " + y.shape());
         }
-        LastModeKernels kern = LastModeProducts.kernel(2L * rank * n * r2); // as LastModeProducts picks it for the whole product
-        int ldv = kern.paddedRank(r2);
-        float[] packed = LastModeProducts.pack(v.toArray(), r2, 1, t, r2, ldv, null);
-        panels(x.segment(), x.offset(), x.strides()[0], 0, 1, n, u, out, new ThenLast(t, packed, ldv, r2, kern, y));
+        panels(x.segment(), x.offset(), x.strides()[0], 0, 1, n, u, out, new ThenLast(t, PackedFactor.of(v, (long) rank * (n / t)), y));
     }
 
     /** What is done with each finished (R × n) block of item b: in place of storing it, or after. */
     private sealed interface BlockStep permits Dots, Times, ThenLast { }
 
+    /**
+     * V (T × R2) packed for the {@link LastModeKernels} that {@link LastModeProducts} picks for the
+     * whole product of {@code rows} rows with it, so that the block-by-block products give its bits.
+     */
+    private record PackedFactor(float[] v, int ldv, int rank, LastModeKernels kern) {
+        static PackedFactor of(Tensor v, long rows) {
+            int t = v.dim(0), r2 = v.dim(1);
+            LastModeKernels kern = LastModeProducts.kernel(2L * rows * t * r2);
+            int ldv = kern.paddedRank(r2);
+            return new PackedFactor(LastModeProducts.pack(v.toArray(), r2, 1, t, r2, ldv, null), ldv, r2, kern);
+        }
+
+        /** out[j·outStride + q] = Σ_t x[xOff + j·xStride + t]·V[t, q] for j &lt; rows. */
+        void times(MemorySegment x, long xOff, long xStride, int rows, MemorySegment out, long outOff, long outStride) {
+            kern.product(x, xOff, xStride, rows, v.length / ldv, v, ldv, rank, out, outOff, outStride);
+        }
+    }
+
     /** {@link #factorTimesRowsThenLast}: the stored block's rows of T times V into y. */
-    private record ThenLast(int trailing, float[] v, int ldv, int rank, LastModeKernels kern, Tensor y) implements BlockStep { }
+    private record ThenLast(int trailing, PackedFactor v, Tensor y) implements BlockStep { }
 
     /** {@link #middleModeDots}: the block's rows contracted with kr into left[:, b]. */
     private record Dots(float[] krT, SkinnyKernels kern, Tensor left) implements BlockStep { }
 
-    /** {@link #middleModeTimes}: the block times V (packed for kern) into out[b]. */
-    private record Times(float[] v, int ldv, int rank, LastModeKernels kern, Tensor out) implements BlockStep { }
+    /** {@link #middleModeTimes}: the block times V into out[b]. */
+    private record Times(PackedFactor v, Tensor out) implements BlockStep { }
 
     /**
      * out (R × n, contiguous) = W·Xᵀ for W (R × k) and X (n × k), both contiguous: out[r, i] is
@@ -277,8 +289,8 @@ final class SkinnyProducts {
                     switch (step) {
                         case Dots d -> d.kern().rowDots(block, 0, n, 0, 0, 1, n, d.krT(), n, d.left().segment(), d.left().offset() + b,
                                 batch, 1, 0, rank);
-                        case Times t -> t.kern().product(block, 0, n, rank, n, t.v(), t.ldv(), t.rank(), t.out().segment(),
-                                t.out().offset() + (long) b * rank * t.rank(), t.rank());
+                        case Times t -> t.v().times(block, 0, n, rank, t.out().segment(), t.out().offset() + (long) b * rank * t.v().rank(),
+                                t.v().rank());
                         default -> throw new IllegalStateException("SkinnyProducts: " + step);
                     }
                     return;
@@ -286,12 +298,11 @@ final class SkinnyProducts {
                 long ob = outOff + b * outBatch + j0;
                 for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, os, F32, (ob + (long) r * n) * Float.BYTES, cols);
                 if (step instanceof ThenLast last) { // rows of T of the block just stored, times V, while in cache
-                    int t = last.trailing();
+                    int t = last.trailing(), r2 = last.v().rank();
                     Tensor y = last.y();
-                    long yRow = (long) rank * last.rank();
+                    long yRow = (long) rank * r2;
                     for (int r = 0; r < rank; r++) {
-                        last.kern().product(os, ob + (long) r * n, t, cols / t, t, last.v(), last.ldv(), last.rank(), y.segment(),
-                                y.offset() + (j0 / t) * yRow + (long) r * last.rank(), yRow);
+                        last.v().times(os, ob + (long) r * n, t, cols / t, y.segment(), y.offset() + (j0 / t) * yRow + (long) r * r2, yRow);
                     }
                 }
             };

@@ -106,6 +106,28 @@ class TuckerTest {
     }
 
     /**
+     * A strided X takes the unfused path (tensordot passes, separate products of the partials); a
+     * contiguous copy the fused passes of 3-way X. Both reach the same fit and subspaces.
+     */
+    @Test
+    void stridedAndContiguousInputsGiveTheSameFit() {
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = DecompTestSupport.randomTucker(scope, 5, new int[] {21, 17, 30}, new int[] {4, 3, 5}).toTensor()
+                    .add(scope.normal(6, 0f, 0.01f, 21, 17, 30));
+            Tensor strided = scope.zeros(30, 21, 17).copyFrom(x.permute(2, 0, 1)).permute(1, 2, 0); // x's values, not contiguous
+            assertTrue(!strided.isContiguous() && x.isContiguous());
+            TuckerOptions o = TuckerOptions.builder(4, 3, 5).tol(0).maxIter(6).build();
+            TuckerResult a = Hooi.fit(x, o), b = Hooi.fit(strided, o);
+            assertEquals(a.relError(), b.relError(), 1e-6);
+            for (int n = 0; n < 3; n++) {
+                Tensor ua = a.tensor().factor(n), ub = b.tensor().factor(n);
+                DecompTestSupport.assertSameSubspace(FactorMath.toDoubles(ua), FactorMath.toDoubles(ub), ua.dim(0), ua.dim(1), 1e-4,
+                        "factor " + n);
+            }
+        }
+    }
+
+    /**
      * A fit large enough for every parallel product of an iteration (the passes, the last-mode
      * products of the partials) gives the same bits with 1 and 2 threads.
      */
