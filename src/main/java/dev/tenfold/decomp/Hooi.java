@@ -19,16 +19,16 @@ import java.util.List;
  * {@link LeadingSingularVectors} with {@link TuckerOptions#svdOptions()} when that does not
  * converge, and always using it when those options ask for the exact GRAM method; then
  * G = Y_{N−1} ×_{N−1} U_{N−1}ᵀ and the relative error √(‖X‖² − ‖G‖²)/‖X‖ (exact for orthonormal
- * factors, no reconstruction; tiny negatives clamp to 0). The Y_n share work so an iteration
- * reads X twice: for N ≥ 3, W = X ×_1 U_1ᵀ serves mode 0 and Q = X ×_0 U_0ᵀ (with the new U_0)
- * serves modes 1 … N−1 and the core; for N = 2, P = X ×_1 U_1ᵀ and Q. The passes read X in place
- * through SIMD kernels (a tensordot when X is not contiguous); the smaller products of the
+ * factors, no reconstruction; tiny negatives clamp to 0). The Y_n share work through partials
+ * P_k = X ×_k U_kᵀ that outlive a sweep: each serves the N − 1 updates until U_k changes, so X
+ * is read N/(N − 1) times per iteration — 1.5 for N = 3 — instead of twice (a multi-sweep
+ * dimension tree; Ma and Solomonik, IPDPS 2021, do the same for CP-ALS). The passes read X in
+ * place through SIMD kernels (a tensordot when X is not contiguous); the smaller products of the
  * partials read the partial in place too — the panel kernel, or {@link LastModeProducts} for a
- * last mode, written where possible in the layout whose unfolding the subspace step reads in
- * place. The partials live in a {@link Workspace} of the fit, reused by every iteration.
+ * last mode. The partials live in a {@link Workspace} of the fit, reused by every iteration.
  *
  * <p><b>Memory estimate</b> (checked before anything is allocated): the init's estimate (see
- * {@link Hosvd}) plus, per iteration, float32 partials of at most (N + 2)·max_{n ∈ {0, 1, N−1}}
+ * {@link Hosvd}) plus, per iteration, float32 partials of at most (N + 2)·max_n
  * size·R_n/I_n and the LeadingSingularVectors workspace of the projected unfoldings.
  */
 public final class Hooi {
@@ -53,7 +53,7 @@ public final class Hooi {
                 long t0 = System.nanoTime();
                 try (TensorScope iter = TensorScope.open()) {
                     s.factorTensors(iter);
-                    Tensor core = dims.length >= 3 ? s.fromMiddle() : s.fromLast();
+                    Tensor core = s.sweep();
                     double newErr = Math.sqrt(Math.max(0, normX2 - Checks.squaredNorm(core)) / Math.max(normX2, Double.MIN_NORMAL));
                     boolean small = log.record(it, newErr, t0, false, () -> new TuckerTensor(core, s.ts));
                     if (small || it == o.maxIter()) {
@@ -96,67 +96,59 @@ public final class Hooi {
             for (int n = 0; n < dims.length; n++) ts.add(Hosvd.tensor(scope, us[n], dims[n], ranks[n]));
         }
 
+        /** The mode k of the held partial X ×_k U_kᵀ ({@link #sweep}), −1 for none. */
+        private int held = -1;
+        private Tensor partial;
+
         /**
-         * One sweep for N ≥ 3: W = X ×_1 U_1ᵀ (pass 1) serves mode 0; Q = X ×_0 U_0ᵀ (pass 2, new
-         * U_0) serves modes 1 … N−1 in turn and the core. For N = 3, Q ×_2 U_2ᵀ is written straight
-         * in the layout (I_1, R_0, R_2), whose mode-1 unfolding the subspace step reads in place,
-         * and Y_2 = Q ×_1 U_1ᵀ (R_0, R_1, I_2) is read transposed in place. For a contiguous 3-way
-         * X the passes also do the next product on each block while it is in cache: pass 1 gives
-         * Y_0 = W ×_2 U_2ᵀ without storing W, pass 2 gives Q and Q ×_2 U_2ᵀ (the same bits as the
-         * separate products). Returns the core.
+         * One sweep with partials that outlive it (a multi-sweep dimension tree): P_k =
+         * X ×_k U_kᵀ stays valid until U_k changes, so the one made right after U_{n−1}'s update
+         * serves the next N − 1 updates, Y_m = P_k ×_{j≠m,k} U_jᵀ. An update n finds P_n stale
+         * (or none yet) and makes P_{n−1}: X is read N/(N − 1) times a sweep (1.5 for N = 3, 2
+         * for N = 2) where a fresh pair of partials per sweep reads it twice; the updates and their
+         * order are those of plain HOOI. The partials follow one another P_{N−1}, P_{N−2}, …, P_0,
+         * P_{N−1}, … Returns the core G = Y_{N−1} ×_{N−1} U_{N−1}ᵀ.
          */
-        Tensor fromMiddle() {
+        Tensor sweep() {
             int order = dims.length, last = order - 1;
-            if (order == 3 && x.isContiguous() && SkinnyProducts.middleModeDotsApplies(dims[2])) {
-                // W never stored: each slab's block of X[a] ×_1 U_1ᵀ is multiplied by U_2 while in cache
-                Tensor y0 = ws.take("y0", dims[0], ranks[1], ranks[2]);
-                SkinnyProducts.middleModeTimes(x, ts.get(1), ts.get(2), y0);
-                update(0, y0);
-            } else {
-                Tensor w = Projections.passMiddle(x, ts.get(1), ws, "w");
-                List<Integer> rest = new ArrayList<>();
-                for (int k = 2; k < order; k++) rest.add(k);
-                update(0, Projections.projectAll(w, ts, rest, 0, ws, "w"));
-            }
-            Tensor q, y1 = null;
-            if (order == 3 && x.isContiguous()) { // Q and Y_1 = Q ×_2 U_2ᵀ (I_1, R_0, R_2) in one pass: Q's blocks times U_2 while in cache
-                y1 = ws.take("y1", dims[1], ranks[0], ranks[2]);
-                Tensor q2 = ws.take("q", ranks[0], dims[1] * dims[2]);
-                SkinnyProducts.factorTimesRowsThenLast(x.view(dims[0], dims[1] * dims[2]), ts.get(0), q2, ts.get(2), y1);
-                q = q2.view(ranks[0], dims[1], dims[2]);
-            } else {
-                q = Projections.project(x, ts.get(0), 0, ws, "q");
-                if (order == 3 && q.isContiguous()) { // Y_1 in the same layout, by a separate product
-                    y1 = ws.take("y1", dims[1], ranks[0], ranks[2]);
-                    LastModeProducts.product(q, ts.get(2), y1.permute(1, 0, 2));
-                }
-            }
             Tensor y = null;
-            for (int n = 1; n < order; n++) {
-                if (n == 1 && y1 != null) {
-                    y = y1.permute(1, 0, 2); // (R_0, I_1, R_2) in mode order
-                } else {
-                    List<Integer> modes = Projections.allBut(order, n);
-                    modes.remove(Integer.valueOf(0));
-                    y = Projections.projectAll(q, ts, modes, 0, ws, "y");
-                }
+            for (int n = 0; n < order; n++) {
+                y = held < 0 || held == n ? newPartial((n + last) % order, n) : fromPartial(n);
                 update(n, y);
             }
             return Projections.project(y, ts.get(last), last, ws, "core");
         }
 
         /**
-         * One sweep, any N ≥ 2: P = X ×_{N−1} U_{N−1}ᵀ (pass 1, kept rotated) serves modes 0 … N−2;
-         * Q = X ×_0 U_0ᵀ (pass 2) serves mode N−1 and the core.
+         * Makes P_k from X (a pass), holds it in the workspace, and returns Y_n from it. A
+         * contiguous X is read in place by the SIMD passes ({@link Projections#modeProductInto});
+         * for N = 3 and k = 0 the pass also gives Y_1 = Q ×_2 U_2ᵀ from each block while it is in
+         * cache. Another layout goes through a tensordot, copied into the workspace.
          */
-        Tensor fromLast() {
-            int last = dims.length - 1;
-            Tensor p = Projections.passLast(x, ts.get(last)); // mode k at axis k + 1
-            for (int n = 0; n < last; n++) update(n, Projections.projectAll(p, ts, Projections.allBut(last, n), 1, ws, "p"), n + 1);
-            Tensor q = Projections.project(x, ts.get(0), 0, ws, "q");
-            Tensor y = Projections.projectAll(q, ts, Projections.allBut(last, 0), 0, ws, "y");
-            update(last, y);
-            return Projections.project(y, ts.get(last), last, ws, "core");
+        private Tensor newPartial(int k, int n) {
+            int[] pd = dims.clone();
+            pd[k] = ranks[k];
+            partial = ws.take("partial", pd);
+            held = k;
+            if (!x.isContiguous()) {
+                partial.copyFrom(Projections.project(x, ts.get(k), k));
+                return fromPartial(n);
+            }
+            if (dims.length == 3 && k == 0 && n == 1) { // Q and Y_1 = Q ×_2 U_2ᵀ (I_1, R_0, R_2) in one pass
+                Tensor y1 = ws.take("y1", dims[1], ranks[0], ranks[2]);
+                SkinnyProducts.factorTimesRowsThenLast(x.view(dims[0], dims[1] * dims[2]), ts.get(0),
+                        partial.view(ranks[0], dims[1] * dims[2]), ts.get(2), y1);
+                return y1.permute(1, 0, 2); // (R_0, I_1, R_2) in mode order
+            }
+            Projections.modeProductInto(x, ts.get(k), k, partial);
+            return fromPartial(n);
+        }
+
+        /** Y_n = P_k ×_{j≠n,k} U_jᵀ from the held partial (contiguous, in mode order). */
+        private Tensor fromPartial(int n) {
+            List<Integer> modes = Projections.allBut(dims.length, n);
+            modes.remove(Integer.valueOf(held));
+            return Projections.projectAll(partial, ts, modes, ws, "chain");
         }
 
         private void update(int n, Tensor y) {
@@ -209,11 +201,9 @@ public final class Hooi {
     /** The memory estimate (see the class comment). */
     static MemoryBudget estimate(String op, Tensor x, TuckerOptions o) {
         int[] dims = x.dims(), ranks = o.ranks();
-        int last = dims.length - 1;
         MemoryBudget b = Hosvd.estimate(op, x, ranks, o.initSvdOptions());
-        long size = x.size();
-        long partial = Math.max(size / dims[last] * ranks[last], size / dims[0] * ranks[0]);
-        partial = Math.max(partial, size / dims[1] * ranks[1]);
+        long size = x.size(), partial = 0;
+        for (int n = 0; n < dims.length; n++) partial = Math.max(partial, size / dims[n] * ranks[n]); // every P_n is made in turn
         b.floats("iteration partials", (dims.length + 2) * partial);
         long svd = 0, core = 1;
         for (int r : ranks) core *= r;

@@ -93,51 +93,20 @@ final class Projections {
 
     /** Applies {@link #project} for every mode in {@code modes}, the most shrinking first. */
     static Tensor projectAll(Tensor y, List<Tensor> us, List<Integer> modes) {
-        return projectAll(y, us, modes, 0, null, null);
+        return projectAll(y, us, modes, null, null);
     }
 
     /**
-     * Like {@link #projectAll(Tensor, List, List)} for a tensor whose mode k sits at axis
-     * {@code (k + shift) mod N} (e.g. the rotated output of {@link #passLast}); with a workspace,
-     * step i writes into slot {@code slot + i}.
+     * Like {@link #projectAll(Tensor, List, List)}; with a workspace, step i writes into slot
+     * {@code slot + i}.
      */
-    static Tensor projectAll(Tensor y, List<Tensor> us, List<Integer> modes, int shift, Workspace ws, String slot) {
+    static Tensor projectAll(Tensor y, List<Tensor> us, List<Integer> modes, Workspace ws, String slot) {
         List<Integer> order = new ArrayList<>(modes);
         order.sort(Comparator.comparingDouble(k -> (double) us.get(k).dim(1) / us.get(k).dim(0)));
         Tensor cur = y;
         int i = 0;
-        for (int k : order) cur = project(cur, us.get(k), (k + shift) % y.rank(), ws, slot + (i++));
+        for (int k : order) cur = project(cur, us.get(k), k, ws, slot + (i++));
         return cur;
-    }
-
-    /**
-     * X ×_{N−1} U_{N−1}ᵀ for a contiguous X, as the contiguous tensor (R_{N−1}, I_0, …, I_{N−2})
-     * — mode k of the result at axis k + 1, the new mode first — in U's scope, read in place by
-     * {@link SkinnyProducts} (X in another layout goes through {@link #project} and a copy).
-     */
-    static Tensor passLast(Tensor x, Tensor u) {
-        int last = x.rank() - 1;
-        Tensor p = project(x, u, last);
-        int[] rot = new int[x.rank()];
-        rot[0] = last;
-        for (int j = 1; j < rot.length; j++) rot[j] = j - 1;
-        return p.permute(rot).contiguous();
-    }
-
-    /**
-     * X ×_1 U_1ᵀ for N ≥ 3 as a tensor in mode order (I_0, R_1, I_2, …) in U's scope: for a
-     * contiguous X the middle-mode kernel of {@link SkinnyProducts} (reads X in place) into the
- * workspace slot,
-     * otherwise {@link #project}.
-     */
-    static Tensor passMiddle(Tensor x, Tensor u, Workspace ws, String slot) {
-        if (!x.isContiguous()) return project(x, u, 1);
-        int[] dims = x.dims();
-        int rest = (int) (x.size() / ((long) dims[0] * dims[1]));
-        Tensor out = ws.take(slot, dims[0], u.dim(1), rest);
-        SkinnyProducts.middleMode(x.view(dims[0], dims[1], rest), u, out);
-        dims[1] = u.dim(1);
-        return out.view(dims);
     }
 
     /** Modes 0..n−1 except {@code skip}. */

@@ -135,24 +135,6 @@ final class SkinnyProducts {
     }
 
     /**
-     * The middle-mode product followed by a product over its trailing index:
-     * out[a] (R × R2) = (Uᵀ·X[a])·V for X contiguous (A × k × C), U (k × R), V (C × R2), out
-     * contiguous (A × R × R2) — {@link #middleMode} then {@link LastModeProducts#product} of its
-     * result with V (HOOI's X ×_1 U_1ᵀ ×_2 U_2ᵀ for a 3-way X), with the same values and
-     * summation order, but each (R × C) block is multiplied by V while it is in cache instead of
-     * being stored and read back. Requires {@link #middleModeDotsApplies}(C).
-     */
-    static void middleModeTimes(Tensor x, Tensor u, Tensor v, Tensor out) {
-        int a = x.dim(0), k = x.dim(1), c = x.dim(2), rank = u.dim(1), r2 = v.dim(1);
-        if (x.rank() != 3 || !x.isContiguous() || u.dim(0) != k || v.dim(0) != c || !out.isContiguous() || out.rank() != 3
-                || out.dim(0) != a || out.dim(1) != rank || out.dim(2) != r2 || !middleModeDotsApplies(c)) {
-            throw new IllegalStateException("SkinnyProducts.middleModeTimes: x " + x.shape() + ", u " + u.shape() + ", v " + v.shape()
-                    + ", out " + out.shape());
-        }
-        panels(x.segment(), x.offset(), c, (long) k * c, a, c, u, null, new Times(PackedFactor.of(v, (long) a * rank), out));
-    }
-
-    /**
      * {@link #factorTimesRows} (out = Uᵀ·X, R × n, n = rows·T) followed by the product of out,
      * viewed as (R, rows, T), with V (T × R2) over its trailing index: y[i, r, q] =
      * Σ_t out[r, i·T + t]·V[t, q] for a contiguous y (rows × R × R2) — HOOI's Q = X ×_0 U_0ᵀ
@@ -172,7 +154,7 @@ final class SkinnyProducts {
     }
 
     /** What is done with each finished (R × n) block of item b: in place of storing it, or after. */
-    private sealed interface BlockStep permits Dots, Times, ThenLast { }
+    private sealed interface BlockStep permits Dots, ThenLast { }
 
     /**
      * V (T × R2) packed for the {@link LastModeKernels} that {@link LastModeProducts} picks for the
@@ -197,9 +179,6 @@ final class SkinnyProducts {
 
     /** {@link #middleModeDots}: the block's rows contracted with kr into left[:, b]. */
     private record Dots(float[] krT, SkinnyKernels kern, Tensor left) implements BlockStep { }
-
-    /** {@link #middleModeTimes}: the block times V into out[b]. */
-    private record Times(PackedFactor v, Tensor out) implements BlockStep { }
 
     /**
      * out (R × n, contiguous) = W·Xᵀ for W (R × k) and X (n × k), both contiguous: out[r, i] is
@@ -255,7 +234,7 @@ final class SkinnyProducts {
         int chunks = (n + width - 1) / width;
         long tasks = (long) chunks * batch;
         int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
-        boolean consumes = step instanceof Dots || step instanceof Times; // the block is used instead of stored
+        boolean consumes = step instanceof Dots; // the block is used instead of stored
         if (consumes && width != n) throw new IllegalStateException("SkinnyProducts: contracted blocks need whole rows, width " + width);
         MemorySegment os = out == null ? null : out.segment();
         long outOff = out == null ? 0 : out.offset(), outBatch = (long) rank * n;
@@ -284,15 +263,9 @@ final class SkinnyProducts {
                     }
                     kern.panel(panel, 0, wp, kb, up, i0, k, rows, acc, wp, cols, i0 == 0);
                 }
-                if (consumes) { // the (R × n) block of item b, used while it is in cache
+                if (step instanceof Dots d) { // the (R × n) block of item b, contracted while it is in cache
                     for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, block, F32, (long) r * n * Float.BYTES, cols);
-                    switch (step) {
-                        case Dots d -> d.kern().rowDots(block, 0, n, 0, 0, 1, n, d.krT(), n, d.left().segment(), d.left().offset() + b,
-                                batch, 1, 0, rank);
-                        case Times t -> t.v().times(block, 0, n, rank, t.out().segment(), t.out().offset() + (long) b * rank * t.v().rank(),
-                                t.v().rank());
-                        default -> throw new IllegalStateException("SkinnyProducts: " + step);
-                    }
+                    d.kern().rowDots(block, 0, n, 0, 0, 1, n, d.krT(), n, d.left().segment(), d.left().offset() + b, batch, 1, 0, rank);
                     return;
                 }
                 long ob = outOff + b * outBatch + j0;

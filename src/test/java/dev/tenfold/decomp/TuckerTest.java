@@ -106,8 +106,9 @@ class TuckerTest {
     }
 
     /**
-     * A strided X takes the unfused path (tensordot passes, separate products of the partials); a
-     * contiguous copy the fused passes of 3-way X. Both reach the same fit and subspaces.
+     * A strided X makes its partials by tensordot (copied into the fit's workspace); a contiguous
+     * copy by the SIMD passes read in place, fused with the next product for Q. Both reach the
+     * same fit and subspaces.
      */
     @Test
     void stridedAndContiguousInputsGiveTheSameFit() {
