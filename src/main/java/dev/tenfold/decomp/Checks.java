@@ -18,7 +18,10 @@ final class Checks {
         return v;
     }
 
-    /** X must be non-null, N ≥ 2, and both halves of the two-group split must fit an int dimension. */
+    /**
+     * X must be non-null, N ≥ 2, and both halves of the two-group split (the reconstruction's
+     * Khatri-Rao products) and every size/I_n (the partials X ×_n U_n) must fit an int dimension.
+     */
     static void tensor(String op, Tensor x) {
         if (x == null) throw new IllegalArgumentException(op + ": x must not be null");
         if (x.rank() < 2) {
@@ -27,9 +30,10 @@ final class Checks {
         int[] dims = x.dims();
         int h = SweepMttkrp.split(dims);
         long a = FactorMath.product(dims, 0, h), b = FactorMath.product(dims, h, dims.length);
-        long size = x.size(), first = size / dims[0], last = size / dims[dims.length - 1];
-        if (a > Integer.MAX_VALUE || b > Integer.MAX_VALUE || first > Integer.MAX_VALUE || last > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(op + ": x of shape " + x.shape() + " is too large: size/I_0, size/I_{N-1} and"
+        long size = x.size(), rest = 0;
+        for (int d : dims) rest = Math.max(rest, size / Math.max(1, d));
+        if (a > Integer.MAX_VALUE || b > Integer.MAX_VALUE || rest > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": x of shape " + x.shape() + " is too large: every size/I_n and"
                     + " both halves of the mode split must each be at most " + Integer.MAX_VALUE + " elements");
         }
     }

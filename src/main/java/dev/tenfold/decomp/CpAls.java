@@ -11,10 +11,13 @@ import dev.tenfold.tensor.TensorScope;
  * <p>One iteration updates U_0 … U_{N−1} in turn (skipping {@link CpOptions#fixedModes()}):
  * U_n ← M_n · (∗_{k≠n} U_kᵀU_k + l2·I)⁻¹ with M_n the MTTKRP of mode n; the R×R system is solved
  * in double by a plain Cholesky ({@code SmallSpd}) when G is certainly well conditioned, else
- * by {@link Cholesky#solveRight} (ridge, then pseudo-inverse fallback for singular Grams). All MTTKRPs of a sweep come from two passes over X ({@code SweepMttkrp}: two products
- * of X with a single factor, 2·size(X)·R flops each, by SIMD kernels over sequential reads of X,
- * followed by batched matrix-vector chains of O(R·size/I) work) — the MTTKRP through
- * {@code dev.tenfold.contract.Mttkrp} would read X N times (and TensorLy's unfold copies it).
+ * by {@link Cholesky#solveRight} (ridge, then pseudo-inverse fallback for singular Grams). The
+ * MTTKRPs come from partials that outlive the sweep ({@code SweepMttkrp}: X contracted with one
+ * factor, 2·size(X)·R flops by SIMD kernels reading X in place, kept until that factor changes
+ * and serving the next N − 1 updates; then batched matrix-vector chains of O(R·size/I) work, the
+ * last step summed in double) — a sweep reads X N/(N − 1) times, 1.5 for 3-way, where the
+ * MTTKRP through {@code dev.tenfold.contract.Mttkrp} would read it N times (and TensorLy's
+ * unfold copies it).
  * <ul>
  *   <li>Relative error √(‖X‖² + ‖X̂‖² − 2⟨X, X̂⟩)/‖X‖ with ‖X̂‖² = λᵀ(∗ₖ UₖᵀUₖ)λ and ⟨X, X̂⟩ from
  *       the last mode's MTTKRP — no reconstruction; tiny negatives clamp to 0.</li>
@@ -33,8 +36,8 @@ import dev.tenfold.tensor.TensorScope;
  * <p><b>Memory estimate</b> (checked before anything is allocated, against
  * {@link CpOptions#memoryBudgetBytes()}): float32 — a contiguous copy of X when X is not
  * contiguous (4·size), with a mask three tensors of X's size (filled X, mask·X, 1 − mask) and
- * R·(A + B) for the reconstruction; the sweep partials (R·size/I_{N−1} + R·size/I_0 + R·(A + B)
- * + chain buffers, see {@code SweepMttkrp}); the factors Σ I_n·R (twice: working and result)
+ * R·(A + B) for the reconstruction; the sweep partial (R·max_n size/I_n) and two chain buffers
+ * (see {@code SweepMttkrp}); the factors Σ I_n·R (twice: working and result)
  * — plus heap doubles: 4·Σ I_n·R (factors, line-search copies), the SVD init's
  * {@code LeadingSingularVectors} workspace (I_n² + I_n·w for the Gram method) and
  * {@link MemoryBudget#SLACK_BYTES}.

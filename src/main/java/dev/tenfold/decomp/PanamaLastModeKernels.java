@@ -84,7 +84,21 @@ final class PanamaLastModeKernels implements LastModeKernels {
             a21 = b.fma(u1, a21);
             a22 = b.fma(u2, a22);
         }
-        long b0 = oo * Float.BYTES, step = os * Float.BYTES, v = (long) L * Float.BYTES;
+        storeThreeByThree(out, oo * Float.BYTES, os * Float.BYTES, a00, a01, a02, a10, a11, a12, a20, a21, a22, m2);
+    }
+
+    /**
+     * The stores of a {@link #threeByThree} tile, in a method of their own (so in
+     * {@link #fourByTwo}'s): C1 force-inlines the Vector API's masked-store code, and with it
+     * inside the loop's method its profiled OSR compile ran out of virtual registers ("COMPILE
+     * SKIPPED: out of virtual registers in linear scan"), after which HotSpot left the kernel in
+     * C1 code that runs the vector operations through their Java fallback — CP-ALS 100³ at
+     * 35–44 ms per iteration instead of ~1.2 in 3 of 5 runs. C2 inlines this method back.
+     */
+    private static void storeThreeByThree(MemorySegment out, long b0, long step, FloatVector a00, FloatVector a01, FloatVector a02,
+                                          FloatVector a10, FloatVector a11, FloatVector a12, FloatVector a20, FloatVector a21,
+                                          FloatVector a22, VectorMask<Float> m2) {
+        long v = (long) L * Float.BYTES;
         a00.intoMemorySegment(out, b0, LE);
         a01.intoMemorySegment(out, b0 + v, LE);
         a02.intoMemorySegment(out, b0 + 2 * v, LE, m2);
@@ -132,7 +146,14 @@ final class PanamaLastModeKernels implements LastModeKernels {
             a30 = b.fma(u0, a30);
             a31 = b.fma(u1, a31);
         }
-        long b0 = oo * Float.BYTES, b1 = (oo + L) * Float.BYTES, step = os * Float.BYTES;
+        storeFourByTwo(out, oo * Float.BYTES, os * Float.BYTES, a00, a01, a10, a11, a20, a21, a30, a31, m0, m1);
+    }
+
+    /** The stores of a {@link #fourByTwo} tile, out of its method (see {@link #storeThreeByThree}). */
+    private static void storeFourByTwo(MemorySegment out, long b0, long step, FloatVector a00, FloatVector a01, FloatVector a10,
+                                       FloatVector a11, FloatVector a20, FloatVector a21, FloatVector a30, FloatVector a31,
+                                       VectorMask<Float> m0, VectorMask<Float> m1) {
+        long b1 = b0 + (long) L * Float.BYTES;
         a00.intoMemorySegment(out, b0, LE, m0);
         a01.intoMemorySegment(out, b1, LE, m1);
         a10.intoMemorySegment(out, b0 + step, LE, m0);

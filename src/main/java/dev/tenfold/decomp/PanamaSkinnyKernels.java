@@ -4,8 +4,10 @@ import dev.tenfold.simd.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -144,6 +146,61 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
                 for (int i = 0; i < d; i++, b += rowBytes) a = FloatVector.fromMemorySegment(F, src, b, LE, m).fma(FloatVector.broadcast(F, w[wo + i]), a);
                 a.intoMemorySegment(out, ob + (long) j * Float.BYTES, LE, m);
             }
+        }
+    }
+
+    /** Half-width float vectors, widened to doubles of the full width, for the double chain steps. */
+    private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
+    private static final int LD = D.length();
+
+    /** LD floats from src at byte offset b, widened to doubles. */
+    private static DoubleVector widened(MemorySegment src, long b) {
+        return (DoubleVector) FloatVector.fromMemorySegment(FH, src, b, LE).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    /** Two double accumulators of LD lanes over c, their lanes added in lane order, then a scalar tail. */
+    @Override
+    public void rowDotsToDoubles(MemorySegment src, long srcOff, long strideR, int p, int d, float[] w, int ldw, double[] out, int ldo,
+                                 int r0, int r1) {
+        int full = d / (2 * LD) * (2 * LD);
+        double[] wd = new double[d], lanes = new double[LD];
+        for (int r = r0; r < r1; r++) {
+            for (int c = 0; c < d; c++) wd[c] = w[r * ldw + c];
+            for (int q = 0; q < p; q++) {
+                long o = srcOff + r * strideR + (long) q * d;
+                DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
+                for (int c = 0; c < full; c += 2 * LD) {
+                    long b = (o + c) * Float.BYTES;
+                    a0 = widened(src, b).fma(DoubleVector.fromArray(D, wd, c), a0);
+                    a1 = widened(src, b + (long) LD * Float.BYTES).fma(DoubleVector.fromArray(D, wd, c + LD), a1);
+                }
+                a0.add(a1).intoArray(lanes, 0);
+                double s = 0;
+                for (int l = 0; l < LD; l++) s += lanes[l];
+                for (int c = full; c < d; c++) s = Math.fma(src.getAtIndex(ValueLayout.JAVA_FLOAT, o + c), wd[c], s);
+                out[q * ldo + r] = s;
+            }
+        }
+    }
+
+    /** A double row accumulator updated LD columns at a time, then written to its strided places. */
+    @Override
+    public void combineRowsToDoubles(MemorySegment src, long srcOff, long strideR, int d, int q, float[] w, int ldw, double[] out,
+                                     int ldo, int r0, int r1) {
+        int full = q / LD * LD;
+        double[] acc = new double[q];
+        for (int r = r0; r < r1; r++) {
+            java.util.Arrays.fill(acc, 0);
+            for (int i = 0; i < d; i++) {
+                double wi = w[r * ldw + i];
+                DoubleVector wv = DoubleVector.broadcast(D, wi);
+                long o = srcOff + r * strideR + (long) i * q;
+                int j = 0;
+                for (; j < full; j += LD) widened(src, (o + j) * Float.BYTES).fma(wv, DoubleVector.fromArray(D, acc, j)).intoArray(acc, j);
+                for (; j < q; j++) acc[j] = Math.fma(wi, src.getAtIndex(ValueLayout.JAVA_FLOAT, o + j), acc[j]);
+            }
+            for (int j = 0; j < q; j++) out[j * ldo + r] = acc[j];
         }
     }
 

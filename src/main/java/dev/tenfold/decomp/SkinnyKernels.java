@@ -71,6 +71,23 @@ interface SkinnyKernels {
                      MemorySegment out, long outOff, int r0, int r1);
 
     /**
+     * {@link #rowDots} for the last step of an MTTKRP chain, accumulated and returned in double:
+     * out[q·ldo + r] = Σ_{c&lt;d} src[srcOff + r·strideR + q·d + c]·w[r·ldw + c] for q &lt; p and r in
+     * [r0, r1). (Float sums there made the CP error estimate, which reads the last mode's MTTKRP,
+     * jitter by ~2·10⁻⁶ between sweeps at a 1% fit; double sums leave the float partial's rounding.)
+     */
+    void rowDotsToDoubles(MemorySegment src, long srcOff, long strideR, int p, int d, float[] w, int ldw, double[] out, int ldo,
+                          int r0, int r1);
+
+    /**
+     * {@link #combineRows} for the last step of an MTTKRP chain, in double (see
+     * {@link #rowDotsToDoubles}): out[j·ldo + r] = Σ_{i&lt;d} w[r·ldw + i]·src[srcOff + r·strideR + i·q + j]
+     * for j &lt; q and r in [r0, r1), accumulated over i in increasing order.
+     */
+    void combineRowsToDoubles(MemorySegment src, long srcOff, long strideR, int d, int q, float[] w, int ldw, double[] out, int ldo,
+                              int r0, int r1);
+
+    /**
      * Σ x² over n floats from {@code off}, in double, in a fixed order whatever the JIT state
      * (float partial sums over blocks of {@link #NORM_BLOCK} elements, added in double block by
      * block) — unlike a vector {@code reduceLanes}, whose lane order may differ between the
@@ -135,6 +152,41 @@ interface SkinnyKernels {
                     for (int j = 0; j < q; j++) acc[j] = Math.fma(wi, src.getAtIndex(F32, o + j), acc[j]);
                 }
                 MemorySegment.copy(acc, 0, out, F32, (outOff + (long) r * q) * Float.BYTES, q);
+            }
+        }
+
+        @Override
+        public void rowDotsToDoubles(MemorySegment src, long srcOff, long strideR, int p, int d, float[] w, int ldw, double[] out,
+                                     int ldo, int r0, int r1) {
+            for (int r = r0; r < r1; r++) {
+                for (int q = 0; q < p; q++) {
+                    long o = srcOff + r * strideR + (long) q * d;
+                    int wr = r * ldw, c = 0;
+                    double s0 = 0, s1 = 0, s2 = 0, s3 = 0; // four chains (c mod 4), not one latency-bound one
+                    for (; c + 4 <= d; c += 4) {
+                        s0 = Math.fma(src.getAtIndex(F32, o + c), w[wr + c], s0);
+                        s1 = Math.fma(src.getAtIndex(F32, o + c + 1), w[wr + c + 1], s1);
+                        s2 = Math.fma(src.getAtIndex(F32, o + c + 2), w[wr + c + 2], s2);
+                        s3 = Math.fma(src.getAtIndex(F32, o + c + 3), w[wr + c + 3], s3);
+                    }
+                    for (; c < d; c++) s0 = Math.fma(src.getAtIndex(F32, o + c), w[wr + c], s0);
+                    out[q * ldo + r] = (s0 + s1) + (s2 + s3);
+                }
+            }
+        }
+
+        @Override
+        public void combineRowsToDoubles(MemorySegment src, long srcOff, long strideR, int d, int q, float[] w, int ldw, double[] out,
+                                         int ldo, int r0, int r1) {
+            double[] acc = new double[q];
+            for (int r = r0; r < r1; r++) {
+                java.util.Arrays.fill(acc, 0);
+                for (int i = 0; i < d; i++) {
+                    double wi = w[r * ldw + i];
+                    long o = srcOff + r * strideR + (long) i * q;
+                    for (int j = 0; j < q; j++) acc[j] = Math.fma(wi, src.getAtIndex(F32, o + j), acc[j]);
+                }
+                for (int j = 0; j < q; j++) out[j * ldo + r] = acc[j];
             }
         }
 

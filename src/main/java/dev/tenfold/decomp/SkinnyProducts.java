@@ -87,7 +87,7 @@ final class SkinnyProducts {
     /** out (R × n, contiguous) = Uᵀ·X for X (k × n) with unit column stride, U (k × R). */
     static void factorTimesRows(Tensor x, Tensor u, Tensor out) {
         check(x, u, out, false);
-        panels(x.segment(), x.offset(), x.strides()[0], 0, 1, x.dim(1), u, out, null);
+        panels(x.segment(), x.offset(), x.strides()[0], 0, 1, x.dim(1), u, out, false, null);
     }
 
     /**
@@ -101,37 +101,21 @@ final class SkinnyProducts {
                 || out.dim(0) != a || out.dim(1) != rank || out.dim(2) != c) {
             throw new IllegalStateException("SkinnyProducts.middleMode: x " + x.shape() + ", u " + u.shape() + ", out " + out.shape());
         }
-        panels(x.segment(), x.offset(), c, (long) k * c, a, c, u, out, null);
+        panels(x.segment(), x.offset(), c, (long) k * c, a, c, u, out, false, null);
     }
 
     /**
-     * True when {@link #middleModeDots} applies to trailing extent C: one task then holds a whole
-     * row of every X[a], so the (R × C) block Uᵀ·X[a] is complete in the task.
+     * The middle-mode product with the new mode first: out (R, A, C) [r, a, c] = (Uᵀ·X[a])[r, c]
+     * for X contiguous (A × k × C), U (k × R), out contiguous (R × A·C) — X ×_1 U (one factor
+     * contracted, the component index leading) for the CP sweep's partials; the same kernel and
+     * values as {@link #middleMode}, only the blocks are stored R-major.
      */
-    static boolean middleModeDotsApplies(int c) {
-        return c <= PANEL_COLS + PANEL_COLS / 4;
-    }
-
-    /**
-     * The middle-mode product contracted at once over its trailing index:
-     * left[r, a] = Σ_c (Uᵀ·X[a])[r, c]·kr[c, r] for X contiguous (A × k × C), U (k × R),
-     * kr (C × R), left contiguous (R × A) — {@link #middleMode} followed by
-     * {@code dots.rowDots} over its result, with the same values and summation order, but each
-     * (R × C) block goes through a per-thread scratch while it is in cache instead of to memory.
-     * Requires {@link #middleModeDotsApplies}(C).
-     */
-    static void middleModeDots(Tensor x, Tensor u, Tensor kr, SkinnyKernels dots, Tensor left) {
+    static void middleModeRankFirst(Tensor x, Tensor u, Tensor out) {
         int a = x.dim(0), k = x.dim(1), c = x.dim(2), rank = u.dim(1);
-        if (x.rank() != 3 || !x.isContiguous() || u.dim(0) != k || kr.dim(0) != c || kr.dim(1) != rank || !left.isContiguous()
-                || left.dim(0) != rank || left.dim(1) != a || !middleModeDotsApplies(c)) {
-            throw new IllegalStateException("SkinnyProducts.middleModeDots: x " + x.shape() + ", u " + u.shape() + ", kr " + kr.shape()
-                    + ", left " + left.shape());
+        if (x.rank() != 3 || !x.isContiguous() || u.dim(0) != k || !out.isContiguous() || out.size() != (long) rank * a * c) {
+            throw new IllegalStateException("SkinnyProducts.middleModeRankFirst: x " + x.shape() + ", u " + u.shape() + ", out " + out.shape());
         }
-        float[] kv = kr.toArray(), krT = new float[kv.length];
-        for (int i = 0; i < c; i++) {
-            for (int r = 0; r < rank; r++) krT[r * c + i] = kv[i * rank + r];
-        }
-        panels(x.segment(), x.offset(), c, (long) k * c, a, c, u, null, new Dots(krT, dots, left));
+        panels(x.segment(), x.offset(), c, (long) k * c, a, c, u, out, true, null);
     }
 
     /**
@@ -150,11 +134,11 @@ final class SkinnyProducts {
             throw new IllegalStateException("SkinnyProducts.factorTimesRowsThenLast: x " + x.shape() + ", u " + u.shape() + ", v "
                     + v.shape() + ", y " + y.shape());
         }
-        panels(x.segment(), x.offset(), x.strides()[0], 0, 1, n, u, out, new ThenLast(t, PackedFactor.of(v, (long) rank * (n / t)), y));
+        panels(x.segment(), x.offset(), x.strides()[0], 0, 1, n, u, out, false, new ThenLast(t, PackedFactor.of(v, (long) rank * (n / t)), y));
     }
 
     /** What is done with each finished (R × n) block of item b: in place of storing it, or after. */
-    private sealed interface BlockStep permits Dots, ThenLast { }
+    private sealed interface BlockStep permits ThenLast { }
 
     /**
      * V (T × R2) packed for the {@link LastModeKernels} that {@link LastModeProducts} picks for the
@@ -177,8 +161,6 @@ final class SkinnyProducts {
     /** {@link #factorTimesRowsThenLast}: the stored block's rows of T times V into y. */
     private record ThenLast(int trailing, PackedFactor v, Tensor y) implements BlockStep { }
 
-    /** {@link #middleModeDots}: the block's rows contracted with kr into left[:, b]. */
-    private record Dots(float[] krT, SkinnyKernels kern, Tensor left) implements BlockStep { }
 
     /**
      * out (R × n, contiguous) = W·Xᵀ for W (R × k) and X (n × k), both contiguous: out[r, i] is
@@ -222,7 +204,7 @@ final class SkinnyProducts {
      * fixed, so results depend neither on the thread count nor on the choice.
      */
     private static void panels(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out,
-                               BlockStep step) {
+                               boolean rankFirst, BlockStep step) {
         int k = u.dim(0), rank = u.dim(1);
         SkinnyKernels kern = kernelsFor((long) batch * n * k * rank);
         int rows = kern.panelRank(rank);
@@ -234,14 +216,12 @@ final class SkinnyProducts {
         int chunks = (n + width - 1) / width;
         long tasks = (long) chunks * batch;
         int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
-        boolean consumes = step instanceof Dots; // the block is used instead of stored
-        if (consumes && width != n) throw new IllegalStateException("SkinnyProducts: contracted blocks need whole rows, width " + width);
-        MemorySegment os = out == null ? null : out.segment();
-        long outOff = out == null ? 0 : out.offset(), outBatch = (long) rank * n;
+        MemorySegment os = out.segment();
+        // item b's block row r at out[b·outBatch + r·outRow]: (batch, R, n), or (R, batch, n) rank first
+        long outOff = out.offset(), outBatch = rankFirst ? n : (long) rank * n, outRow = rankFirst ? (long) batch * n : n;
         int wpMax = stride(kern.panelWidth(width)), kbMax = evenBlocks(k, PANEL_ROWS);
         runTasks(tasks, threads, () -> {
             MemorySegment panel = inPlace ? null : scratch(PANEL, (long) kbMax * wpMax);
-            MemorySegment block = consumes ? scratch(BLOCK, (long) rank * n) : null;
             float[] acc = new float[rows * wpMax];
             return task -> {
                 int b = (int) (task / chunks), chunk = (int) (task % chunks);
@@ -263,19 +243,14 @@ final class SkinnyProducts {
                     }
                     kern.panel(panel, 0, wp, kb, up, i0, k, rows, acc, wp, cols, i0 == 0);
                 }
-                if (step instanceof Dots d) { // the (R × n) block of item b, contracted while it is in cache
-                    for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, block, F32, (long) r * n * Float.BYTES, cols);
-                    d.kern().rowDots(block, 0, n, 0, 0, 1, n, d.krT(), n, d.left().segment(), d.left().offset() + b, batch, 1, 0, rank);
-                    return;
-                }
                 long ob = outOff + b * outBatch + j0;
-                for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, os, F32, (ob + (long) r * n) * Float.BYTES, cols);
+                for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, os, F32, (ob + r * outRow) * Float.BYTES, cols);
                 if (step instanceof ThenLast last) { // rows of T of the block just stored, times V, while in cache
                     int t = last.trailing(), r2 = last.v().rank();
                     Tensor y = last.y();
                     long yRow = (long) rank * r2;
                     for (int r = 0; r < rank; r++) {
-                        last.v().times(os, ob + (long) r * n, t, cols / t, y.segment(), y.offset() + (j0 / t) * yRow + (long) r * r2, yRow);
+                        last.v().times(os, ob + r * outRow, t, cols / t, y.segment(), y.offset() + (j0 / t) * yRow + (long) r * r2, yRow);
                     }
                 }
             };
@@ -308,8 +283,8 @@ final class SkinnyProducts {
         return Math.max(1, (k + blocks - 1) / blocks);
     }
 
-    /** Scratch slots of {@link #scratch}: the copied panel of X, the finished block of {@link #middleModeDots}. */
-    private static final int PANEL = 0, BLOCK = 1;
+    /** Scratch slot of {@link #scratch}: the copied panel of X. */
+    private static final int PANEL = 0;
 
     /**
      * Native scratch of at least {@code floats} floats in slot {@code slot} of the calling thread,
@@ -323,7 +298,7 @@ final class SkinnyProducts {
         return slots[slot];
     }
 
-    private static final ThreadLocal<MemorySegment[]> SCRATCH = ThreadLocal.withInitial(() -> new MemorySegment[2]);
+    private static final ThreadLocal<MemorySegment[]> SCRATCH = ThreadLocal.withInitial(() -> new MemorySegment[1]);
 
 
     /** A row stride ≥ w that is not a multiple of 1 KiB (rows 2 KiB apart alias in the L1 sets). */

@@ -6,73 +6,59 @@ import dev.tenfold.tensor.TensorScope;
 import java.util.List;
 
 /**
- * MTTKRPs for a whole ALS sweep with two passes over X instead of N (a two-level dimension tree).
+ * MTTKRPs for CP-ALS sweeps from partials that outlive the sweep (a multi-sweep dimension tree,
+ * as in Ma and Solomonik, IPDPS 2021).
  *
- * <p>The modes are split into a left group L = {0 … h−1} and a right group R = {h … N−1}
- * (A = ∏_{k∈L} I_k, B = ∏_{k∈R} I_k, h chosen to make A + B smallest). Two partials are kept,
- * both with the component index r first:
- * <pre>
- *   TL (R, I_0 … I_{h−1})  = X contracted with U_k[:, r] over every right mode k   (valid while U_h … U_{N−1} are unchanged)
- *   TR (R, I_h … I_{N−1})  = X contracted with U_k[:, r] over every left mode k    (valid while U_0 … U_{h−1} are unchanged)
- * </pre>
- * Each starts with ONE product of X with a single factor, 2·size(X)·R flops, computed by
- * {@link SkinnyProducts} reading X in place: for TR U_0ᵀ · X(I_0 × ∏_{k&gt;0} I_k); for TL, when
- * the right group has two or more modes, the middle-mode product Z = X ×_h U_hᵀ (A, R, C) with
- * TL[r, a] = Σ_c Z[a, r, c]·KR(U_{h+1} … U_{N−1})[c, r] (a batched matrix-vector product),
- * otherwise U_{N−1}ᵀ · X(∏_{k&lt;N−1} I_k × I_{N−1})ᵀ —
- * followed by a chain of batched matrix-vector products (batch index r) that contracts the
- * group's remaining modes one at a time, last modes first ({@link SkinnyKernels#rowDots} and
- * {@link SkinnyKernels#combineRows}: fixed-order sums, parallel over r, so bitwise the same
- * whatever the thread count). The MTTKRP of a mode n is then TL or
- * TR contracted over the other modes of its group by the same kind of chain. In an ALS sweep
- * (modes in order 0 … N−1) TL is computed once before the left modes and TR once after them,
- * so a sweep reads X twice whatever N is. Results equal {@code dev.tenfold.contract.Mttkrp}
- * up to float rounding.
+ * <p>The partial P_k (R, I_0 … I_{k−1}, I_{k+1} … I_{N−1}) is X contracted with U_k[:, r] over
+ * mode k, component index first — one pass over X (2·size·R flops), read in place by
+ * {@link SkinnyProducts}: X as (I_0 × rest) for k = 0, (rest × I_{N−1}) for the last mode, and
+ * (A × I_k × C) for a middle mode ({@link SkinnyProducts#middleModeRankFirst}). It stays valid
+ * until U_k changes. The MTTKRP of a mode n ≠ k is P_k contracted over the other modes by a chain
+ * of batched matrix-vector products (batch index r): trailing modes last first
+ * ({@link SkinnyKernels#rowDots}), then leading ones ({@link SkinnyKernels#combineRows}) —
+ * fixed-order sums, parallel over r, so bitwise the same whatever the thread count.
+ *
+ * <p>When the MTTKRP of mode n finds no valid partial, or P_n itself (it goes stale at n's own
+ * update), it makes P_{n−1}: in an ALS sweep (modes in order 0 … N−1) U_{n−1} has just been
+ * updated and is the last to change again, so that partial serves the next N − 1 updates, and a
+ * sweep reads X N/(N − 1) times — 1.5 for 3-way, 2 for a matrix — where a two-group tree reads
+ * it twice. Results equal {@code dev.tenfold.contract.Mttkrp} up to float rounding.
  *
  * <p>Memory (floats, allocated once in the caller's scope), see {@link #floats(int[], int)}:
- * R·A + R·B for TL and TR, the pass results (R·size/I_h — none when C is small enough for
- * the fused kernel below — and, for 3+ right modes, the Khatri-Rao product R·∏_{k&gt;h} I_k for
- * TL, or R·size/I_{N−1}; R·size/I_0 for TR unless TR is that result itself) and two chain buffers.
+ * R·max_k size/I_k for the partial and two chain buffers of R·size/(I_a·I_b) (the two smallest
+ * dimensions; none for a matrix).
  */
 final class SweepMttkrp {
+    private final Tensor x;
     private final int[] dims;
     private final int order;
-    private final int split;
     private final int rank;
-    private final Tensor xLast, xFirst, xMiddle;
-    private final Tensor fullLeft, fullRight, left, right, middle, krRest;
-    private final Tensor bufA, bufB;
-    private boolean leftValid, rightValid;
-    /** TL by {@link SkinnyProducts#middleModeDots}: Z is contracted block by block and never stored. */
-    private final boolean fused;
+    private final Tensor partialBuffer, bufA, bufB;
+    /** The mode the held partial contracts, −1 when none is valid. */
+    private int held = -1;
+    private Tensor partial;
 
     /** X must be contiguous; buffers are allocated in {@code scope}. */
     SweepMttkrp(Tensor x, int rank, TensorScope scope) {
+        this.x = x;
         this.dims = x.dims();
         this.order = dims.length;
-        this.split = split(dims);
         this.rank = rank;
-        long size = x.size();
-        int last = order - 1;
-        this.xLast = x.view((int) (size / dims[last]), dims[last]);
-        this.xFirst = x.view(dims[0], (int) (size / dims[0]));
-        this.left = scope.zeros(rank, (int) FactorMath.product(dims, 0, split));
-        this.right = scope.zeros(rank, (int) FactorMath.product(dims, split, order));
-        // TL through the fast middle-mode product when the right group has 2+ modes, else one K1 pass
-        boolean viaMiddle = split <= last - 1;
-        long c = FactorMath.product(dims, split + 1, order);
-        this.xMiddle = viaMiddle ? x.view((int) FactorMath.product(dims, 0, split), dims[split], (int) c) : null;
-        this.fused = viaMiddle && SkinnyProducts.middleModeDotsApplies((int) c);
-        this.middle = viaMiddle && !fused ? scope.zeros((int) FactorMath.product(dims, 0, split), rank, (int) c) : null;
-        this.krRest = viaMiddle && last - split >= 2 ? scope.zeros((int) c, rank) : null;
-        this.fullLeft = split == last ? left : viaMiddle ? null : scope.zeros(rank, (int) (size / dims[last]));
-        this.fullRight = split == 1 ? right : scope.zeros(rank, (int) (size / dims[0]));
-        long chain = chainFloats(dims, split, rank);
-        this.bufA = scope.zeros((int) chain);
-        this.bufB = scope.zeros((int) chain);
+        long p = partialFloats(dims, rank), chain = chainFloats(dims, rank);
+        if (p > Integer.MAX_VALUE || chain > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("CP sweep partials of x of shape " + x.shape() + " at rank " + rank + " need " + p
+                    + " floats (R·size/I_k), more than " + Integer.MAX_VALUE + " in one buffer: use a smaller rank");
+        }
+        this.partialBuffer = scope.zeros((int) p);
+        this.bufA = scope.zeros((int) Math.max(1, chain));
+        this.bufB = scope.zeros((int) Math.max(1, chain));
     }
 
-    /** The split h: the one that makes A + B smallest (ties: the smaller h). */
+    /**
+     * The split h of the modes into groups {0 … h−1} and {h … N−1} that makes ∏ of the first
+     * plus ∏ of the second smallest (ties: the smaller h): the Khatri-Rao halves of a
+     * reconstruction ({@link #reconstructInto}, {@code CpTensor.toTensor}).
+     */
     static int split(int[] dims) {
         int best = 1;
         long bestCost = Long.MAX_VALUE;
@@ -88,37 +74,32 @@ final class SweepMttkrp {
 
     /** Floats this object allocates for X of {@code dims} and the given rank. */
     static long floats(int[] dims, int rank) {
-        int h = split(dims), last = dims.length - 1;
-        long size = FactorMath.product(dims, 0, dims.length);
-        long a = FactorMath.product(dims, 0, h), b = FactorMath.product(dims, h, dims.length);
-        long f = rank * (a + b) + 2 * chainFloats(dims, h, rank);
-        if (h <= last - 1) {
-            boolean fused = SkinnyProducts.middleModeDotsApplies((int) Math.min(Integer.MAX_VALUE, b / dims[h]));
-            f += (fused ? 0 : rank * (size / dims[h])) + (last - h >= 2 ? rank * (b / dims[h]) : 0);
-        }
-        if (h != 1) f += rank * (size / dims[0]);
-        return f;
+        return partialFloats(dims, rank) + 2 * Math.max(1, chainFloats(dims, rank));
     }
 
-    /** A bound on every chain intermediate: R·max(A, B, size/(I_{N−1}·I_{N−2}), size/(I_0·I_1)). */
-    private static long chainFloats(int[] dims, int h, int rank) {
-        int n = dims.length;
-        long size = FactorMath.product(dims, 0, n);
-        long worst = Math.max(FactorMath.product(dims, 0, h), FactorMath.product(dims, h, n));
-        if (n >= 3) worst = Math.max(worst, Math.max(size / ((long) dims[n - 1] * dims[n - 2]), size / ((long) dims[0] * dims[1])));
-        return worst * rank;
+    /** R·max_k size/I_k: every partial fits. */
+    private static long partialFloats(int[] dims, int rank) {
+        long size = FactorMath.product(dims, 0, dims.length), rest = 0;
+        for (int d : dims) rest = Math.max(rest, size / d);
+        return rest * rank;
     }
 
-    /** Factor {@code mode} changed: the partial of the other group is stale. */
+    /** R·size/(I_a·I_b) for the two smallest dimensions: the first (largest) chain step of any MTTKRP; 0 for a matrix. */
+    private static long chainFloats(int[] dims, int rank) {
+        if (dims.length < 3) return 0;
+        int[] sorted = dims.clone();
+        java.util.Arrays.sort(sorted);
+        return FactorMath.product(dims, 0, dims.length) / ((long) sorted[0] * sorted[1]) * rank;
+    }
+
+    /** Factor {@code mode} changed: a partial that contracts it is stale. */
     void invalidate(int mode) {
-        if (mode < split) rightValid = false;
-        else leftValid = false;
+        if (mode == held) held = -1;
     }
 
-    /** X's values changed (e.g. missing-data imputation): both partials are stale. */
+    /** X's values changed (e.g. missing-data imputation): the partial is stale. */
     void invalidateAll() {
-        leftValid = false;
-        rightValid = false;
+        held = -1;
     }
 
     /**
@@ -126,49 +107,85 @@ final class SweepMttkrp {
      * (I_k × R); the factor of {@code mode} itself is not read.
      */
     double[] mttkrp(int mode, List<Tensor> factors) {
+        if (held < 0 || held == mode) makePartial((mode + order - 1) % order, factors);
+        return chain(mode, factors);
+    }
+
+    /** P_k by one pass over X, into the partial buffer. */
+    private void makePartial(int k, List<Tensor> factors) {
         int last = order - 1;
-        Tensor t;
-        if (mode < split) {
-            if (!leftValid) {
-                if (xMiddle != null) {
-                    leftViaMiddle(factors);
-                } else {
-                    SkinnyProducts.rowsTimesFactor(xLast, factors.get(last), fullLeft);
-                    if (fullLeft != left) chain(fullLeft, 0, last - 1, 0, split - 1, factors, left);
-                }
-                leftValid = true;
-            }
-            t = chain(left, 0, split - 1, mode, mode, factors, null);
+        int rest = (int) (x.size() / dims[k]);
+        partial = partialBuffer.narrow(0, 0, rank * rest).view(rank, rest);
+        if (k == 0) {
+            SkinnyProducts.factorTimesRows(x.view(dims[0], rest), factors.get(0), partial);
+        } else if (k == last) {
+            SkinnyProducts.rowsTimesFactor(x.view(rest, dims[last]), factors.get(last), partial);
         } else {
-            if (!rightValid) {
-                SkinnyProducts.factorTimesRows(xFirst, factors.get(0), fullRight);
-                if (fullRight != right) chain(fullRight, 1, last, split, last, factors, right);
-                rightValid = true;
-            }
-            t = chain(right, split, last, mode, mode, factors, null);
+            int a = (int) FactorMath.product(dims, 0, k), c = (int) FactorMath.product(dims, k + 1, order);
+            SkinnyProducts.middleModeRankFirst(x.view(a, dims[k], c), factors.get(k), partial);
         }
-        return transposeToDoubles(t, dims[mode]);
+        held = k;
     }
 
     /**
-     * TL when the right group has 2+ modes: Z (A, R, C) = X ×_h U_hᵀ by the middle-mode kernel
-     * (one pass over X), then TL[r, a] = Σ_c Z[a, r, c]·KR(U_{h+1} … U_{N−1})[c, r] as one batched
-     * matrix-vector product over r (C = ∏_{k&gt;h} I_k; the Khatri-Rao product is a single factor
-     * when C is one mode). When a whole row of C fits one task the two steps are fused
-     * ({@link SkinnyProducts#middleModeDots}: each Z[a] is contracted while in cache, never stored;
-     * same values and summation order).
+     * The held partial contracted with U_m[:, r] over every mode m other than {@code keep} (and
+     * the held one): trailing modes last first, then leading ones, in float — but the last step
+     * accumulates in double, straight into the row-major (I_keep × R) result. For a matrix the
+     * partial is the result.
      */
-    private void leftViaMiddle(List<Tensor> factors) {
-        int last = order - 1, a = xMiddle.dim(0), c = xMiddle.dim(2);
-        Tensor kr = krRest == null ? factors.get(last) : krRest;
-        if (krRest != null) FactorMath.khatriRaoInto(factors.subList(split + 1, order), krRest);
-        if (c != kr.dim(0)) throw new IllegalStateException("SweepMttkrp: Khatri-Rao rows " + kr.dim(0) + " != " + c);
-        if (fused) {
-            SkinnyProducts.middleModeDots(xMiddle, factors.get(split), kr, SkinnyProducts.kernelsFor((long) rank * a * c), left);
-            return;
+    private double[] chain(int keep, List<Tensor> factors) {
+        int[] present = new int[order - 1];
+        int pos = -1;
+        for (int m = 0, j = 0; m < order; m++) {
+            if (m == held) continue;
+            if (m == keep) pos = j;
+            present[j++] = m;
         }
-        SkinnyProducts.middleMode(xMiddle, factors.get(split), middle);
-        rowDots(middle, c, (long) rank * c, a, c, kr, left);
+        if (present.length == 1) return transposeToDoubles(partial, dims[keep]);
+        double[] result = new double[dims[keep] * rank];
+        Tensor cur = partial;
+        boolean useA = true;
+        int lo = 0, hi = present.length - 1;
+        while (true) {
+            boolean last = hi - lo == 1;
+            if (hi > pos) { // (R, P, d) · u_r → (R, P)
+                int d = dims[present[hi]];
+                int p = (int) productOf(present, lo, hi);
+                Tensor u = factors.get(present[hi]);
+                if (last) {
+                    rowDotsToDoubles(cur, p, d, u, result);
+                    return result;
+                }
+                Tensor out = buffer(useA, p);
+                rowDots(cur, (long) p * d, d, p, d, u, out);
+                cur = out;
+                hi--;
+            } else { // u_rᵀ · (R, d, Q) → (R, Q)
+                int d = dims[present[lo]];
+                int q = (int) productOf(present, lo + 1, hi + 1);
+                Tensor u = factors.get(present[lo]);
+                if (last) {
+                    combineRowsToDoubles(cur, d, q, u, result);
+                    return result;
+                }
+                Tensor out = buffer(useA, q);
+                combineRows(cur, d, q, u, out);
+                cur = out;
+                lo++;
+            }
+            useA = !useA;
+        }
+    }
+
+    /** ∏ dims[modes[i]] for i in [from, to). */
+    private long productOf(int[] modes, int from, int to) {
+        long p = 1;
+        for (int i = from; i < to; i++) p *= dims[modes[i]];
+        return p;
+    }
+
+    private Tensor buffer(boolean useA, int cols) {
+        return (useA ? bufA : bufB).narrow(0, 0, rank * cols);
     }
 
     /** out (R × p) [r, q] = Σ_{c&lt;d} src[r·strideR + q·strideP + c]·U[c, r] (U is d × R), parallel over r. */
@@ -185,6 +202,22 @@ final class SweepMttkrp {
         SkinnyKernels kern = SkinnyProducts.kernelsFor((long) rank * q * d);
         SkinnyProducts.runTasks(rank, threads((long) rank * q * d), () -> r -> kern.combineRows(src.segment(), src.offset(),
                 (long) d * q, d, q, ut, d, out.segment(), out.offset(), (int) r, (int) r + 1));
+    }
+
+    /** result (p × R, row-major doubles) [q, r] = Σ_{c&lt;d} src[r·p·d + q·d + c]·U[c, r], parallel over r. */
+    private void rowDotsToDoubles(Tensor src, int p, int d, Tensor u, double[] result) {
+        float[] ut = transposed(u);
+        SkinnyKernels kern = SkinnyProducts.kernelsFor((long) rank * p * d);
+        SkinnyProducts.runTasks(rank, threads((long) rank * p * d), () -> r -> kern.rowDotsToDoubles(src.segment(), src.offset(),
+                (long) p * d, p, d, ut, d, result, rank, (int) r, (int) r + 1));
+    }
+
+    /** result (q × R, row-major doubles) [j, r] = Σ_{i&lt;d} U[i, r]·src[r·d·q + i·q + j], parallel over r. */
+    private void combineRowsToDoubles(Tensor src, int d, int q, Tensor u, double[] result) {
+        float[] ut = transposed(u);
+        SkinnyKernels kern = SkinnyProducts.kernelsFor((long) rank * q * d);
+        SkinnyProducts.runTasks(rank, threads((long) rank * q * d), () -> r -> kern.combineRowsToDoubles(src.segment(), src.offset(),
+                (long) d * q, d, q, ut, d, result, rank, (int) r, (int) r + 1));
     }
 
     /**
@@ -207,40 +240,6 @@ final class SweepMttkrp {
         return t;
     }
 
-    /**
-     * Contracts the (R, I_lo … I_hi) tensor {@code src} with U_k[:, r] over every mode k outside
-     * [keepLo, keepHi] — trailing modes first, then leading ones — each step one batched
-     * matrix-vector product (batch r). The last step writes into {@code dst} when given.
-     * Returns the (R × ∏_{keepLo..keepHi} I_k) result (a view).
-     */
-    private Tensor chain(Tensor src, int lo, int hi, int keepLo, int keepHi, List<Tensor> factors, Tensor dst) {
-        Tensor cur = src;
-        boolean useA = true;
-        while (hi > keepHi) { // (R, P, d) · u_r → (R, P)
-            int d = dims[hi];
-            int p = (int) FactorMath.product(dims, lo, hi);
-            Tensor out = hi - 1 == keepHi && lo == keepLo && dst != null ? dst : buffer(useA, p);
-            rowDots(cur, (long) p * d, d, p, d, factors.get(hi), out);
-            cur = out;
-            useA = !useA;
-            hi--;
-        }
-        while (lo < keepLo) { // u_rᵀ · (R, d, Q) → (R, Q)
-            int d = dims[lo];
-            int q = (int) FactorMath.product(dims, lo + 1, hi + 1);
-            Tensor out = lo + 1 == keepLo && dst != null ? dst : buffer(useA, q);
-            combineRows(cur, d, q, factors.get(lo), out);
-            cur = out;
-            useA = !useA;
-            lo++;
-        }
-        return cur.view(rank, (int) FactorMath.product(dims, keepLo, keepHi + 1));
-    }
-
-    private Tensor buffer(boolean useA, int cols) {
-        return (useA ? bufA : bufB).narrow(0, 0, rank * cols);
-    }
-
     private double[] transposeToDoubles(Tensor t, int rows) {
         float[] f = t.toArray(); // (R × rows)
         double[] out = new double[rows * rank];
@@ -253,10 +252,11 @@ final class SweepMttkrp {
     /**
      * Writes the CP reconstruction X̂ = Σ_r λ_r U_0[:, r] ∘ … ∘ U_{N−1}[:, r] into the contiguous
      * {@code dst} (shape of X): one GEMM (KR_left·diag(λ)) (A × R) · KR_rightᵀ (R × B), the two
-     * Khatri-Rao products in a temporary scope (R·(A + B) floats). Marks both partials stale.
+     * Khatri-Rao products in a temporary scope (R·(A + B) floats) for the modes split in two
+     * groups ({@link #split}). Marks the partial stale.
      */
     void reconstructInto(List<Tensor> factors, double[] lambda, Tensor dst) {
-        int a = left.dim(1), b = right.dim(1);
+        int split = split(dims), a = (int) FactorMath.product(dims, 0, split), b = (int) FactorMath.product(dims, split, order);
         try (TensorScope tmp = TensorScope.open()) {
             Tensor kl = tmp.zeros(a, rank), kr = tmp.zeros(b, rank);
             FactorMath.khatriRaoInto(factors.subList(0, split), kl);

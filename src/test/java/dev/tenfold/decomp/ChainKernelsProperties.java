@@ -84,6 +84,46 @@ class ChainKernelsProperties {
     }
 
     @Test
+    void doubleChainStepsMatchDoubleLoops() {
+        // the last chain step of an MTTKRP: float inputs, double sums, written transposed (q × R)
+        qt().withExamples(60).forAll(integers().between(1, 9), integers().between(1, 70), longs().all()).checkAssert((rank, p, seed) -> {
+            Random rng = new Random(seed);
+            int d = 1 + rng.nextInt(rng.nextBoolean() ? 19 : 230), off = rng.nextInt(5), ldo = rank + rng.nextInt(3);
+            float[] w = new float[rank * d];
+            for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment src = randomSegment(arena, rng, off + (long) rank * p * d);
+                for (SkinnyKernels kern : new SkinnyKernels[] {SkinnyKernels.get(), SkinnyKernels.SCALAR}) {
+                    for (boolean dots : new boolean[] {true, false}) { // (R, p, d) contracted over d, or (R, d, p) over d
+                        double[] out = new double[p * ldo + 1];
+                        java.util.Arrays.fill(out, Double.NaN);
+                        int split = rng.nextInt(rank + 1);
+                        for (int[] rr : new int[][] {{0, split}, {split, rank}}) {
+                            if (dots) kern.rowDotsToDoubles(src, off, (long) p * d, p, d, w, d, out, ldo, rr[0], rr[1]);
+                            else kern.combineRowsToDoubles(src, off, (long) d * p, d, p, w, d, out, ldo, rr[0], rr[1]);
+                        }
+                        for (int r = 0; r < rank; r++) {
+                            for (int q = 0; q < p; q++) {
+                                double want = 0, scale = 0;
+                                for (int c = 0; c < d; c++) {
+                                    long at = off + (long) r * p * d + (dots ? (long) q * d + c : (long) c * p + q);
+                                    double t = (double) src.getAtIndex(F32, at) * w[r * d + c];
+                                    want += t;
+                                    scale += Math.abs(t);
+                                }
+                                double got = out[q * ldo + r];
+                                assertTrue(Math.abs(got - want) <= 1e-13 * (1 + scale), kern + (dots ? " rowDotsToDoubles" : " combineRowsToDoubles")
+                                        + " d=" + d + " p=" + p + " at " + r + "," + q + ": " + got + " vs " + want);
+                            }
+                        }
+                        for (int q = 0; q < p; q++) for (int r = rank; r < ldo; r++) assertTrue(Double.isNaN(out[q * ldo + r]), "wrote a pad column");
+                    }
+                }
+            }
+        });
+    }
+
+    @Test
     void squaredNormMatchesTheNaiveTwinAndIsReproducible() {
         qt().withExamples(40).forAll(integers().between(0, 5000), longs().all()).checkAssert((n, seed) -> {
             Random rng = new Random(seed);

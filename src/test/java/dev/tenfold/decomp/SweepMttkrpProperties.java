@@ -28,11 +28,14 @@ class SweepMttkrpProperties {
                 List<Tensor> u = new ArrayList<>();
                 for (int k = 0; k < order; k++) u.add(scope.normal(rng.nextLong(), 0f, 1f, dims[k], r));
                 SweepMttkrp tree = new SweepMttkrp(x, r, scope);
-                // a sweep: update factors in order, invalidating like ALS does
-                for (int n = 0; n < order; n++) {
+                // sweeps: update factors in order, invalidating like ALS does — enough of them for every
+                // partial of the rotation (P_{N−1}, P_{N−2}, …, each serving the next N − 1 modes) to be
+                // made and used across a sweep boundary
+                for (int step = 0; step < order * order; step++) {
+                    int n = step % order;
                     double[] got = tree.mttkrp(n, u);
                     float[] want = Mttkrp.computeNaive(x, u, n).toArray();
-                    assertClose(want, got, Arrays.toString(dims) + " R=" + r + " mode " + n);
+                    assertClose(want, got, Arrays.toString(dims) + " R=" + r + " step " + step + " mode " + n);
                     Tensor fresh = scope.normal(rng.nextLong(), 0f, 1f, dims[n], r);
                     u.set(n, fresh);
                     tree.invalidate(n);
