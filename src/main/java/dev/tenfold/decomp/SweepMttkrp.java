@@ -190,34 +190,39 @@ final class SweepMttkrp {
 
     /** out (R × p) [r, q] = Σ_{c&lt;d} src[r·strideR + q·strideP + c]·U[c, r] (U is d × R), parallel over r. */
     private void rowDots(Tensor src, long strideR, long strideP, int p, int d, Tensor u, Tensor out) {
-        float[] ut = transposed(u);
-        SkinnyKernels kern = SkinnyProducts.kernelsFor((long) rank * p * d);
-        SkinnyProducts.runTasks(rank, threads((long) rank * p * d), () -> r -> kern.rowDots(src.segment(), src.offset(),
-                strideR, strideP, 0, p, d, ut, d, out.segment(), out.offset(), p, 1, (int) r, (int) r + 1));
+        perComponent((long) p * d, u, (kern, ut, r) -> kern.rowDots(src.segment(), src.offset(), strideR, strideP, 0, p, d, ut, d,
+                out.segment(), out.offset(), p, 1, r, r + 1));
     }
 
     /** out (R × q) [r, j] = Σ_{i&lt;d} U[i, r]·src[r·d·q + i·q + j] (U is d × R), parallel over r. */
     private void combineRows(Tensor src, int d, int q, Tensor u, Tensor out) {
-        float[] ut = transposed(u);
-        SkinnyKernels kern = SkinnyProducts.kernelsFor((long) rank * q * d);
-        SkinnyProducts.runTasks(rank, threads((long) rank * q * d), () -> r -> kern.combineRows(src.segment(), src.offset(),
-                (long) d * q, d, q, ut, d, out.segment(), out.offset(), (int) r, (int) r + 1));
+        perComponent((long) q * d, u, (kern, ut, r) -> kern.combineRows(src.segment(), src.offset(), (long) d * q, d, q, ut, d,
+                out.segment(), out.offset(), r, r + 1));
     }
 
     /** result (p × R, row-major doubles) [q, r] = Σ_{c&lt;d} src[r·p·d + q·d + c]·U[c, r], parallel over r. */
     private void rowDotsToDoubles(Tensor src, int p, int d, Tensor u, double[] result) {
-        float[] ut = transposed(u);
-        SkinnyKernels kern = SkinnyProducts.kernelsFor((long) rank * p * d);
-        SkinnyProducts.runTasks(rank, threads((long) rank * p * d), () -> r -> kern.rowDotsToDoubles(src.segment(), src.offset(),
-                (long) p * d, p, d, ut, d, result, rank, (int) r, (int) r + 1));
+        perComponent((long) p * d, u, (kern, ut, r) -> kern.rowDotsToDoubles(src.segment(), src.offset(), (long) p * d, p, d, ut, d,
+                result, rank, r, r + 1));
     }
 
     /** result (q × R, row-major doubles) [j, r] = Σ_{i&lt;d} U[i, r]·src[r·d·q + i·q + j], parallel over r. */
     private void combineRowsToDoubles(Tensor src, int d, int q, Tensor u, double[] result) {
+        perComponent((long) q * d, u, (kern, ut, r) -> kern.combineRowsToDoubles(src.segment(), src.offset(), (long) d * q, d, q, ut, d,
+                result, rank, r, r + 1));
+    }
+
+    /** One chain step's work for component r, with the kernels chosen for the step and Uᵀ (R × d). */
+    private interface ComponentStep {
+        void run(SkinnyKernels kern, float[] ut, int r);
+    }
+
+    /** Runs {@code step} for every component r (one task each), {@code perComponent} multiply-adds apiece. */
+    private void perComponent(long perComponent, Tensor u, ComponentStep step) {
         float[] ut = transposed(u);
-        SkinnyKernels kern = SkinnyProducts.kernelsFor((long) rank * q * d);
-        SkinnyProducts.runTasks(rank, threads((long) rank * q * d), () -> r -> kern.combineRowsToDoubles(src.segment(), src.offset(),
-                (long) d * q, d, q, ut, d, result, rank, (int) r, (int) r + 1));
+        long fmas = rank * perComponent;
+        SkinnyKernels kern = SkinnyProducts.kernelsFor(fmas);
+        SkinnyProducts.runTasks(rank, threads(fmas), () -> r -> step.run(kern, ut, (int) r));
     }
 
     /**
