@@ -32,6 +32,15 @@ interface LastModeKernels {
     int paddedRank(int rank);
 
     /**
+     * Floats an output should have past its last element: {@link #product}'s masked store of a
+     * last row then stays inside the segment (three vectors of up to 16 lanes). A masked vector
+     * that would run past the segment takes the Vector API's Java path
+     * (AbstractMask.checkIndexByLane: 4.3% of CP-ALS 100³ samples, 1.7% of HOOI 200³, when the
+     * task blocks and workspace slots had none).
+     */
+    int OUTPUT_SLACK = 3 * 16;
+
+    /**
      * The double twin of {@link #product} on heap arrays, for the small bases of
      * {@link WarmSubspace}: out[j·r + c] = Σ_{i&lt;inner} a[j·aRow + i·aCol]·b[i·r + c] for
      * j &lt; rows, c &lt; r (out and b row-major and dense; A = X row-major with aRow = inner,

@@ -71,10 +71,7 @@ final class SkinnyProducts {
         int tasks = (n + ROWS_PER_TASK - 1) / ROWS_PER_TASK, width = Math.min(n, ROWS_PER_TASK);
         int threads = 2L * n * k * rank < LastModeProducts.PARALLEL_FLOPS ? 1 : Math.min(Gemm.threads(), tasks);
         runTasks(tasks, threads, () -> {
-            // slack past the block: the kernel's masked stores of the last row then stay inside the
-            // segment (a masked vector that would run past it takes the Vector API's Java path:
-            // AbstractMask.checkIndexByLane, 4% of CP-ALS 100³ samples)
-            float[] block = new float[width * rank + 3 * 16], row = new float[width];
+            float[] block = new float[width * rank + LastModeKernels.OUTPUT_SLACK], row = new float[width];
             MemorySegment bs = MemorySegment.ofArray(block);
             return task -> {
                 int j0 = (int) task * ROWS_PER_TASK, rows = Math.min(n - j0, ROWS_PER_TASK);
@@ -140,9 +137,6 @@ final class SkinnyProducts {
         panels(x.segment(), x.offset(), x.strides()[0], 0, 1, n, u, out, false, new ThenLast(t, PackedFactor.of(v, (long) rank * (n / t)), y));
     }
 
-    /** What is done with each finished (R × n) block of item b: in place of storing it, or after. */
-    private sealed interface BlockStep permits ThenLast { }
-
     /**
      * V (T × R2) packed for the {@link LastModeKernels} that {@link LastModeProducts} picks for the
      * whole product of {@code rows} rows with it, so that the block-by-block products give its bits.
@@ -161,8 +155,8 @@ final class SkinnyProducts {
         }
     }
 
-    /** {@link #factorTimesRowsThenLast}: the stored block's rows of T times V into y. */
-    private record ThenLast(int trailing, PackedFactor v, Tensor y) implements BlockStep { }
+    /** {@link #factorTimesRowsThenLast}: each stored block's rows of T times V into y. */
+    private record ThenLast(int trailing, PackedFactor v, Tensor y) { }
 
 
     /**
@@ -207,7 +201,7 @@ final class SkinnyProducts {
      * fixed, so results depend neither on the thread count nor on the choice.
      */
     private static void panels(MemorySegment xs, long xOff, long xStride, long xBatch, int batch, int n, Tensor u, Tensor out,
-                               boolean rankFirst, BlockStep step) {
+                               boolean rankFirst, ThenLast then) {
         int k = u.dim(0), rank = u.dim(1);
         SkinnyKernels kern = kernelsFor((long) batch * n * k * rank);
         int rows = kern.panelRank(rank);
@@ -215,7 +209,7 @@ final class SkinnyProducts {
         boolean inPlace = (long) batch * k * n * Float.BYTES <= inPlaceMaxBytes;
         int maxWidth = inPlace ? PANEL_COLS : COPY_PANEL_COLS;
         int fit = n <= maxWidth + maxWidth / 4 ? n : maxWidth;
-        int width = step instanceof ThenLast last && fit != n ? Math.max(1, fit / last.trailing()) * last.trailing() : fit; // whole rows of T
+        int width = then != null && fit != n ? Math.max(1, fit / then.trailing()) * then.trailing() : fit; // whole rows of T
         int chunks = (n + width - 1) / width;
         long tasks = (long) chunks * batch;
         int threads = kern == SkinnyKernels.SCALAR ? 1 : (int) Math.min(Gemm.threads(), tasks);
@@ -248,12 +242,12 @@ final class SkinnyProducts {
                 }
                 long ob = outOff + b * outBatch + j0;
                 for (int r = 0; r < rank; r++) MemorySegment.copy(acc, r * wp, os, F32, (ob + r * outRow) * Float.BYTES, cols);
-                if (step instanceof ThenLast last) { // rows of T of the block just stored, times V, while in cache
-                    int t = last.trailing(), r2 = last.v().rank();
-                    Tensor y = last.y();
+                if (then != null) { // rows of T of the block just stored, times V, while in cache
+                    int t = then.trailing(), r2 = then.v().rank();
+                    Tensor y = then.y();
                     long yRow = (long) rank * r2;
                     for (int r = 0; r < rank; r++) {
-                        last.v().times(os, ob + r * outRow, t, cols / t, y.segment(), y.offset() + (j0 / t) * yRow + (long) r * r2, yRow);
+                        then.v().times(os, ob + r * outRow, t, cols / t, y.segment(), y.offset() + (j0 / t) * yRow + (long) r * r2, yRow);
                     }
                 }
             };

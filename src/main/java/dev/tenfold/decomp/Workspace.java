@@ -14,13 +14,6 @@ import java.util.Map;
  * cleared (every user overwrites what it takes).
  */
 final class Workspace {
-    /**
-     * Floats allocated past each slot's largest shape: a kernel's masked vector store at the end
-     * of the output then stays inside the segment (one that would run past it takes the Vector
-     * API's Java path, AbstractMask.checkIndexByLane — 1.7% of HOOI 200³ samples).
-     */
-    static final int SLACK = 48;
-
     private final TensorScope scope;
     private final Map<String, Tensor> slots = new HashMap<>();
 
@@ -28,13 +21,16 @@ final class Workspace {
         this.scope = scope;
     }
 
-    /** A contiguous tensor of shape {@code dims} over the buffer of {@code slot}. */
+    /**
+     * A contiguous tensor of shape {@code dims} over the buffer of {@code slot}, which holds
+     * {@link LastModeKernels#OUTPUT_SLACK} floats more (the kernels write these slots).
+     */
     Tensor take(String slot, int... dims) {
         long n = FactorMath.product(dims, 0, dims.length);
-        if (n > Integer.MAX_VALUE - SLACK) throw new IllegalStateException("Workspace: slot " + slot + " too large: " + n);
+        if (n > Integer.MAX_VALUE - LastModeKernels.OUTPUT_SLACK) throw new IllegalStateException("Workspace: slot " + slot + " too large: " + n);
         Tensor t = slots.get(slot);
-        if (t == null || t.size() < n + SLACK) {
-            t = scope.zeros((int) (Math.max(n, 1) + SLACK));
+        if (t == null || t.size() < n + LastModeKernels.OUTPUT_SLACK) {
+            t = scope.zeros((int) (Math.max(n, 1) + LastModeKernels.OUTPUT_SLACK));
             slots.put(slot, t);
         }
         return t.narrow(0, 0, (int) Math.max(n, 1)).view(dims);
