@@ -85,12 +85,18 @@ interface LastModeKernels {
 
         @Override
         public void product(double[] a, int aRow, int aCol, int rows, int inner, double[] b, int r, double[] out) {
+            // a row of r sums at a time, i outermost: r independent fma chains instead of one (each
+            // sum still runs over i in increasing order, so the bits are those of one chain per
+            // element); one chain at a time waited on the fma latency, and the R×R solves and
+            // Gram updates of CP-ALS 200³ rank 20 took 0.33 ms per factor update
+            double[] acc = new double[r];
             for (int j = 0; j < rows; j++) {
-                for (int c = 0; c < r; c++) {
-                    double s = 0;
-                    for (int i = 0; i < inner; i++) s = Math.fma(a[j * aRow + i * aCol], b[i * r + c], s);
-                    out[j * r + c] = s;
+                java.util.Arrays.fill(acc, 0);
+                for (int i = 0, ai = j * aRow, bi = 0; i < inner; i++, ai += aCol, bi += r) {
+                    double av = a[ai];
+                    for (int c = 0; c < r; c++) acc[c] = Math.fma(av, b[bi + c], acc[c]);
                 }
+                System.arraycopy(acc, 0, out, j * r, r);
             }
         }
     };
