@@ -1,0 +1,113 @@
+import dev.tenfold.conv.ConvForm;
+import dev.tenfold.conv.ConvSpec;
+import dev.tenfold.conv.CpConv;
+import dev.tenfold.conv.CpConvWeights;
+import dev.tenfold.conv.DenseConv;
+import dev.tenfold.decomp.CpAls;
+import dev.tenfold.decomp.CpOptions;
+import dev.tenfold.decomp.CpTensor;
+import dev.tenfold.decomp.Hooi;
+import dev.tenfold.decomp.TuckerOptions;
+import dev.tenfold.tensor.Shape;
+import dev.tenfold.tensor.Tensor;
+import dev.tenfold.tensor.TensorScope;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The workloads of {@code bench/ab}, written against tenfold's public API. {@link AbHarness}
+ * loads one copy of this class per build (class loader), calls {@link #setup} once and then
+ * {@link #run} alternately on the two builds.
+ *
+ * <ul>
+ *   <li>{@code cp N R [ITERS]}: CP-ALS on an N³ rank-R tensor plus 1% noise from a fixed random
+ *       init, tol 0, ITERS iterations (20); run() is the fit's median ms per iteration;</li>
+ *   <li>{@code tucker N R [ITERS]}: HOOI at ranks (R, R, R), likewise;</li>
+ *   <li>{@code conv 2|3}: dense conv forward on bench/compare's shapes (B=8, C=T=64, 56², k=3 or
+ *       B=2, C=T=64, 16³, k=3); run() is the median ms of 5 calls;</li>
+ *   <li>{@code cpconv 2|3 R}: the factorized CP conv forward on those shapes, likewise.</li>
+ * </ul>
+ * setup() returns a value that must agree between the builds when they compute the same thing
+ * (the relative error, or the output's norm).
+ */
+public final class AbWorkload {
+    private static TensorScope scope;
+    private static Body body;
+
+    private interface Body {
+        double millis();
+    }
+
+    private AbWorkload() { }
+
+    public static String setup(String[] args) {
+        if (args.length < 2) throw new IllegalArgumentException("workload: cp N R [ITERS] | tucker N R [ITERS] | conv 2|3 | cpconv 2|3 R");
+        scope = TensorScope.open();
+        String kind = args[0];
+        switch (kind) {
+            case "cp", "tucker" -> {
+                int n = Integer.parseInt(args[1]), rank = Integer.parseInt(args[2]);
+                int iters = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+                Tensor x = lowRankPlusNoise(n, rank);
+                if (kind.equals("cp")) {
+                    CpTensor init = CpTensor.random(scope, 2, rank, n, n, n);
+                    CpOptions o = CpOptions.builder(rank).init(init).tol(0).maxIter(iters).build();
+                    body = () -> CpAls.fit(x, o).trace().medianMillis();
+                    return "rel. error " + CpAls.fit(x, o).relError();
+                }
+                TuckerOptions o = TuckerOptions.builder(rank, rank, rank).tol(0).maxIter(iters).build();
+                body = () -> Hooi.fit(x, o).trace().medianMillis();
+                return "rel. error " + Hooi.fit(x, o).relError();
+            }
+            case "conv", "cpconv" -> {
+                int dims = Integer.parseInt(args[1]);
+                if (dims != 2 && dims != 3) throw new IllegalArgumentException("conv: dims must be 2 or 3, got " + dims);
+                int batch = dims == 2 ? 8 : 2, size = dims == 2 ? 56 : 16, c = 64;
+                int[] k = new int[dims];
+                Arrays.fill(k, 3);
+                ConvSpec spec = ConvSpec.builder(c, c, k).padding(1).bias(true).build();
+                int[] xd = new int[2 + dims];
+                xd[0] = batch;
+                xd[1] = c;
+                Arrays.fill(xd, 2, xd.length, size);
+                Tensor x = scope.normal(1, 0f, 1f, xd);
+                Tensor y = scope.zeros(spec.outputShape(Shape.of(xd)).dims());
+                Runnable call;
+                if (kind.equals("conv")) {
+                    Tensor w = scope.normal(3, 0f, 0.05f, spec.weightShape().dims()), b = scope.normal(4, 0f, 0.05f, c);
+                    call = () -> DenseConv.forward(spec, x, w, b, y);
+                } else {
+                    if (args.length < 3) throw new IllegalArgumentException("cpconv needs a rank: cpconv 2|3 R");
+                    CpConvWeights w = CpConvWeights.random(scope, spec, Integer.parseInt(args[2]), 5);
+                    call = () -> CpConv.forward(spec, w, x, ConvForm.FACTORIZED, y);
+                }
+                body = () -> {
+                    double[] t = new double[5];
+                    for (int i = 0; i < t.length; i++) {
+                        long t0 = System.nanoTime();
+                        call.run();
+                        t[i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                    Arrays.sort(t);
+                    return t[t.length / 2];
+                };
+                call.run();
+                return "output norm " + y.norm();
+            }
+            default -> throw new IllegalArgumentException("unknown workload " + kind + " (cp, tucker, conv, cpconv)");
+        }
+    }
+
+    public static double run() {
+        return body.millis();
+    }
+
+    private static Tensor lowRankPlusNoise(int n, int rank) {
+        List<Tensor> f = new ArrayList<>();
+        for (int m = 0; m < 3; m++) f.add(scope.normal(7 + m, 0f, 1f, n, rank));
+        Tensor x = new CpTensor(scope.ones(rank), f).toTensor();
+        Tensor noise = scope.normal(11, 0f, 1f, n, n, n);
+        return x.axpyInPlace((float) (0.01 * x.norm() / noise.norm()), noise);
+    }
+}
