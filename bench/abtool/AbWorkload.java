@@ -8,6 +8,7 @@ import dev.tenfold.decomp.CpOptions;
 import dev.tenfold.decomp.CpTensor;
 import dev.tenfold.decomp.Hooi;
 import dev.tenfold.decomp.TuckerOptions;
+import dev.tenfold.linalg.Gemm;
 import dev.tenfold.tensor.Shape;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
@@ -26,7 +27,8 @@ import java.util.List;
  *   <li>{@code tucker N R [ITERS]}: HOOI at ranks (R, R, R), likewise;</li>
  *   <li>{@code conv 2|3}: dense conv forward on bench/compare's shapes (B=8, C=T=64, 56², k=3 or
  *       B=2, C=T=64, 16³, k=3); run() is the median ms of 5 calls;</li>
- *   <li>{@code cpconv 2|3 R}: the factorized CP conv forward on those shapes, likewise.</li>
+ *   <li>{@code cpconv 2|3 R}: the factorized CP conv forward on those shapes, likewise;</li>
+ *   <li>{@code gemm M N K}: C = A·B (float32), likewise.</li>
  * </ul>
  * setup() returns a value that must agree between the builds when they compute the same thing
  * (the relative error, or the output's norm).
@@ -42,7 +44,9 @@ public final class AbWorkload {
     private AbWorkload() { }
 
     public static String setup(String[] args) {
-        if (args.length < 2) throw new IllegalArgumentException("workload: cp N R [ITERS] | tucker N R [ITERS] | conv 2|3 | cpconv 2|3 R");
+        if (args.length < 2) {
+            throw new IllegalArgumentException("workload: cp N R [ITERS] | tucker N R [ITERS] | conv 2|3 | cpconv 2|3 R | gemm M N K");
+        }
         scope = TensorScope.open();
         String kind = args[0];
         switch (kind) {
@@ -82,21 +86,32 @@ public final class AbWorkload {
                     CpConvWeights w = CpConvWeights.random(scope, spec, Integer.parseInt(args[2]), 5);
                     call = () -> CpConv.forward(spec, w, x, ConvForm.FACTORIZED, y);
                 }
-                body = () -> {
-                    double[] t = new double[5];
-                    for (int i = 0; i < t.length; i++) {
-                        long t0 = System.nanoTime();
-                        call.run();
-                        t[i] = (System.nanoTime() - t0) / 1e6;
-                    }
-                    Arrays.sort(t);
-                    return t[t.length / 2];
-                };
+                body = () -> medianOfFive(call);
                 call.run();
                 return "output norm " + y.norm();
             }
-            default -> throw new IllegalArgumentException("unknown workload " + kind + " (cp, tucker, conv, cpconv)");
+            case "gemm" -> {
+                if (args.length < 4) throw new IllegalArgumentException("gemm needs M N K");
+                int m = Integer.parseInt(args[1]), n = Integer.parseInt(args[2]), k = Integer.parseInt(args[3]);
+                Tensor a = scope.normal(1, 0f, 1f, m, k), b = scope.normal(2, 0f, 1f, k, n), c = scope.zeros(m, n);
+                Runnable call = () -> Gemm.sgemm(1f, a, b, 0f, c);
+                body = () -> medianOfFive(call);
+                call.run();
+                return "output norm " + c.norm();
+            }
+            default -> throw new IllegalArgumentException("unknown workload " + kind + " (cp, tucker, conv, cpconv, gemm)");
         }
+    }
+
+    private static double medianOfFive(Runnable call) {
+        double[] t = new double[5];
+        for (int i = 0; i < t.length; i++) {
+            long t0 = System.nanoTime();
+            call.run();
+            t[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(t);
+        return t[t.length / 2];
     }
 
     public static double run() {
