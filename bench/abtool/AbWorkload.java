@@ -28,6 +28,8 @@ import java.util.List;
  *   <li>{@code conv 2|3}: dense conv forward on bench/compare's shapes (B=8, C=T=64, 56², k=3 or
  *       B=2, C=T=64, 16³, k=3); run() is the median ms of 5 calls;</li>
  *   <li>{@code cpconv 2|3 R}: the factorized CP conv forward on those shapes, likewise;</li>
+ *   <li>{@code cptrain}: the CP conv3d forward and backward of bench/compare (B=4, C=T=32, 32³,
+ *       k=3, R=16, Z kept from the forward), likewise;</li>
  *   <li>{@code gemm M N K}: C = A·B (float32), likewise.</li>
  * </ul>
  * setup() returns a value that must agree between the builds when they compute the same thing
@@ -44,10 +46,11 @@ public final class AbWorkload {
     private AbWorkload() { }
 
     public static String setup(String[] args) {
-        if (args.length < 2) {
-            throw new IllegalArgumentException("workload: cp N R [ITERS] | tucker N R [ITERS] | conv 2|3 | cpconv 2|3 R | gemm M N K");
-        }
         scope = TensorScope.open();
+        if (args.length == 1 && args[0].equals("cptrain")) return cpTraining();
+        if (args.length < 2) {
+            throw new IllegalArgumentException("workload: cp N R [ITERS] | tucker N R [ITERS] | conv 2|3 | cpconv 2|3 R | cptrain | gemm M N K");
+        }
         String kind = args[0];
         switch (kind) {
             case "cp", "tucker" -> {
@@ -99,8 +102,25 @@ public final class AbWorkload {
                 call.run();
                 return "output norm " + c.norm();
             }
-            default -> throw new IllegalArgumentException("unknown workload " + kind + " (cp, tucker, conv, cpconv, gemm)");
+            default -> throw new IllegalArgumentException("unknown workload " + kind + " (cp, tucker, conv, cpconv, cptrain, gemm)");
         }
+    }
+
+    private static String cpTraining() {
+        ConvSpec spec = ConvSpec.builder(32, 32, 3, 3, 3).padding(1).bias(true).build();
+        int[] xd = {4, 32, 32, 32, 32}, zd = {4, 16, 32, 32, 32};
+        Tensor x = scope.normal(1, 0f, 1f, xd), gy = scope.normal(2, 0f, 1f, spec.outputShape(Shape.of(xd)).dims());
+        Tensor y = scope.zeros(gy.dims()), gx = scope.zeros(xd), z = scope.zeros(zd);
+        CpConvWeights w = CpConvWeights.random(scope, spec, 16, 5);
+        Runnable call = () -> {
+            CpConv.forward(spec, w, x, y, z);
+            try (TensorScope tmp = TensorScope.open()) {
+                CpConv.backward(spec, w, x, gy, z, gx, tmp);
+            }
+        };
+        body = () -> medianOfFive(call);
+        call.run();
+        return "input gradient norm " + gx.norm();
     }
 
     private static double medianOfFive(Runnable call) {
