@@ -27,7 +27,16 @@ public final class AbHarness {
         for (int i = 0; i < 2; i++) {
             ClassLoader loader = new URLClassLoader(new URL[] {Path.of(a[i]).toUri().toURL(), tool}, ClassLoader.getPlatformClassLoader());
             Class<?> c = Class.forName("AbWorkload", true, loader);
-            Object check = c.getMethod("setup", String[].class).invoke(null, (Object) workload);
+            Object check;
+            try {
+                check = c.getMethod("setup", String[].class).invoke(null, (Object) workload);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (!(cause instanceof IllegalArgumentException)) throw e;
+                System.err.println("bench/ab: " + cause.getMessage());
+                System.exit(2);
+                return;
+            }
             System.out.println(names[i] + " (" + a[i] + "): " + check);
             run[i] = c.getMethod("run");
         }
