@@ -87,8 +87,7 @@ interface LastModeKernels {
         public void product(double[] a, int aRow, int aCol, int rows, int inner, double[] b, int r, double[] out) {
             // a row of r sums at a time, i outermost: r independent fma chains instead of one (each
             // sum still runs over i in increasing order, so the bits are those of one chain per
-            // element); one chain at a time waited on the fma latency, and the R×R solves and
-            // Gram updates of CP-ALS 200³ rank 20 took 0.33 ms per factor update
+            // element and of the vector kernel)
             double[] acc = new double[r];
             for (int j = 0; j < rows; j++) {
                 java.util.Arrays.fill(acc, 0);
@@ -100,6 +99,18 @@ interface LastModeKernels {
             }
         }
     };
+
+    /** Multiply-adds below which the double products run {@link #SCALAR}'s loops (no vector warm-up for tiny ones). */
+    long DOUBLE_SMALL_FMAS = 4096;
+
+    /**
+     * The kernels for a double product of {@code fmas} multiply-adds (the small bases of
+     * {@link WarmSubspace}, the R×R solves and Grams of CP-ALS, {@code ShortSideGram}): the vector
+     * kernel from {@link #DOUBLE_SMALL_FMAS} on, the plain loops below — the same bits either way.
+     */
+    static LastModeKernels forDoubles(long fmas) {
+        return fmas < DOUBLE_SMALL_FMAS ? SCALAR : get();
+    }
 
     /** The implementation for this JVM (Vector API when available, else {@link #SCALAR}). */
     static LastModeKernels get() {

@@ -95,7 +95,7 @@ final class ShortSideGram {
             }
             for (int i0 = 0; i0 < rows; i0 += BLOCK_ROWS) {
                 int b = a.read(i0, Math.min(BLOCK_ROWS, rows - i0), slice);
-                LastModeProducts.kernel(2L * b * m * r).product(slice, b, m, w, r, part);
+                LastModeKernels.forDoubles((long) b * m * r).product(slice, b, m, w, r, part);
                 System.arraycopy(part, 0, u, i0 * r, b * r);
             }
         }

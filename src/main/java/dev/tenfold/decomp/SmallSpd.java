@@ -27,7 +27,7 @@ final class SmallSpd {
         double[] inv = inverse(g, r);
         if (inv == null) return Cholesky.solveRight(DenseMatrix.wrap(r, r, g.clone()), DenseMatrix.wrap(rows, r, m)).solution().data();
         double[] v = new double[rows * r];
-        LastModeProducts.kernel(2L * rows * r * r).product(m, rows, r, inv, r, v);
+        LastModeKernels.forDoubles((long) rows * r * r).product(m, rows, r, inv, r, v);
         return v;
     }
 
@@ -104,7 +104,7 @@ final class SmallSpd {
     /** UᵀU (R×R, row-major) of a row-major (rows × r) matrix, each sum over rows in increasing order. */
     static double[] gram(double[] u, int rows, int r) {
         double[] g = new double[r * r];
-        LastModeProducts.kernel(2L * rows * r * r).transposedProduct(u, u, rows, r, g);
+        LastModeKernels.forDoubles((long) rows * r * r).transposedProduct(u, u, rows, r, g);
         return g;
     }
 }

@@ -134,9 +134,9 @@ final class WarmSubspace {
         return multiply(v, rows, r, z);
     }
 
-    /** The kernels for the (rows × r) double products: plain loops when tiny (no vector warm-up), the same bits either way. */
+    /** The kernels for the (rows × r)·(r × r) double products ({@link LastModeKernels#forDoubles}). */
     private static LastModeKernels doubles(int rows, int r) {
-        return (long) rows * r * r < 4096 ? LastModeKernels.SCALAR : LastModeKernels.get();
+        return LastModeKernels.forDoubles((long) rows * r * r);
     }
 
     /**
