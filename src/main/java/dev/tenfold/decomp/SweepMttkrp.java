@@ -217,19 +217,29 @@ final class SweepMttkrp {
         void run(SkinnyKernels kern, float[] ut, int r);
     }
 
+    /**
+     * Chain steps of at least this many multiply-adds run the vector kernels, below it the plain
+     * loops (a few microseconds of work). The steps run every sweep (100³ rank 10: 10⁵ FMAs
+     * each); with the passes' threshold (2^19) they stayed scalar. Against that, in one JVM
+     * (bench/ab, 40 pairs), CP-ALS 100³ rank 10 ran 1.14× and 200³ rank 20 1.06× faster. A cold
+     * JVM pays for it: the first 20-iteration fit of 100³ took 2.2–3.2 s instead of 1.9–2.5 s
+     * (three fresh JVMs each), while the vector chain kernels were still being compiled.
+     */
+    static final long CHAIN_VECTOR_FMAS = 1 << 13;
+
     /** Runs {@code step} for every component r (one task each), {@code perComponent} multiply-adds apiece. */
     private void perComponent(long perComponent, Tensor u, ComponentStep step) {
         float[] ut = transposed(u);
         long fmas = rank * perComponent;
-        SkinnyKernels kern = SkinnyProducts.kernelsFor(fmas);
+        SkinnyKernels kern = fmas < CHAIN_VECTOR_FMAS ? SkinnyKernels.SCALAR : SkinnyKernels.get();
         SkinnyProducts.runTasks(rank, threads(fmas), () -> r -> step.run(kern, ut, (int) r));
     }
 
     /**
      * Threads for a chain step of {@code fmas} multiply-adds: one below 2^16, else up to one per
-     * component, also for the scalar kernels of mid-size steps (100³, rank 10: 10⁵ FMAs, ~60 µs on
-     * one core; on two threads CP-ALS iterations took 11–12% less, median of 40 interleaved fits
-     * each in one JVM). Every component is one task, so the bits do not depend on the count.
+     * component (100³, rank 10: steps of 10⁵ FMAs; with the then scalar steps, two threads took
+     * CP-ALS iterations 11–12% less time). Every component is one task, so the bits do not depend
+     * on the count.
      */
     private int threads(long fmas) {
         return fmas < (1 << 16) ? 1 : Math.min(Gemm.threads(), rank);
