@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * it — a partial used after its factor changed would show there — over N + 1 sweeps, which run
  * every partial of the rotation (it repeats every N − 1 sweeps… every 2 for N = 3, 3 for N = 4)
  * at least once. Exact singular vectors (GRAM) on our side, so the two differ by one sweep's
- * float rounding, magnified by 1/(relative spectral gap) in the subspaces.
+ * float rounding, magnified by cancellation in the mode products (‖|X| ×_k |U_k|ᵀ‖ / ‖Y_n‖) and by
+ * 1/(relative spectral gap), in the subspaces and in the error they reach.
  */
 class HooiScheduleProperties {
     @Test
@@ -60,15 +61,17 @@ class HooiScheduleProperties {
                 double[] xd = FactorMath.toDoubles(x);
                 double nx = 0;
                 for (double v : xd) nx += v * v;
+                double[] xAbs = abs(xd);
                 for (int s = 1; s <= sweeps; s++) { // sweep s from our own state before it: one step, no drift to amplify
                     double[][] us = states.get(s - 1).clone();
-                    double[] gaps = new double[order];
+                    double[] gaps = new double[order], magnification = new double[order];
                     for (int n = 0; n < order; n++) {
                         int[] yd = dims.clone();
-                        double[] y = xd;
+                        double[] y = xd, yAbs = xAbs;
                         for (int k = 0; k < order; k++) {
                             if (k == n) continue;
                             y = modeProduct(y, yd, us[k], k, ranks[k]);
+                            yAbs = modeProduct(yAbs, yd, abs(us[k]), k, ranks[k]);
                             yd[k] = ranks[k];
                         }
                         double[] values = new double[dims[n]];
@@ -78,19 +81,37 @@ class HooiScheduleProperties {
                         Arrays.sort(e);
                         int i = dims[n], r = ranks[n];
                         gaps[n] = r == i ? Double.POSITIVE_INFINITY : (e[i - r] - e[i - r - 1]) / Math.max(e[i - 1], Double.MIN_NORMAL);
+                        // Y_n's float rounding is relative to |X| ×_k |U_k|ᵀ: cancellation (a random start) magnifies it
+                        magnification[n] = norm(yAbs) / Math.max(norm(y), Double.MIN_NORMAL) / gaps[n];
                     }
                     String at = ctx + " sweep " + s;
                     double exact = squaredRelError(xd, nx, dims, us, ranks), ours = squaredRelError(xd, nx, dims, states.get(s), ranks);
-                    assertEquals(exact, ours, 1e-6, at + ": squared relative error of our factors");
+                    // the error moves with the subspaces, first order in their rounding (order 3, seed 527309392238472:
+                    // U_0 off by 1.3e-6, errors 1.2e-6 apart; order 4, seed -563: gap 0.008, errors 3.7e-6 apart)
+                    double worst = Arrays.stream(magnification).max().orElseThrow();
+                    assertEquals(exact, ours, 1e-5 + 1e-7 * worst, at + ": squared relative error of our factors");
                     // the reported error is √(‖X‖² − ‖G‖²)/‖X‖ with a float32 core: ‖G‖² is good to ~1e-6·‖X‖²
                     assertEquals(ours, errs[s - 1] * errs[s - 1], 5e-6, at + ": reported squared relative error");
-                    for (int n = 0; n < order; n++) { // float rounding of the step, magnified by 1/(relative gap)
-                        DecompTestSupport.assertSameSubspace(us[n], states.get(s)[n], dims[n], ranks[n], 1e-4 + 1e-5 / gaps[n],
+                    for (int n = 0; n < order; n++) { // float rounding of the step, magnified by cancellation and 1/(relative gap)
+                        // (order 4, seed 3738124619302161794: a rank-1 U_3 from a random start, projector 1.2e-4 off)
+                        DecompTestSupport.assertSameSubspace(us[n], states.get(s)[n], dims[n], ranks[n], 1e-4 + 1e-5 * magnification[n],
                                 at + " factor " + n);
                     }
                 }
             }
         });
+    }
+
+    private static double[] abs(double[] a) {
+        double[] b = new double[a.length];
+        for (int i = 0; i < a.length; i++) b[i] = Math.abs(a[i]);
+        return b;
+    }
+
+    private static double norm(double[] a) {
+        double s = 0;
+        for (double v : a) s += v * v;
+        return Math.sqrt(s);
     }
 
     /** (‖X‖² − ‖G‖²)/‖X‖² for G = X ×_0 U_0ᵀ … ×_{N−1} U_{N−1}ᵀ, in double. */
