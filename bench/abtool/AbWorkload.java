@@ -25,6 +25,8 @@ import java.util.List;
  *   <li>{@code cp N R [ITERS]}: CP-ALS on an N³ rank-R tensor plus 1% noise from a fixed random
  *       init, tol 0, ITERS iterations (20); run() is the fit's median ms per iteration;</li>
  *   <li>{@code tucker N R [ITERS]}: HOOI at ranks (R, R, R), likewise;</li>
+ *   <li>{@code tuckerfit N R [ITERS]}: the whole HOOI fit from its default HOSVD init, in ms
+ *       (init included);</li>
  *   <li>{@code conv 2|3}: dense conv forward on bench/compare's shapes (B=8, C=T=64, 56², k=3 or
  *       B=2, C=T=64, 16³, k=3); run() is the median ms of 5 calls;</li>
  *   <li>{@code cpconv 2|3 R}: the factorized CP conv forward on those shapes, likewise;</li>
@@ -49,10 +51,22 @@ public final class AbWorkload {
         scope = TensorScope.open();
         if (args.length == 1 && args[0].equals("cptrain")) return cpTraining();
         if (args.length < 2) {
-            throw new IllegalArgumentException("workload: cp N R [ITERS] | tucker N R [ITERS] | conv 2|3 | cpconv 2|3 R | cptrain | gemm M N K");
+            throw new IllegalArgumentException("workload: cp N R [ITERS] | tucker N R [ITERS] | tuckerfit N R [ITERS] | conv 2|3 | cpconv 2|3 R | cptrain | gemm M N K");
         }
         String kind = args[0];
         switch (kind) {
+            case "tuckerfit" -> {
+                int n = Integer.parseInt(args[1]), rank = Integer.parseInt(args[2]);
+                int iters = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+                Tensor x = lowRankPlusNoise(n, rank);
+                TuckerOptions o = TuckerOptions.builder(rank, rank, rank).tol(0).maxIter(iters).build();
+                body = () -> {
+                    long t0 = System.nanoTime();
+                    Hooi.fit(x, o);
+                    return (System.nanoTime() - t0) / 1e6;
+                };
+                return "rel. error " + Hooi.fit(x, o).relError();
+            }
             case "cp", "tucker" -> {
                 int n = Integer.parseInt(args[1]), rank = Integer.parseInt(args[2]);
                 int iters = args.length > 3 ? Integer.parseInt(args[3]) : 20;
@@ -102,7 +116,7 @@ public final class AbWorkload {
                 call.run();
                 return "output norm " + c.norm();
             }
-            default -> throw new IllegalArgumentException("unknown workload " + kind + " (cp, tucker, conv, cpconv, cptrain, gemm)");
+            default -> throw new IllegalArgumentException("unknown workload " + kind + " (cp, tucker, tuckerfit, conv, cpconv, cptrain, gemm)");
         }
     }
 

@@ -10,7 +10,8 @@ import java.lang.foreign.ValueLayout;
  * {@code x.permute(n, others…)} reads as the mode-n unfolding). Any strides; nothing is copied
  * except the requested block. Runs along the last axis with stride 1 are bulk-copied; when
  * instead the rows are contiguous (row stride 1, e.g. a transposed view or the unfolding along
- * the last mode), each column is bulk-copied.
+ * the last mode), each column is bulk-copied. {@link #read} keeps no state between calls, so
+ * threads may read disjoint blocks at once (the parallel Gram of {@link LeadingSingularVectors}).
  */
 final class TensorColumnBlocks implements ColumnBlockSource {
     private final MemorySegment segment;
@@ -20,7 +21,6 @@ final class TensorColumnBlocks implements ColumnBlockSource {
     private final long cols;
     private final int[] dims;     // trailing dims (axes 1..)
     private final long[] strides; // trailing strides
-    private float[] scratch = new float[0];
 
     TensorColumnBlocks(Tensor x) {
         this.segment = x.segment();
@@ -88,7 +88,7 @@ final class TensorColumnBlocks implements ColumnBlockSource {
         }
         long step = strides[last];
         if (step == 1) { // rows of the block are runs of contiguous floats
-            if (scratch.length < width) scratch = new float[width];
+            float[] scratch = new float[width];
             for (int i = 0; i < rows; i++) {
                 long base = offset + i * rowStride;
                 int o = i * width;
@@ -100,7 +100,7 @@ final class TensorColumnBlocks implements ColumnBlockSource {
                 }
             }
         } else if (rowStride == 1 && rows > 1) { // columns are contiguous (e.g. a transposed view)
-            if (scratch.length < rows) scratch = new float[rows];
+            float[] scratch = new float[rows];
             int c = 0;
             for (int r = 0; r < runs; r++) {
                 for (int k = 0; k < runLen[r]; k++, c++) {

@@ -73,6 +73,45 @@ class LeadingSingularVectorsProperties {
                 });
     }
 
+    /**
+     * A Gram large enough to be split over the compute pool: the same bits for one thread and
+     * three, and the same vectors and singular values, up to the rounding of the summation order,
+     * as the one-thread accumulation of a plain source (which the SVD checks above cover).
+     */
+    @Test
+    void largeTensorGramIsSplitOverThreadsWithTheSameBitsForAnyThreadCount() {
+        qt().withExamples(6).forAll(integers().between(40, 64), integers().between(0, 3000), longs().all()).checkAssert((rows, extra, seed) -> {
+            SplitMix64 rng = new SplitMix64(seed);
+            int cols = (int) Math.ceil(2 * LeadingSingularVectors.PARALLEL_GRAM_FMAS / ((double) rows * rows)) + extra;
+            DenseMatrix x = spectrumMatrix(rng, rows, cols, rows, 0.8);
+            int r = 1 + rng.nextInt(rows);
+            int width = 1 + rng.nextInt(cols / LeadingSingularVectors.GRAM_PARTS); // at least GRAM_PARTS blocks, a ragged tail
+            String ctx = rows + " × " + cols + ", r " + r + ", blocks of " + width;
+            try (TensorScope scope = TensorScope.open()) {
+                ColumnBlockSource tensor = new TensorColumnBlocks(x.toTensor(scope));
+                Result plain = LeadingSingularVectors.of(rows, cols, denseSource(x), r, GRAM, width);
+                int threads = Gemm.threads();
+                Result one, three;
+                try {
+                    Gemm.setThreads(1);
+                    one = LeadingSingularVectors.of(rows, cols, tensor, r, GRAM, width);
+                    Gemm.setThreads(3);
+                    three = LeadingSingularVectors.of(rows, cols, tensor, r, GRAM, width);
+                } finally {
+                    Gemm.setThreads(threads);
+                }
+                org.junit.jupiter.api.Assertions.assertArrayEquals(one.vectors().data(), three.vectors().data(), ctx);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(one.singularValues(), three.singularValues(), ctx);
+                int sharp = 0; // vectors well above the Gram's rounding: σ_j ≥ 1e-2·σ_0 (gaps 0.36·σ_j²)
+                while (sharp < r && plain.singularValues()[sharp] >= 1e-2 * plain.singularValues()[0]) sharp++;
+                LinalgTestSupport.assertClose(plain.vectors().columns(0, sharp), one.vectors().columns(0, sharp), 1e-9, ctx);
+                for (int j = 0; j < sharp; j++) {
+                    assertEquals(plain.singularValues()[j], one.singularValues()[j], 1e-12 * plain.singularValues()[0], ctx + " σ_" + j);
+                }
+            }
+        });
+    }
+
     @Test
     void randomizedMethodIsAccurateWhenTheRankFitsTheSketch() {
         qt().withExamples(60).forAll(integers().between(2, 60), integers().between(1, 300), integers().between(1, 8),
