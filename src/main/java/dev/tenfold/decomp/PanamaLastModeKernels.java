@@ -199,16 +199,37 @@ final class PanamaLastModeKernels implements LastModeKernels {
         a0.intoMemorySegment(out, oo * Float.BYTES, LE, m0);
     }
 
-    /** Per vector of output columns: tiles of 4 output rows (4 accumulators), then single rows; masked column tail. */
+    /**
+     * Pairs of full vectors of output columns in tiles of 4 rows × 2 vectors (8 accumulators: two
+     * FMA pipes × four cycles of latency), then single vectors in tiles of 4 rows, the last vector
+     * masked when r is not a multiple of the lanes; leftover rows one at a time. Unmasked loads and
+     * stores wherever the vector is full (masked array accesses cost several times more). A
+     * (200 × 20)·(20 × 20) product ran at 3.6 GFMA/s with masked 4 × 1 tiles only.
+     */
     @Override
     public void product(double[] a, int aRow, int aCol, int rows, int inner, double[] b, int r, double[] out) {
-        for (int c = 0; c < r; c += DL) {
+        int full = r / DL * DL, c = 0;
+        for (; c + 2 * DL <= full; c += 2 * DL) {
+            int j = 0;
+            for (; j + 4 <= rows; j += 4) fourRowsTwoVectors(a, aRow, aCol, j, inner, b, r, c, out);
+            for (; j < rows; j++) {
+                DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
+                for (int i = 0, ai = j * aRow, bi = c; i < inner; i++, ai += aCol, bi += r) {
+                    DoubleVector av = DoubleVector.broadcast(D, a[ai]);
+                    a0 = av.fma(DoubleVector.fromArray(D, b, bi), a0);
+                    a1 = av.fma(DoubleVector.fromArray(D, b, bi + DL), a1);
+                }
+                a0.intoArray(out, j * r + c);
+                a1.intoArray(out, j * r + c + DL);
+            }
+        }
+        for (; c < r; c += DL) {
             VectorMask<Double> mask = D.indexInRange(c, r);
             int j = 0;
             for (; j + 4 <= rows; j += 4) {
                 DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D), a2 = DoubleVector.zero(D), a3 = DoubleVector.zero(D);
-                for (int i = 0, ai = j * aRow; i < inner; i++, ai += aCol) {
-                    DoubleVector bv = DoubleVector.fromArray(D, b, i * r + c, mask);
+                for (int i = 0, ai = j * aRow, bi = c; i < inner; i++, ai += aCol, bi += r) {
+                    DoubleVector bv = c < full ? DoubleVector.fromArray(D, b, bi) : DoubleVector.fromArray(D, b, bi, mask);
                     a0 = DoubleVector.broadcast(D, a[ai]).fma(bv, a0);
                     a1 = DoubleVector.broadcast(D, a[ai + aRow]).fma(bv, a1);
                     a2 = DoubleVector.broadcast(D, a[ai + 2 * aRow]).fma(bv, a2);
@@ -227,5 +248,35 @@ final class PanamaLastModeKernels implements LastModeKernels {
                 a0.intoArray(out, j * r + c, mask);
             }
         }
+    }
+
+    /** out rows j … j+3, columns c … c + 2·DL − 1 (two full vectors): 8 accumulators over i. */
+    private static void fourRowsTwoVectors(double[] a, int aRow, int aCol, int j, int inner, double[] b, int r, int c, double[] out) {
+        DoubleVector a00 = DoubleVector.zero(D), a01 = DoubleVector.zero(D), a10 = DoubleVector.zero(D), a11 = DoubleVector.zero(D);
+        DoubleVector a20 = DoubleVector.zero(D), a21 = DoubleVector.zero(D), a30 = DoubleVector.zero(D), a31 = DoubleVector.zero(D);
+        for (int i = 0, ai = j * aRow, bi = c; i < inner; i++, ai += aCol, bi += r) {
+            DoubleVector b0 = DoubleVector.fromArray(D, b, bi), b1 = DoubleVector.fromArray(D, b, bi + DL);
+            DoubleVector av = DoubleVector.broadcast(D, a[ai]);
+            a00 = av.fma(b0, a00);
+            a01 = av.fma(b1, a01);
+            av = DoubleVector.broadcast(D, a[ai + aRow]);
+            a10 = av.fma(b0, a10);
+            a11 = av.fma(b1, a11);
+            av = DoubleVector.broadcast(D, a[ai + 2 * aRow]);
+            a20 = av.fma(b0, a20);
+            a21 = av.fma(b1, a21);
+            av = DoubleVector.broadcast(D, a[ai + 3 * aRow]);
+            a30 = av.fma(b0, a30);
+            a31 = av.fma(b1, a31);
+        }
+        int o = j * r + c;
+        a00.intoArray(out, o);
+        a01.intoArray(out, o + DL);
+        a10.intoArray(out, o + r);
+        a11.intoArray(out, o + r + DL);
+        a20.intoArray(out, o + 2 * r);
+        a21.intoArray(out, o + 2 * r + DL);
+        a30.intoArray(out, o + 3 * r);
+        a31.intoArray(out, o + 3 * r + DL);
     }
 }
