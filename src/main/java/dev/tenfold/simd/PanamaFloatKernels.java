@@ -29,6 +29,10 @@ final class PanamaFloatKernels implements FloatKernels {
         };
     }
 
+    static {
+        ImplementationPreload.run(F);
+    }
+
     PanamaFloatKernels() { }
 
     private static FloatVector load(MemorySegment s, long i) {
