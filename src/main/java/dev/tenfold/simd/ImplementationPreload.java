@@ -3,8 +3,7 @@ package dev.tenfold.simd;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -22,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * C2 compiled it again ({@code -Xlog:dependencies=debug} shows the "dependee").
  *
  * <p>So this touches, for the float species the kernels use, the double species of its shape and
- * the half-width float species: a mask, a shuffle, masked and plain loads and stores on arrays,
- * native and heap segments; and it creates a heap segment of every primitive array type. It runs
+ * the half-width float and double species: a mask, a shuffle, loads and (masked) stores on a
+ * native and a heap segment; and it creates a heap segment of every primitive array type. It runs
  * in the interpreter in well under a millisecond of work; nothing it makes is kept.
  */
 final class ImplementationPreload {
@@ -38,45 +37,28 @@ final class ImplementationPreload {
         MemorySegment.ofArray(new char[4]);
         MemorySegment.ofArray(new int[2]);
         MemorySegment.ofArray(new long[1]);
-        MemorySegment.ofArray(new double[1]);
         VectorShape shape = f.vectorShape();
-        floats(f);
-        doubles(VectorSpecies.of(double.class, shape));
+        touch(f, new float[f.length()]);
+        VectorSpecies<Double> d = VectorSpecies.of(double.class, shape);
+        touch(d, new double[d.length()]);
         if (f.vectorBitSize() >= 128) {
             VectorShape half = VectorShape.forBitSize(f.vectorBitSize() / 2);
-            floats(VectorSpecies.of(float.class, half));
-            doubles(VectorSpecies.of(double.class, half));
+            VectorSpecies<Float> fh = VectorSpecies.of(float.class, half);
+            VectorSpecies<Double> dh = VectorSpecies.of(double.class, half);
+            touch(fh, new float[fh.length()]);
+            touch(dh, new double[dh.length()]);
         }
     }
 
-    private static void floats(VectorSpecies<Float> s) {
-        int n = s.length();
-        float[] a = new float[n];
-        VectorMask<Float> m = s.indexInRange(0, 1);
+    /** A mask, a shuffle, an array load, and plain and masked segment loads and stores on a native and a heap segment. */
+    private static <E> void touch(VectorSpecies<E> s, Object array) {
+        VectorMask<E> m = s.indexInRange(0, 1);
         VectorShuffle.iota(s, 0, 1, true);
-        FloatVector v = FloatVector.fromArray(s, a, 0).add(FloatVector.fromArray(s, a, 0, m));
-        v.intoArray(a, 0);
-        v.intoArray(a, 0, m);
+        Vector<E> v = s.fromArray(array, 0);
+        MemorySegment heap = array instanceof float[] fa ? MemorySegment.ofArray(fa) : MemorySegment.ofArray((double[]) array);
         try (Arena arena = Arena.ofConfined()) {
-            for (MemorySegment seg : new MemorySegment[] {arena.allocate((long) n * Float.BYTES, 64), MemorySegment.ofArray(a)}) {
-                FloatVector w = FloatVector.fromMemorySegment(s, seg, 0, LE).add(FloatVector.fromMemorySegment(s, seg, 0, LE, m));
-                w.intoMemorySegment(seg, 0, LE);
-                w.intoMemorySegment(seg, 0, LE, m);
-            }
-        }
-    }
-
-    private static void doubles(VectorSpecies<Double> s) {
-        int n = s.length();
-        double[] a = new double[n];
-        VectorMask<Double> m = s.indexInRange(0, 1);
-        VectorShuffle.iota(s, 0, 1, true);
-        DoubleVector v = DoubleVector.fromArray(s, a, 0).add(DoubleVector.fromArray(s, a, 0, m));
-        v.intoArray(a, 0);
-        v.intoArray(a, 0, m);
-        try (Arena arena = Arena.ofConfined()) {
-            for (MemorySegment seg : new MemorySegment[] {arena.allocate((long) n * Double.BYTES, 64), MemorySegment.ofArray(a)}) {
-                DoubleVector w = DoubleVector.fromMemorySegment(s, seg, 0, LE).add(DoubleVector.fromMemorySegment(s, seg, 0, LE, m));
+            for (MemorySegment seg : new MemorySegment[] {arena.allocate(s.vectorByteSize(), 64), heap}) {
+                Vector<E> w = s.fromMemorySegment(seg, 0, LE).add(v).blend(v, m);
                 w.intoMemorySegment(seg, 0, LE);
                 w.intoMemorySegment(seg, 0, LE, m);
             }
