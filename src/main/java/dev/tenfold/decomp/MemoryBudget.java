@@ -98,8 +98,9 @@ public final class MemoryBudget {
         boolean gram = o.method() == LeadingSingularVectors.Method.GRAM
                 || (o.method() == LeadingSingularVectors.Method.AUTO && (rows <= o.gramMaxRows() || l >= rows));
         long block = (long) rows * w;
-        int parts = LeadingSingularVectors.GRAM_PARTS; // a large Gram: partial Grams and block buffers per column range
-        long general = gram ? (parts + 1L) * rows * rows + (parts + 1L) * block : block + 4L * rows * l + 2L * l * w + 2 * l * l;
+        int parts = LeadingSingularVectors.gramPartials(rows); // a split Gram: partial Grams and block buffers per column range
+        long general = gram ? (parts + 1L) * rows * rows + (parts > 1 ? parts + 1L : 1L) * block
+                : block + 4L * rows * l + 2L * l * w + 2 * l * l;
         return ShortSideGram.serves(rows, cols, o) ? Math.max(general, ShortSideGram.doubles(rows, cols, k)) : general;
     }
 

@@ -13,9 +13,9 @@ import dev.tenfold.tensor.Tensor;
  * <ul>
  *   <li>{@link Method#GRAM}: G = X·Xᵀ accumulated in double over column blocks, then
  *       {@link SymmetricEigen}; vectors are exact up to the conditioning of G (σᵢ² / σ₁²
- *       below ~1e-13 are noise). A large Gram from a tensor is accumulated as
+ *       below ~1e-13 are noise). A large Gram from a tensor with I ≤ 1024 is accumulated as
  *       {@link #GRAM_PARTS} partial Grams over column ranges on the compute pool, then summed in
- *       range order (up to {@link #GRAM_PARTS} Grams and blocks at once; the same bits for any
+ *       range order ({@link #gramPartials} Grams and blocks at once; the same bits for any
  *       thread count).</li>
  *   <li>{@link Method#RANDOMIZED}: a randomized range finder (Halko–Martinsson–Tropp):
  *       Y = X·Ω with a uniform(−1, 1) test matrix Ω (J×l, generated on the fly per column from
@@ -174,13 +174,23 @@ public final class LeadingSingularVectors {
     public static final int GRAM_PARTS = 4;
     /** Grams of at least this many multiply-adds (I²·J/2) from a tensor are split over the compute pool. */
     static final double PARALLEL_GRAM_FMAS = 1 << 24;
+    /** Rows up to which a Gram is split ({@link #GRAM_PARTS} partial I × I Grams: 32 MiB at 1024). */
+    static final int PARALLEL_GRAM_MAX_ROWS = 1024;
+
+    /**
+     * The I × I Grams and the column blocks the GRAM method holds at once for I = {@code rows}:
+     * {@link #GRAM_PARTS} when it may split the Gram, else 1 (memory estimates).
+     */
+    public static int gramPartials(int rows) {
+        return rows <= PARALLEL_GRAM_MAX_ROWS ? GRAM_PARTS : 1;
+    }
 
     private static Result gram(Blocks x, int k) {
         int n = x.rows;
         DoubleKernels kern = DoubleKernels.forWork((double) n * n * x.cols);
         long blocks = (x.cols + x.width - 1) / x.width;
         double[] g;
-        if (x.concurrent() && blocks >= GRAM_PARTS && 0.5 * n * n * x.cols >= PARALLEL_GRAM_FMAS) {
+        if (x.concurrent() && gramPartials(n) > 1 && blocks >= GRAM_PARTS && 0.5 * n * n * x.cols >= PARALLEL_GRAM_FMAS) {
             g = parallelGram(x, kern, blocks);
         } else {
             g = new double[n * n];
