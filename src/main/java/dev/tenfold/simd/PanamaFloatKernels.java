@@ -30,7 +30,11 @@ final class PanamaFloatKernels implements FloatKernels {
     }
 
     static {
-        ImplementationPreload.run(F);
+        try {
+            ImplementationPreload.run(F);
+        } catch (RuntimeException | LinkageError e) { // only a JIT nicety: never let it cost the SIMD kernels
+            System.getLogger("dev.tenfold.simd").log(System.Logger.Level.DEBUG, "implementation preload skipped: " + e);
+        }
     }
 
     PanamaFloatKernels() { }
