@@ -22,8 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>So this touches, for the float species the kernels use, the double species of its shape and
  * the half-width float and double species: a mask, a shuffle, loads and (masked) stores on a
- * native and a heap segment; and it creates a heap segment of every primitive array type. It runs
- * in the interpreter in well under a millisecond of work; nothing it makes is kept.
+ * native and a heap segment; and it creates a heap segment of every primitive array type. Nothing
+ * it makes is kept. Its cost is class loading at start-up: 42–57 ms in a fresh JVM on top of the
+ * ~90–100 ms any first float vector operation pays (much of it classes the decompositions load
+ * later anyway), against ~1 s lost to one invalidation mid-run ({@code bench/deopt}).
  */
 final class ImplementationPreload {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
