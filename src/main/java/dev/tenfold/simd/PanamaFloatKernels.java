@@ -29,14 +29,6 @@ final class PanamaFloatKernels implements FloatKernels {
         };
     }
 
-    static {
-        try {
-            ImplementationPreload.run(F);
-        } catch (RuntimeException | LinkageError e) { // only a JIT nicety: never let it cost the SIMD kernels
-            System.getLogger("dev.tenfold.simd").log(System.Logger.Level.DEBUG, "implementation preload skipped: " + e);
-        }
-    }
-
     PanamaFloatKernels() { }
 
     private static FloatVector load(MemorySegment s, long i) {
