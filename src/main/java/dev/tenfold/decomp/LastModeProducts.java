@@ -27,7 +27,7 @@ final class LastModeProducts {
      * as three or four sequential streams of rows/3 rows, and longer streams pay the prefetcher's
      * ramp-up less often: the (40000 × 200)·(200 × 20) pass ran 1.05× faster with 192 rows than
      * with 96 on two threads (medians of 21 alternating rounds in one JVM), and no faster with
-     * 384–1536. The same figure as {@code SkinnyProducts.ROWS_PER_TASK}.
+     * 384–1536. {@code SkinnyProducts.rowsTimesFactor} runs the same kernel in tasks of this size.
      */
     static final int ROWS_PER_TASK = 192;
 

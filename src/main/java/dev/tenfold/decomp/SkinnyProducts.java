@@ -22,8 +22,6 @@ import java.lang.foreign.MemorySegment;
  * whatever the split, so results are bitwise independent of the thread count.
  */
 final class SkinnyProducts {
-    /** Rows of X per task of {@link #rowsTimesFactor} (a multiple of the 3- and 4-row tiles). */
-    static final int ROWS_PER_TASK = 192;
     /** Rows of X per packed panel (an L1-sized tile of 4 vectors × this many rows). */
     static final int PANEL_ROWS = 96;
     /** Columns of X per panel task when X is read in place. */
@@ -58,7 +56,7 @@ final class SkinnyProducts {
 
     /**
      * {@link #rowsTimesFactor(Tensor, Tensor, Tensor)} with the given kernels: tasks of
-     * {@link #ROWS_PER_TASK} rows of X (times U into a heap block of rows × R, then transposed
+     * {@link LastModeProducts#ROWS_PER_TASK} rows of X (times U into a heap block of rows × R, then transposed
      * into the task's columns of out) over the compute pool. (It replaced a dot-product kernel
      * that ran the last-mode pass of a 200³ X 4× slower, and 2-way CP-ALS with it.)
      */
@@ -68,13 +66,13 @@ final class SkinnyProducts {
         float[] packed = packRows(u, ldu);
         MemorySegment xs = x.segment(), os = out.segment();
         long xOff = x.offset(), xStride = x.strides()[0], outOff = out.offset();
-        int tasks = (n + ROWS_PER_TASK - 1) / ROWS_PER_TASK, width = Math.min(n, ROWS_PER_TASK);
+        int perTask = LastModeProducts.ROWS_PER_TASK, tasks = (n + perTask - 1) / perTask, width = Math.min(n, perTask);
         int threads = 2L * n * k * rank < LastModeProducts.PARALLEL_FLOPS ? 1 : Math.min(Gemm.threads(), tasks);
         runTasks(tasks, threads, () -> {
             float[] block = new float[width * rank + LastModeKernels.OUTPUT_SLACK], row = new float[width];
             MemorySegment bs = MemorySegment.ofArray(block);
             return task -> {
-                int j0 = (int) task * ROWS_PER_TASK, rows = Math.min(n - j0, ROWS_PER_TASK);
+                int j0 = (int) task * perTask, rows = Math.min(n - j0, perTask);
                 kern.product(xs, xOff + j0 * xStride, xStride, rows, k, packed, ldu, rank, bs, 0, rank);
                 for (int r = 0; r < rank; r++) {
                     for (int j = 0; j < rows; j++) row[j] = block[j * rank + r];

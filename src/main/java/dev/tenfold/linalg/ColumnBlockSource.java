@@ -17,4 +17,14 @@ public interface ColumnBlockSource {
      * @param dst   destination, at least I·width long
      */
     void read(long col0, int width, double[] dst);
+
+    /**
+     * Whether {@link #read} may be called from several threads at once, for disjoint blocks in
+     * any order. When true, a large Gram of the GRAM method reads its column ranges in parallel
+     * ({@link LeadingSingularVectors#GRAM_PARTS} partial Grams, the same bits for any thread
+     * count); the default, false, keeps every read on the calling thread in increasing order.
+     */
+    default boolean concurrentReads() {
+        return false;
+    }
 }

@@ -13,7 +13,8 @@ import dev.tenfold.tensor.Tensor;
  * <ul>
  *   <li>{@link Method#GRAM}: G = X·Xᵀ accumulated in double over column blocks, then
  *       {@link SymmetricEigen}; vectors are exact up to the conditioning of G (σᵢ² / σ₁²
- *       below ~1e-13 are noise). A large Gram from a tensor with I ≤ 1024 is accumulated as
+ *       below ~1e-13 are noise). A large Gram with I ≤ 1024 from a source that allows
+ *       {@link ColumnBlockSource#concurrentReads concurrent reads} (a tensor's does) is accumulated as
  *       {@link #GRAM_PARTS} partial Grams over column ranges on the compute pool, then summed in
  *       range order ({@link #gramPartials} Grams and blocks at once; the same bits for any
  *       thread count).</li>
@@ -350,9 +351,9 @@ public final class LeadingSingularVectors {
             return w;
         }
 
-        /** Whether threads may read disjoint blocks at once: only our tensor source promises it. */
+        /** Whether threads may read disjoint blocks at once ({@link ColumnBlockSource#concurrentReads}). */
         boolean concurrent() {
-            return source instanceof TensorColumnBlocks;
+            return source.concurrentReads();
         }
     }
 }

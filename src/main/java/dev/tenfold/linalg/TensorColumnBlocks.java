@@ -59,6 +59,12 @@ final class TensorColumnBlocks implements ColumnBlockSource {
 
     long cols() { return cols; }
 
+    /** True: {@link #read} keeps no state between calls. */
+    @Override
+    public boolean concurrentReads() {
+        return true;
+    }
+
     @Override
     public void read(long col0, int width, double[] dst) {
         // The column → element-offset map is the same for every row: build its runs once.
