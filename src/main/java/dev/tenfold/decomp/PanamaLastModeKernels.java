@@ -27,7 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * that the hardware prefetcher runs ahead of, not as adjacent rows whose reads jump 3 rows
  * (2.4 KB) every tile. Reading a 32 MB X from memory that ran the (40000 × 200)·(200 × 20) pass
  * 1.59× faster on one thread (median of 25 alternating rounds; no change when X sat in the
- * last-level cache) and 1.25–1.30× faster on two; every element is still one fixed-order sum.
+ * last-level cache) and 1.25–1.40× faster on two (against the first-mode pass in the same JVM,
+ * four JVMs); every element is still one fixed-order sum.
  */
 final class PanamaLastModeKernels implements LastModeKernels {
     /** The vector width of the float kernels in use (so {@code -Dtenfold.simd=128|256|512} applies here too). */
