@@ -25,13 +25,15 @@ public final class CpHals {
         Checks.tensor(op, x);
         if (options.initial() != null) Checks.initialCp(op, options.initial(), x.shape(), options.rank());
         CpOptions cp = options.asCpOptions();
-        CpAls.estimate(op, x, cp).check(cp.budget(), "use a smaller rank, init RANDOM instead of SVD, or a contiguous x");
+        MemoryBudget estimate = CpAls.estimate(op, x, cp);
+        estimate.check(cp.budget(), "use a smaller rank, init RANDOM instead of SVD, or a contiguous x");
         double normX2 = Checks.finiteSquaredNorm(op, "x", x);
         int[] dims = x.dims();
         int r = options.rank(), order = dims.length;
         try (TensorScope scratch = TensorScope.open()) {
             Tensor xc = x.isContiguous() ? x : x.copyTo(scratch);
             CpWorkspace ws = new CpWorkspace(xc, r, scratch);
+            ws.useModeLayoutsWithin(estimate, cp.budget(), scratch);
             double[] lambda = new double[r];
             double[][] init = CpWorkspace.initialFactors(xc, r, cp.init(), cp.initial(), cp.seed(), cp.svdOptions(), true, lambda);
             FactorMath.scaleColumns(init[0], dims[0], lambda);

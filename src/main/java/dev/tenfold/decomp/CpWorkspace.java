@@ -36,6 +36,22 @@ final class CpWorkspace {
         this.tree = new SweepMttkrp(x, rank, scratch);
     }
 
+    /**
+     * Lets the passes over X read copies of X with each mode k &lt; N − 1 moved last
+     * ({@link SweepMttkrp#useModeLayouts}, (N − 1)·size floats in {@code scratch}) when X is too
+     * big to be read in place by the panel passes ({@link SkinnyProducts#inPlaceMaxBytes}) and the
+     * copies with the fit's {@code estimate} take at most half the memory budget (the copies are
+     * optional, so they leave the other half free); otherwise the passes read X as before. Only
+     * for an X whose values stay fixed during the fit (no mask).
+     */
+    void useModeLayoutsWithin(MemoryBudget estimate, long budget, TensorScope scratch) {
+        long size = FactorMath.product(dims, 0, order);
+        long extra = SweepMttkrp.layoutFloats(dims) * Float.BYTES;
+        if (order >= 2 && size * Float.BYTES > SkinnyProducts.inPlaceMaxBytes && estimate.total() + extra <= budget / 2) {
+            tree.useModeLayouts(scratch);
+        }
+    }
+
     /** Floats the workspace allocates (factor tensors, λ, the sweep partials). */
     static long floats(int[] dims, int rank) {
         long f = rank + SweepMttkrp.floats(dims, rank);

@@ -431,4 +431,56 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         a8.intoArray(acc, ao + 8 * lda);
         a9.intoArray(acc, ao + 9 * lda);
     }
+    /** The 8-lane species of the 8 × 8 tiles of {@link #transpose} (AVX2 and AVX-512 alike). */
+    private static final VectorSpecies<Float> T8 = FloatVector.SPECIES_256;
+    /** Two-source shuffles of the 8 × 8 transpose (an index −8 + l takes lane l of the second vector). */
+    private static final VectorShuffle<Float> PAIR_LO = VectorShuffle.fromValues(T8, 0, -8, 1, -7, 4, -4, 5, -3),
+            PAIR_HI = VectorShuffle.fromValues(T8, 2, -6, 3, -5, 6, -2, 7, -1),
+            QUAD_LO = VectorShuffle.fromValues(T8, 0, 1, -8, -7, 4, 5, -4, -3),
+            QUAD_HI = VectorShuffle.fromValues(T8, 2, 3, -6, -5, 6, 7, -2, -1),
+            HALF_LO = VectorShuffle.fromValues(T8, 0, 1, 2, 3, -8, -7, -6, -5),
+            HALF_HI = VectorShuffle.fromValues(T8, 4, 5, 6, 7, -4, -3, -2, -1);
+
+    /**
+     * 8 × 8 tiles transposed in registers (three rounds of two-source shuffles: pairs, quads,
+     * halves), 8 rows at a time along the columns (two tiles a column step, to write whole lines
+     * of dst, ran 2–3× slower in C2); the rows and columns past the last multiple of 8 by the
+     * scalar twin. With vectors under 8 lanes
+     * the scalar twin does it all.
+     */
+    @Override
+    public void transpose(MemorySegment src, long sOff, long lds, MemorySegment dst, long dOff, long ldd, int rows, int cols) {
+        if (L < 8) {
+            SkinnyKernels.SCALAR.transpose(src, sOff, lds, dst, dOff, ldd, rows, cols);
+            return;
+        }
+        int r8 = rows & ~7, c8 = cols & ~7;
+        for (int i0 = 0; i0 < r8; i0 += 8) {
+            for (int j = 0; j < c8; j += 8) {
+                tile8(src, (sOff + i0 * lds + j) * Float.BYTES, lds * Float.BYTES, dst, (dOff + j * ldd + i0) * Float.BYTES, ldd * Float.BYTES);
+            }
+        }
+        if (c8 < cols) SkinnyKernels.SCALAR.transpose(src, sOff + c8, lds, dst, dOff + c8 * ldd, ldd, r8, cols - c8);
+        if (r8 < rows) SkinnyKernels.SCALAR.transpose(src, sOff + r8 * lds, lds, dst, dOff + r8, ldd, rows - r8, cols);
+    }
+
+    /** dst (8 rows, ldd bytes apart) = the transpose of src (8 rows of 8 floats, lds bytes apart); byte offsets. */
+    private static void tile8(MemorySegment s, long so, long lds, MemorySegment d, long dofs, long ldd) {
+        FloatVector r0 = FloatVector.fromMemorySegment(T8, s, so, LE), r1 = FloatVector.fromMemorySegment(T8, s, so + lds, LE);
+        FloatVector r2 = FloatVector.fromMemorySegment(T8, s, so + 2 * lds, LE), r3 = FloatVector.fromMemorySegment(T8, s, so + 3 * lds, LE);
+        FloatVector r4 = FloatVector.fromMemorySegment(T8, s, so + 4 * lds, LE), r5 = FloatVector.fromMemorySegment(T8, s, so + 5 * lds, LE);
+        FloatVector r6 = FloatVector.fromMemorySegment(T8, s, so + 6 * lds, LE), r7 = FloatVector.fromMemorySegment(T8, s, so + 7 * lds, LE);
+        FloatVector a0 = r0.rearrange(PAIR_LO, r1), a1 = r0.rearrange(PAIR_HI, r1), a2 = r2.rearrange(PAIR_LO, r3), a3 = r2.rearrange(PAIR_HI, r3);
+        FloatVector a4 = r4.rearrange(PAIR_LO, r5), a5 = r4.rearrange(PAIR_HI, r5), a6 = r6.rearrange(PAIR_LO, r7), a7 = r6.rearrange(PAIR_HI, r7);
+        FloatVector b0 = a0.rearrange(QUAD_LO, a2), b1 = a0.rearrange(QUAD_HI, a2), b2 = a1.rearrange(QUAD_LO, a3), b3 = a1.rearrange(QUAD_HI, a3);
+        FloatVector b4 = a4.rearrange(QUAD_LO, a6), b5 = a4.rearrange(QUAD_HI, a6), b6 = a5.rearrange(QUAD_LO, a7), b7 = a5.rearrange(QUAD_HI, a7);
+        b0.rearrange(HALF_LO, b4).intoMemorySegment(d, dofs, LE);
+        b1.rearrange(HALF_LO, b5).intoMemorySegment(d, dofs + ldd, LE);
+        b2.rearrange(HALF_LO, b6).intoMemorySegment(d, dofs + 2 * ldd, LE);
+        b3.rearrange(HALF_LO, b7).intoMemorySegment(d, dofs + 3 * ldd, LE);
+        b0.rearrange(HALF_HI, b4).intoMemorySegment(d, dofs + 4 * ldd, LE);
+        b1.rearrange(HALF_HI, b5).intoMemorySegment(d, dofs + 5 * ldd, LE);
+        b2.rearrange(HALF_HI, b6).intoMemorySegment(d, dofs + 6 * ldd, LE);
+        b3.rearrange(HALF_HI, b7).intoMemorySegment(d, dofs + 7 * ldd, LE);
+    }
 }

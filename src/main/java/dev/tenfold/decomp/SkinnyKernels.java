@@ -99,6 +99,13 @@ interface SkinnyKernels {
     int NORM_BLOCK = 1024;
 
     /**
+     * A block transposed: dst[dOff + j·ldd + i] = src[sOff + i·lds + j] for i &lt; rows and
+     * j &lt; cols (offsets and strides in floats). Values are moved, never computed, so every
+     * implementation writes the same bits. Used for {@link ModeLayouts}.
+     */
+    void transpose(MemorySegment src, long sOff, long lds, MemorySegment dst, long dOff, long ldd, int rows, int cols);
+
+    /**
      * Plain loops, the naive twins: the panel in float in the vector kernel's order; the chain
      * steps summed in double (rounded to float where the output is float).
      */
@@ -209,6 +216,13 @@ interface SkinnyKernels {
         @Override
         public int panelWidth(int cols) {
             return cols;
+        }
+
+        @Override
+        public void transpose(MemorySegment src, long sOff, long lds, MemorySegment dst, long dOff, long ldd, int rows, int cols) {
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) dst.setAtIndex(F32, dOff + j * ldd + i, src.getAtIndex(F32, sOff + i * lds + j));
+            }
         }
     };
 

@@ -1,5 +1,6 @@
 package dev.tenfold.decomp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -27,7 +28,8 @@ class SweepMttkrpProperties {
                 Tensor x = scope.normal(rng.nextLong(), 0f, 1f, dims);
                 List<Tensor> u = new ArrayList<>();
                 for (int k = 0; k < order; k++) u.add(scope.normal(rng.nextLong(), 0f, 1f, dims[k], r));
-                SweepMttkrp tree = new SweepMttkrp(x, r, scope);
+                SweepMttkrp tree = new SweepMttkrp(x, r, scope), copies = new SweepMttkrp(x, r, scope);
+                copies.useModeLayouts(scope); // passes over copies of X with the mode moved last
                 // sweeps: update factors in order, invalidating like ALS does — enough of them for every
                 // partial of the rotation (P_{N−1}, P_{N−2}, …, each serving the next N − 1 modes) to be
                 // made and used across a sweep boundary
@@ -36,12 +38,49 @@ class SweepMttkrpProperties {
                     double[] got = tree.mttkrp(n, u);
                     float[] want = Mttkrp.computeNaive(x, u, n).toArray();
                     assertClose(want, got, Arrays.toString(dims) + " R=" + r + " step " + step + " mode " + n);
+                    assertArrayEquals(got, copies.mttkrp(n, u), "copies of X vs X itself, the same bits: step " + step);
                     Tensor fresh = scope.normal(rng.nextLong(), 0f, 1f, dims[n], r);
                     u.set(n, fresh);
                     tree.invalidate(n);
+                    copies.invalidate(n);
                 }
             }
         });
+    }
+
+    /**
+     * Shapes big enough for the vector kernels and several tasks per pass (tails in every mode):
+     * the sweep over copies of X gives the same bits as the passes over X, read in place or
+     * copied into panels.
+     */
+    @Test
+    void copiesOfXGiveTheSameBitsAsTheVectorPasses() {
+        long keep = SkinnyProducts.inPlaceMaxBytes;
+        try (TensorScope scope = TensorScope.open()) {
+            for (int[] dims : new int[][] {{61, 47, 83}, {9, 13, 11, 17}, {301, 203}}) {
+                for (long inPlace : new long[] {keep, -1}) {
+                    SkinnyProducts.inPlaceMaxBytes = inPlace;
+                    int order = dims.length, r = 13;
+                    Random rng = new Random(dims[0]);
+                    Tensor x = scope.normal(rng.nextLong(), 0f, 1f, dims);
+                    List<Tensor> u = new ArrayList<>();
+                    for (int k = 0; k < order; k++) u.add(scope.normal(rng.nextLong(), 0f, 1f, dims[k], r));
+                    SweepMttkrp tree = new SweepMttkrp(x, r, scope), copies = new SweepMttkrp(x, r, scope);
+                    copies.useModeLayouts(scope);
+                    for (int step = 0; step < 2 * order; step++) {
+                        int n = step % order;
+                        double[] got = copies.mttkrp(n, u);
+                        assertArrayEquals(tree.mttkrp(n, u), got, Arrays.toString(dims) + " step " + step);
+                        if (step < order) assertClose(Mttkrp.computeNaive(x, u, n).toArray(), got, Arrays.toString(dims) + " mode " + n);
+                        u.set(n, scope.normal(rng.nextLong(), 0f, 1f, dims[n], r));
+                        tree.invalidate(n);
+                        copies.invalidate(n);
+                    }
+                }
+            }
+        } finally {
+            SkinnyProducts.inPlaceMaxBytes = keep;
+        }
     }
 
     static void assertClose(float[] want, double[] got, String ctx) {
