@@ -37,17 +37,18 @@ final class CpWorkspace {
     }
 
     /**
-     * Lets the passes over X read copies of X with each mode k &lt; N − 1 moved last
-     * ({@link SweepMttkrp#useModeLayouts}, (N − 1)·size floats in {@code scratch}) when X is too
+     * Lets the passes over mode 0 read a copy of X with mode 0 moved last
+     * ({@link SweepMttkrp#useModeLayouts}: when I_0 ≥ {@link SweepMttkrp#copyMinRows}, size floats
+     * in {@code scratch}) when X is too
      * big to be read in place by the panel passes ({@link SkinnyProducts#inPlaceMaxBytes}) and the
-     * copies with the fit's {@code estimate} take at most half the memory budget (the copies are
-     * optional, so they leave the other half free); otherwise the passes read X as before. Only
+     * copy with the fit's {@code estimate} takes at most half the memory budget (the copy is
+     * optional, so it leaves the other half free); otherwise the passes read X as before. Only
      * for an X whose values stay fixed during the fit (no mask).
      */
     void useModeLayoutsWithin(MemoryBudget estimate, long budget, TensorScope scratch) {
         long size = FactorMath.product(dims, 0, order);
         long extra = SweepMttkrp.layoutFloats(dims) * Float.BYTES;
-        if (order >= 2 && size * Float.BYTES > SkinnyProducts.inPlaceMaxBytes && estimate.total() + extra <= budget / 2) {
+        if (extra > 0 && size * Float.BYTES > SkinnyProducts.inPlaceMaxBytes && estimate.total() + extra <= budget / 2) {
             tree.useModeLayouts(scratch);
         }
     }

@@ -101,22 +101,39 @@ final class SweepMttkrp {
     }
 
     /**
-     * From now on each pass over a mode k &lt; N − 1 reads X^(k), X with mode k moved last
-     * ({@link ModeLayouts}), made in {@code scope} right before the first such pass: a last-mode
-     * pass over a contiguous copy instead of the panel pass that copies strided blocks of X into
-     * panels first (a 200³ X at rank 20 on two threads: mode 0 1.29× and mode 1 1.19× faster per
-     * pass, medians of 20 alternating rounds; a copy takes 5–7 ms, about one pass). Costs
-     * (N − 1)·size floats ({@link #layoutFloats}); the partials are the same bits. For an X whose
-     * values stay fixed over many passes; {@link #invalidateAll} drops the copies.
+     * From now on each pass over mode 0, when I_0 ≥ {@link #copyMinRows} (and N ≥ 2), reads X^(0),
+     * X with mode 0 moved last ({@link ModeLayouts}), made in {@code scope} right before the first
+     * such pass: a last-mode pass over a contiguous copy instead of the panel pass that copies
+     * blocks of rows ∏_{k&gt;0} I_k floats apart into panels first (a 200³ X at rank 20 on two
+     * threads: 1.29× faster per pass, medians of 20 alternating rounds; the copy takes ~5 ms, about
+     * one pass). Costs {@link #layoutFloats} floats; the partials are the same bits. For an X whose
+     * values stay fixed over many passes; {@link #invalidateAll} drops the copy.
      */
     void useModeLayouts(TensorScope scope) {
         layoutScope = scope;
         layouts = new Tensor[order];
     }
 
-    /** Floats of the copies {@link #useModeLayouts} makes, at most. */
+    /**
+     * A mode 0 shorter than this keeps its panel passes. Whole CP-ALS fits with copies against
+     * without (one JVM, medians of 12–16 pairs) ran 0.75× for 50⁴ at rank 10 and 0.76× for
+     * 100 × 100 × 1000 at rank 20 with copies for modes 0 and 1 (short rows for the last-mode
+     * tiles), and 0.87× for 60 × 400 × 400 with a copy for mode 1 alone; 200³ ran 1.04–1.13×
+     * with both copies and 1.04× with mode 0's alone, and 4000 × 2000 1.43–1.45×. Tests lower it.
+     */
+    static final int COPY_MIN_ROWS = 192;
+    static volatile int copyMinRows = COPY_MIN_ROWS;
+
+    /** Whether the passes over mode k read a copy of X once {@link #useModeLayouts} is on (mode 0 only, see {@link #COPY_MIN_ROWS}). */
+    static boolean copied(int[] dims, int k) {
+        return k == 0 && dims.length >= 2 && dims[0] >= copyMinRows;
+    }
+
+    /** Floats of the copies {@link #useModeLayouts} makes, at most: size per {@link #copied} mode. */
     static long layoutFloats(int[] dims) {
-        return (dims.length - 1) * FactorMath.product(dims, 0, dims.length);
+        long modes = 0;
+        for (int k = 0; k < dims.length; k++) if (copied(dims, k)) modes++;
+        return modes * FactorMath.product(dims, 0, dims.length);
     }
 
     /** X's values changed (e.g. missing-data imputation): the partial is stale, and the copies of X are dropped. */
@@ -139,7 +156,7 @@ final class SweepMttkrp {
         int last = order - 1;
         int rest = (int) (x.size() / dims[k]);
         partial = partialBuffer.narrow(0, 0, rank * rest).view(rank, rest);
-        if (layouts != null && k < last) {
+        if (layouts != null && copied(dims, k)) {
             if (layouts[k] == null) layouts[k] = ModeLayouts.modeLast(x, k, layoutScope);
             SkinnyProducts.rowsTimesFactor(layouts[k].view(rest, dims[k]), factors.get(k), partial);
         } else if (k == 0) {

@@ -1,6 +1,7 @@
 package dev.tenfold.decomp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -19,6 +20,16 @@ class SweepMttkrpProperties {
 
     @Test
     void everyModeMatchesTheNaiveMttkrp() {
+        int keep = SweepMttkrp.copyMinRows;
+        SweepMttkrp.copyMinRows = 1; // the copies of X for every mode but the last, however short
+        try {
+            everyModeMatches();
+        } finally {
+            SweepMttkrp.copyMinRows = keep;
+        }
+    }
+
+    private static void everyModeMatches() {
         qt().withExamples(40).forAll(integers().between(2, 5), longs().all()).checkAssert((order, seed) -> {
             Random rng = new Random(seed);
             try (TensorScope scope = TensorScope.open()) {
@@ -56,6 +67,8 @@ class SweepMttkrpProperties {
     @Test
     void copiesOfXGiveTheSameBitsAsTheVectorPasses() {
         long keep = SkinnyProducts.inPlaceMaxBytes;
+        int keepRows = SweepMttkrp.copyMinRows;
+        SweepMttkrp.copyMinRows = 1;
         try (TensorScope scope = TensorScope.open()) {
             for (int[] dims : new int[][] {{61, 47, 83}, {9, 13, 11, 17}, {301, 203}}) {
                 for (long inPlace : new long[] {keep, -1}) {
@@ -80,7 +93,21 @@ class SweepMttkrpProperties {
             }
         } finally {
             SkinnyProducts.inPlaceMaxBytes = keep;
+            SweepMttkrp.copyMinRows = keepRows;
         }
+    }
+
+    /** Which modes get a copy of X: mode 0 alone, when it has at least COPY_MIN_ROWS (192) indices. */
+    @Test
+    void aCopyIsMadeForALongModeZeroOnly() {
+        assertEquals(200L * 200 * 200, SweepMttkrp.layoutFloats(new int[] {200, 200, 200}));
+        assertEquals(4000L * 2000, SweepMttkrp.layoutFloats(new int[] {4000, 2000}));
+        assertEquals(192L * 4000, SweepMttkrp.layoutFloats(new int[] {192, 4000}));
+        assertEquals(0, SweepMttkrp.layoutFloats(new int[] {191, 4000}));
+        assertEquals(0, SweepMttkrp.layoutFloats(new int[] {60, 400, 400}));
+        assertEquals(0, SweepMttkrp.layoutFloats(new int[] {50, 50, 50, 50}));
+        assertEquals(0, SweepMttkrp.layoutFloats(new int[] {100, 100, 1000}));
+        assertEquals(0, SweepMttkrp.layoutFloats(new int[] {1000}));
     }
 
     static void assertClose(float[] want, double[] got, String ctx) {
