@@ -22,7 +22,7 @@ import java.util.List;
  * {@link #run} alternately on the two builds.
  *
  * <ul>
- *   <li>{@code cp N R [ITERS]}: CP-ALS on an N³ rank-R tensor plus 1% noise from a fixed random
+ *   <li>{@code cp N R [ITERS]}: CP-ALS on an N³ (or N given as a shape, e.g. 50x50x50x50) rank-R tensor plus 1% noise from a fixed random
  *       init, tol 0, ITERS iterations (20); run() is the fit's median ms per iteration;</li>
  *   <li>{@code cpfit N R [ITERS]}: the whole CP-ALS fit from that init, in ms (its setup included);</li>
  *   <li>{@code tucker N R [ITERS]}: HOOI at ranks (R, R, R), likewise;</li>
@@ -57,11 +57,12 @@ public final class AbWorkload {
         String kind = args[0];
         switch (kind) {
             case "cp", "cpfit", "tucker", "tuckerfit" -> {
-                int n = Integer.parseInt(args[1]), rank = Integer.parseInt(args[2]);
+                int[] dims = shape(args[1]);
+                int rank = Integer.parseInt(args[2]);
                 int iters = args.length > 3 ? Integer.parseInt(args[3]) : 20;
-                Tensor x = lowRankPlusNoise(n, rank);
+                Tensor x = lowRankPlusNoise(dims, rank);
                 if (kind.startsWith("cp")) {
-                    CpTensor init = CpTensor.random(scope, 2, rank, n, n, n);
+                    CpTensor init = CpTensor.random(scope, 2, rank, dims);
                     CpOptions o = CpOptions.builder(rank).init(init).tol(0).maxIter(iters).build();
                     body = kind.equals("cp") ? () -> CpAls.fit(x, o).trace().medianMillis() : () -> {
                         long t0 = System.nanoTime();
@@ -70,7 +71,9 @@ public final class AbWorkload {
                     };
                     return "rel. error " + CpAls.fit(x, o).relError();
                 }
-                TuckerOptions o = TuckerOptions.builder(rank, rank, rank).tol(0).maxIter(iters).build();
+                int[] ranks = new int[dims.length];
+                for (int m = 0; m < dims.length; m++) ranks[m] = Math.min(rank, dims[m]);
+                TuckerOptions o = TuckerOptions.builder(ranks).tol(0).maxIter(iters).build();
                 body = kind.equals("tucker") ? () -> Hooi.fit(x, o).trace().medianMillis() : () -> {
                     long t0 = System.nanoTime();
                     Hooi.fit(x, o);
@@ -149,11 +152,20 @@ public final class AbWorkload {
         return body.millis();
     }
 
-    private static Tensor lowRankPlusNoise(int n, int rank) {
+    /** N (a cube N³) or a shape such as 50x50x50x50. */
+    private static int[] shape(String s) {
+        if (!s.contains("x")) {
+            int n = Integer.parseInt(s);
+            return new int[] {n, n, n};
+        }
+        return java.util.Arrays.stream(s.split("x")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    private static Tensor lowRankPlusNoise(int[] dims, int rank) {
         List<Tensor> f = new ArrayList<>();
-        for (int m = 0; m < 3; m++) f.add(scope.normal(7 + m, 0f, 1f, n, rank));
+        for (int m = 0; m < dims.length; m++) f.add(scope.normal(7 + m, 0f, 1f, dims[m], rank));
         Tensor x = new CpTensor(scope.ones(rank), f).toTensor();
-        Tensor noise = scope.normal(11, 0f, 1f, n, n, n);
+        Tensor noise = scope.normal(11, 0f, 1f, dims);
         return x.axpyInPlace((float) (0.01 * x.norm() / noise.norm()), noise);
     }
 }
