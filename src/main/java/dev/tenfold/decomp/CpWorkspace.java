@@ -39,11 +39,11 @@ final class CpWorkspace {
     /**
      * Lets the passes over mode 0 read a copy of X with mode 0 moved last
      * ({@link SweepMttkrp#useModeLayouts}: when I_0 ≥ {@link SweepMttkrp#copyMinRows}, size floats
-     * in {@code scratch}) when X is too
-     * big to be read in place by the panel passes ({@link SkinnyProducts#inPlaceMaxBytes}) and the
-     * copy with the fit's {@code estimate} takes at most half the memory budget (the copy is
-     * optional, so it leaves the other half free); otherwise the passes read X as before. Only
-     * for an X whose values stay fixed during the fit (no mask).
+     * in {@code scratch}) when X is too big to be read in place by the panel passes
+     * ({@link SkinnyProducts#inPlaceMaxBytes}) and the copy with the fit's {@code estimate} takes
+     * at most half the memory budget (the copy is optional, so it leaves the other half free);
+     * otherwise the passes read X as before. Only for an X whose values stay fixed during the fit
+     * (no mask).
      */
     void useModeLayoutsWithin(MemoryBudget estimate, long budget, TensorScope scratch) {
         long size = FactorMath.product(dims, 0, order);

@@ -1,8 +1,8 @@
 package dev.tenfold.decomp;
 
+import dev.tenfold.linalg.Gemm;
 import dev.tenfold.tensor.Tensor;
 import dev.tenfold.tensor.TensorScope;
-import dev.tenfold.linalg.Gemm;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -12,7 +12,8 @@ import java.lang.foreign.MemorySegment;
  * ({@link SkinnyProducts#rowsTimesFactor}), instead of copying strided blocks of X into panels
  * first. Viewed as (A·C × I_k), X^(k) gives the partial X ×_k U_k in the order of the other modes,
  * the same as the panel passes. SPLATT keeps one tensor copy per mode for the same reason (Smith
- * and Karypis, "Tensor-matrix products with a compressed sparse tensor", IA³ 2015).
+ * and Karypis, "Tensor-matrix products with a compressed sparse tensor", IA³ 2015). CP-ALS uses
+ * it for mode 0 ({@link SweepMttkrp#useModeLayouts}); it works for any mode.
  *
  * <p>The copy is a batched transpose of the (I_k × C) slices by {@link SkinnyKernels#transpose}
  * (8 × 8 tiles in registers), in bands of rows spread over the library's compute pool. It moves

@@ -22,7 +22,8 @@ import java.util.List;
  * update), it makes P_{n−1}: in an ALS sweep (modes in order 0 … N−1) U_{n−1} has just been
  * updated and is the last to change again, so that partial serves the next N − 1 updates, and a
  * sweep reads X N/(N − 1) times — 1.5 for 3-way, 2 for a matrix — where a two-group tree reads
- * it twice. Results equal {@code dev.tenfold.contract.Mttkrp} up to float rounding.
+ * it twice. Results equal {@code dev.tenfold.contract.Mttkrp} up to float rounding. With
+ * {@link #useModeLayouts} the passes over a long mode 0 read a copy of X with that mode last.
  *
  * <p>Memory (floats, allocated once in the caller's scope), see {@link #floats(int[], int)}:
  * R·max_k size/I_k for the partial and two chain buffers of R·size/(I_a·I_b) (the two smallest
@@ -34,7 +35,7 @@ final class SweepMttkrp {
     private final int order;
     private final int rank;
     private final Tensor partialBuffer, bufA, bufB;
-    /** X^(k) per mode k &lt; N − 1 once made ({@link #useModeLayouts}); null when not in use. */
+    /** X^(k) at index k once made ({@link #useModeLayouts}, mode 0 only); null when not in use. */
     private Tensor[] layouts;
     private TensorScope layoutScope;
     /** The mode the held partial contracts, −1 when none is valid. */
@@ -124,7 +125,10 @@ final class SweepMttkrp {
     static final int COPY_MIN_ROWS = 192;
     static volatile int copyMinRows = COPY_MIN_ROWS;
 
-    /** Whether the passes over mode k read a copy of X once {@link #useModeLayouts} is on (mode 0 only, see {@link #COPY_MIN_ROWS}). */
+    /**
+     * Whether the passes over mode k read a copy of X once {@link #useModeLayouts} is on: mode 0
+     * alone, of at least {@link #copyMinRows} indices (see {@link #COPY_MIN_ROWS}).
+     */
     static boolean copied(int[] dims, int k) {
         return k == 0 && dims.length >= 2 && dims[0] >= copyMinRows;
     }
