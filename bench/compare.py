@@ -89,7 +89,7 @@ def median_pair(pairs, key="ms"):
 
 # Decompositions are compared by the mean milliseconds per iteration of a fit (its iterations' total
 # over their count): tenfold's iterations alternate between one and two passes over X (1.5 a
-# sweep) and its copies of X per mode are made in the first two, so the median iteration is no
+# sweep) and CP-ALS's copy of X for mode 0 is made in the second, so the median iteration is no
 # "ms per iteration" of the fit; the medians' ratio is printed too.
 MEAN_KEY = "mean_ms"
 
