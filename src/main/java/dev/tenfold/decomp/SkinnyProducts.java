@@ -215,6 +215,12 @@ final class SkinnyProducts {
         boolean inPlace = (long) batch * k * n * Float.BYTES <= inPlaceMaxBytes;
         int maxWidth = inPlace ? PANEL_COLS : COPY_PANEL_COLS;
         int fit = n <= maxWidth + maxWidth / 4 ? n : maxWidth;
+        boolean big = kern != SkinnyKernels.SCALAR && 2L * batch * n * k * rank >= LastModeProducts.PARALLEL_FLOPS;
+        if (big && (long) batch * ((n + fit - 1) / fit) < Gemm.threads()) {
+            // fewer tasks than threads (HOOI's pass over mode 0 of a 4000 × 2000 X: 2000 columns, one
+            // task, 9 ms a pass on one thread): split the columns over the threads
+            fit = Math.max(64, (n + Gemm.threads() - 1) / Gemm.threads());
+        }
         int width = then != null && fit != n ? Math.max(1, fit / then.trailing()) * then.trailing() : fit; // whole rows of T
         int chunks = (n + width - 1) / width;
         long tasks = (long) chunks * batch;
