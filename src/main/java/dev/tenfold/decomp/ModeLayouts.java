@@ -17,7 +17,9 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>The copy is a batched transpose of the (I_k × C) slices by {@link SkinnyKernels#transpose}
  * (8 × 8 tiles in registers), in bands of rows spread over the library's compute pool. It moves
- * the data only, so the copy holds X's exact values.
+ * the data only, so the copy holds X's exact values. ({@code Tensor.copyFrom} of the permuted
+ * view gives the same copy through the tensor package's generic scalar tiles on one thread: 25–36
+ * ms for 200³ against 5–7 here.)
  */
 final class ModeLayouts {
     /** Rows of X per task (the kernel transposes 8 at a time). */

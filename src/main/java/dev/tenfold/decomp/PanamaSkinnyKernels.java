@@ -431,6 +431,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
         a8.intoArray(acc, ao + 8 * lda);
         a9.intoArray(acc, ao + 9 * lda);
     }
+
     /** The 8-lane species of the 8 × 8 tiles of {@link #transpose} (AVX2 and AVX-512 alike). */
     private static final VectorSpecies<Float> T8 = FloatVector.SPECIES_256;
     /** Two-source shuffles of the 8 × 8 transpose (an index −8 + l takes lane l of the second vector). */
@@ -445,8 +446,7 @@ final class PanamaSkinnyKernels implements SkinnyKernels {
      * 8 × 8 tiles transposed in registers (three rounds of two-source shuffles: pairs, quads,
      * halves), 8 rows at a time along the columns (two tiles a column step, to write whole lines
      * of dst, ran 2–3× slower in C2); the rows and columns past the last multiple of 8 by the
-     * scalar twin. With vectors under 8 lanes
-     * the scalar twin does it all.
+     * scalar twin. With vectors under 8 lanes the scalar twin does it all.
      */
     @Override
     public void transpose(MemorySegment src, long sOff, long lds, MemorySegment dst, long dOff, long ldd, int rows, int cols) {

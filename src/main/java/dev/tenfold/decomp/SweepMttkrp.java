@@ -35,9 +35,10 @@ final class SweepMttkrp {
     private final int order;
     private final int rank;
     private final Tensor partialBuffer, bufA, bufB;
-    /** X^(k) at index k once made ({@link #useModeLayouts}, mode 0 only); null when not in use. */
-    private Tensor[] layouts;
-    private TensorScope layoutScope;
+    /** Where {@link #useModeLayouts} makes X^(0); null when the passes read X itself. */
+    private TensorScope copyScope;
+    /** X^(0) once made. */
+    private Tensor copy0;
     /** The mode the held partial contracts, −1 when none is valid. */
     private int held = -1;
     private Tensor partial;
@@ -111,8 +112,7 @@ final class SweepMttkrp {
      * values stay fixed over many passes; {@link #invalidateAll} drops the copy.
      */
     void useModeLayouts(TensorScope scope) {
-        layoutScope = scope;
-        layouts = new Tensor[order];
+        copyScope = scope;
     }
 
     /**
@@ -133,17 +133,16 @@ final class SweepMttkrp {
         return k == 0 && dims.length >= 2 && dims[0] >= copyMinRows;
     }
 
-    /** Floats of the copies {@link #useModeLayouts} makes, at most: size per {@link #copied} mode. */
+    /** Floats of the copy {@link #useModeLayouts} makes: X's size when mode 0 is {@link #copied}, else 0. */
     static long layoutFloats(int[] dims) {
-        long modes = 0;
-        for (int k = 0; k < dims.length; k++) if (copied(dims, k)) modes++;
-        return modes * FactorMath.product(dims, 0, dims.length);
+        return copied(dims, 0) ? FactorMath.product(dims, 0, dims.length) : 0;
     }
 
     /** X's values changed (e.g. missing-data imputation): the partial is stale, and the copies of X are dropped. */
     void invalidateAll() {
         held = -1;
-        layouts = null;
+        copyScope = null;
+        copy0 = null;
     }
 
     /**
@@ -160,9 +159,9 @@ final class SweepMttkrp {
         int last = order - 1;
         int rest = (int) (x.size() / dims[k]);
         partial = partialBuffer.narrow(0, 0, rank * rest).view(rank, rest);
-        if (layouts != null && copied(dims, k)) {
-            if (layouts[k] == null) layouts[k] = ModeLayouts.modeLast(x, k, layoutScope);
-            SkinnyProducts.rowsTimesFactor(layouts[k].view(rest, dims[k]), factors.get(k), partial);
+        if (copyScope != null && copied(dims, k)) {
+            if (copy0 == null) copy0 = ModeLayouts.modeLast(x, 0, copyScope);
+            SkinnyProducts.rowsTimesFactor(copy0.view(rest, dims[0]), factors.get(0), partial);
         } else if (k == 0) {
             SkinnyProducts.factorTimesRows(x.view(dims[0], rest), factors.get(0), partial);
         } else if (k == last) {
