@@ -135,12 +135,12 @@ def main(args):
             ours, theirs = median_pair(pairs, key)
             ratio = theirs[key] / ours[key]
             extra = ""
-            if key != "ms":
-                extra += f"  (mean ms/iter; median iterations {ours['ms']:.4f} vs {theirs['ms']:.4f}: {theirs['ms'] / ours['ms']:.2f}x)"
             if "gflops" in ours and "gflops" in theirs:
                 extra = f"  ({ours['gflops']:.1f} vs {theirs['gflops']:.1f} GFLOP/s)"
             elif "gbps" in ours and "gbps" in theirs:
                 extra = f"  ({ours['gbps']:.1f} vs {theirs['gbps']:.1f} GB/s)"
+            if key != "ms":
+                extra += f"  (mean ms/iter; median iterations {ours['ms']:.4f} vs {theirs['ms']:.4f}: {theirs['ms'] / ours['ms']:.2f}x)"
             if "rel_error" in ours and "rel_error" in theirs:
                 extra += f"  (rel. error {ours['rel_error']:.6f} vs {theirs['rel_error']:.6f})"
             if " dense " in label:

@@ -34,8 +34,8 @@ import dev.tenfold.tensor.TensorScope;
  * </ul>
  *
  * <p><b>Memory estimate</b> (checked before anything is allocated, against
- * {@link CpOptions#memoryBudgetBytes()}; see below for the copies of X that are made only when
- * they fit on top of it): float32 — a contiguous copy of X when X is not
+ * {@link CpOptions#memoryBudgetBytes()}; see below for the copy of X that is made only when it
+ * fits on top of it): float32 — a contiguous copy of X when X is not
  * contiguous (4·size), with a mask three tensors of X's size (filled X, mask·X, 1 − mask) and
  * R·(A + B) for the reconstruction; the sweep partial (R·max_n size/I_n) and two chain buffers
  * (see {@code SweepMttkrp}); the factors Σ I_n·R (twice: working and result)
@@ -85,7 +85,7 @@ public final class CpAls {
                 work = scratch.zeros(dims);
             }
             CpWorkspace ws = new CpWorkspace(work, r, scratch);
-            if (mask == null) ws.useModeLayoutsWithin(estimate, options.budget(), scratch); // X is fixed: passes may read copies
+            if (mask == null) ws.useModeLayoutsWithin(estimate, options.budget(), scratch); // X is fixed: a copy may serve mode 0
             double[] lambda = new double[r];
             double[][] init = CpWorkspace.initialFactors(maskedX != null ? maskedX : xc, r, options.init(), options.initial(),
                     options.seed(), options.svdOptions(), false, lambda);
